@@ -1,0 +1,19 @@
+// swift-tools-version:6.0
+// contam: a data-contamination and dataset-exposure checker. No Swift package dependencies by design:
+// only the toolchain and libzstd (Debian's libzstd-dev) through the CZstd system-library target.
+import PackageDescription
+
+let package = Package(
+    name: "contam",
+    products: [
+        .executable(name: "contam", targets: ["contam"]),
+        .library(name: "ContamKit", targets: ["ContamKit"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .target(name: "ContamKit", dependencies: ["CZstd"]),
+        .executableTarget(name: "contam", dependencies: ["ContamKit"]),
+        .testTarget(name: "ContamKitTests", dependencies: ["ContamKit"]),
+        .testTarget(name: "contamCLITests", dependencies: ["contam"]),
+    ]
+)
