@@ -70,7 +70,7 @@ public struct Tokenizer: Sendable {
                         }
                         if next == TokenizerByteClass.nonASCII {
                             // The run may continue with a non-ASCII letter or mark.
-                            i = try unicodeToken(in: text, start: start, at: i, scratch: scratch, body)
+                            i = try unicodeTokens(in: text, start: start, at: i, scratch: scratch, body)
                         } else if !lowercase || classes & TokenizerByteClass.upperFlag == 0 {
                             try body(UnsafeRawBufferPointer(rebasing: text[start..<i]), start..<i)
                         } else if i &- start <= scratch.count {
@@ -86,10 +86,11 @@ public struct Tokenizer: Sendable {
                         }
                     } else if byteClass == TokenizerByteClass.separator {
                         i &+= 1
+                        while i < byteCount && table[Int(text[i])] == TokenizerByteClass.separator { i &+= 1 }
                     } else if byteClass == TokenizerByteClass.symbol {
                         if i &+ 1 < byteCount && text[i &+ 1] >= 0x80 {
                             // A combining mark may follow and belong to this token.
-                            i = try unicodeToken(in: text, start: i, at: i, scratch: scratch, body)
+                            i = try symbolToken(in: text, at: i, scratch: scratch, body)
                             continue
                         }
                         if !dropPunctuation {
@@ -97,7 +98,7 @@ public struct Tokenizer: Sendable {
                         }
                         i &+= 1
                     } else {
-                        i = try unicodeToken(in: text, start: i, at: i, scratch: scratch, body)
+                        i = try unicodeTokens(in: text, start: i, at: i, scratch: scratch, body)
                     }
                 }
             }
@@ -155,61 +156,107 @@ extension Tokenizer {
         try lowered.withUnsafeBytes { try body($0, range) }
     }
 
-    /// Scans and emits the token that starts at `start`, where either `text[start..<position]` is a
-    /// non-empty run of ASCII letters and digits and `text[position]` a non-ASCII or invalid byte, or
-    /// `start == position` (any byte). Returns the offset where scanning resumes. Emits nothing when
-    /// the scalar at `position` is a separator.
+    /// Emits the ASCII symbol at `position` together with the combining marks after it; returns the
+    /// offset after them.
     @usableFromInline
-    func unicodeToken(
+    func symbolToken(
+        in text: UnsafeRawBufferPointer, at position: Int, scratch: UnsafeMutableRawBufferPointer,
+        _ body: (UnsafeRawBufferPointer, Range<Int>) throws -> Void
+    ) rethrows -> Int {
+        let table = UnicodeScalarTable.shared
+        let end = Self.endOfMarks(in: text, from: position &+ 1, table: table)
+        if !options.dropPunctuation {
+            try emitUnicodeToken(in: text, range: position..<end, table: table, scratch: scratch, body)
+        }
+        return end
+    }
+
+    /// Scans and emits tokens from `position`, where either `text[start..<position]` is a non-empty run
+    /// of ASCII letters and digits and `text[position]` a non-ASCII or invalid byte, or `start ==
+    /// position` and `text[position]` is a non-ASCII or invalid byte. Goes on while tokens start with
+    /// non-ASCII bytes (runs of CJK or Cyrillic stay here) and returns the offset of the first ASCII
+    /// byte at a token boundary, or of the end of `text`.
+    @usableFromInline
+    func unicodeTokens(
         in text: UnsafeRawBufferPointer, start: Int, at position: Int, scratch: UnsafeMutableRawBufferPointer,
         _ body: (UnsafeRawBufferPointer, Range<Int>) throws -> Void
     ) rethrows -> Int {
         let table = UnicodeScalarTable.shared
         let byteCount = text.count
+        let dropPunctuation = options.dropPunctuation
+        var tokenStart = start
         var i = position
-        if start == position {
+        var inWordRun = start < position
+        // A one-scalar token (ideograph, symbol or stray mark) that still takes the marks after it:
+        // its start, or -1.
+        var pendingStart = -1
+        var pendingIsWord = false
+        while true {
+            if inWordRun {
+                // Continue the run through letters, digits and marks (ASCII or not); an ideograph,
+                // separator, symbol or invalid byte ends it.
+                while i < byteCount {
+                    let byte = text[i]
+                    if byte < 0x80 {
+                        if table.kind(of: UInt32(byte)) != .word { break }
+                        i &+= 1
+                        continue
+                    }
+                    let (value, length) = Self.decodeScalar(in: text, at: i)
+                    if length == 0 { break }
+                    let kind = table.kind(of: value)
+                    if kind != .word && kind != .mark { break }
+                    i &+= length
+                }
+                try emitUnicodeToken(in: text, range: tokenStart..<i, table: table, scratch: scratch, body)
+                inWordRun = false
+            }
+            // At a token boundary, or inside a pending one-scalar token.
+            if i >= byteCount || text[i] < 0x80 {
+                if pendingStart >= 0 && (pendingIsWord || !dropPunctuation) {
+                    try emitUnicodeToken(in: text, range: pendingStart..<i, table: table, scratch: scratch, body)
+                }
+                return i
+            }
             let (value, length) = Self.decodeScalar(in: text, at: i)
+            let kind = length == 0 ? ScalarKind.symbol : table.kind(of: value)
+            if length > 0 && kind == .mark && pendingStart >= 0 {
+                i &+= length
+                continue
+            }
+            if pendingStart >= 0 {
+                if pendingIsWord || !dropPunctuation {
+                    try emitUnicodeToken(in: text, range: pendingStart..<i, table: table, scratch: scratch, body)
+                }
+                pendingStart = -1
+            }
             if length == 0 {
-                if !options.dropPunctuation {
+                if !dropPunctuation {
                     try body(UnsafeRawBufferPointer(start: Self.replacementCharacter.utf8Start,
                                                     count: Self.replacementCharacter.utf8CodeUnitCount), i..<(i &+ 1))
                 }
-                return i &+ 1
-            }
-            i &+= length
-            switch table.kind(of: value) {
-            case .separator:
-                return i
-            case .word:
-                break  // scan the rest of the run below
-            case .ideograph, .mark, .symbol:
-                i = Self.endOfMarks(in: text, from: i, table: table)
-                let isWord = table.kind(of: value) == .ideograph
-                if isWord || !options.dropPunctuation {
-                    try emitUnicodeToken(in: text, range: start..<i, scratch: scratch, body)
-                }
-                return i
-            }
-        }
-        // Continue the word run through letters, digits and marks (ASCII or not); an ideograph,
-        // separator, symbol or invalid byte ends it.
-        while i < byteCount {
-            if text[i] < 0x80 {
-                if TokenizerByteClass.table[Int(text[i])] & TokenizerByteClass.word == 0 { break }
                 i &+= 1
                 continue
             }
-            let (value, length) = Self.decodeScalar(in: text, at: i)
-            if length == 0 { break }
-            let kind = table.kind(of: value)
-            if kind != .word && kind != .mark { break }
+            tokenStart = i
             i &+= length
+            switch kind {
+            case .separator:
+                break
+            case .word:
+                inWordRun = true
+            case .ideograph:
+                pendingStart = tokenStart
+                pendingIsWord = true
+            case .mark, .symbol:
+                pendingStart = tokenStart
+                pendingIsWord = false
+            }
         }
-        try emitUnicodeToken(in: text, range: start..<i, scratch: scratch, body)
-        return i
     }
 
     /// The offset after the combining marks that start at `position`.
+    @inline(__always)
     private static func endOfMarks(in text: UnsafeRawBufferPointer, from position: Int, table: UnicodeScalarTable) -> Int {
         var i = position
         while i < text.count && text[i] >= 0x80 {
@@ -221,13 +268,22 @@ extension Tokenizer {
     }
 
     /// Normalizes the (valid UTF-8) token `text[range]` and passes it to `body`: per scalar through
-    /// `UnicodeScalarTable` when possible, else with Foundation through `normalize(_:)`.
+    /// `table` when possible, else with Foundation through `normalize(_:)`.
     private func emitUnicodeToken(
-        in text: UnsafeRawBufferPointer, range: Range<Int>, scratch: UnsafeMutableRawBufferPointer,
+        in text: UnsafeRawBufferPointer, range: Range<Int>, table: UnicodeScalarTable,
+        scratch: UnsafeMutableRawBufferPointer,
         _ body: (UnsafeRawBufferPointer, Range<Int>) throws -> Void
     ) rethrows {
-        let table = UnicodeScalarTable.shared
         let lowercase = !options.keepCase
+        if text[range.lowerBound] >= 0x80 {
+            // One-scalar tokens (ideographs, symbols) need no copy.
+            let (value, length) = Self.decodeScalar(in: text, at: range.lowerBound)
+            if length == range.count, let normalized = table.normalizedUTF8(
+                of: value, raw: UnsafeRawBufferPointer(rebasing: text[range]), lowercase: lowercase) {
+                try body(normalized, range)
+                return
+            }
+        }
         var written = 0
         var i = range.lowerBound
         var complete = true

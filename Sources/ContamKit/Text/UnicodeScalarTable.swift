@@ -13,6 +13,18 @@ enum ScalarKind: UInt8, Sendable {
     case mark
     /// Everything else (punctuation, symbols, private use, unassigned): a token of its own.
     case symbol
+
+    /// The kind whose raw value is `stored` (`symbol` for anything out of range); always inlined.
+    @inline(__always)
+    init(stored: UInt8) {
+        switch stored {
+        case 0: self = .separator
+        case 1: self = .word
+        case 2: self = .ideograph
+        case 3: self = .mark
+        default: self = .symbol
+        }
+    }
 }
 
 /// Per-scalar classification and normalization data for the tokenizer's non-ASCII path.
@@ -30,19 +42,24 @@ enum ScalarKind: UInt8, Sendable {
 ///
 /// Building the table costs a few tens of milliseconds and about 600 KB; it happens on the first
 /// non-ASCII scalar a process tokenizes.
-struct UnicodeScalarTable: Sendable {
+struct UnicodeScalarTable: @unchecked Sendable {
     /// The table, built on first use.
     static let shared = UnicodeScalarTable()
 
+    // The arrays below are allocated once for the whole process and never freed or written after
+    // `init`, so plain pointers to them are safe to share between threads; they avoid ARC traffic
+    // and bounds checks on the per-scalar path. Every index is a BMP scalar value (< 0x10000) or a
+    // pool offset stored by `init`.
+
     /// Bits 0-2: `ScalarKind` raw value; bit 3: `hazardFlag`. Indexed by BMP scalar value.
-    private let kinds: [UInt8]
+    private let kinds: UnsafePointer<UInt8>
     /// Normalization with lowercasing, per BMP scalar: 0 = the scalar itself, else
     /// `offset << 8 | byteCount` of its normalized UTF-8 in `pool`.
-    private let lowercaseMappings: [UInt32]
+    private let lowercaseMappings: UnsafePointer<UInt32>
     /// The same for normalization that keeps the case.
-    private let keepCaseMappings: [UInt32]
+    private let keepCaseMappings: UnsafePointer<UInt32>
     /// UTF-8 of every normalized form that differs from its scalar.
-    private let pool: [UInt8]
+    private let pool: UnsafePointer<UInt8>
 
     private static let hazardFlag: UInt8 = 8
     private static let kindMask: UInt8 = 7
@@ -89,10 +106,15 @@ struct UnicodeScalarTable: Sendable {
             }
             kinds[Int(value)] = kind.rawValue | (hazard ? Self.hazardFlag : 0)
         }
-        self.kinds = kinds
-        self.lowercaseMappings = lowercaseMappings
-        self.keepCaseMappings = keepCaseMappings
-        self.pool = pool
+        func permanent<T>(_ array: [T]) -> UnsafePointer<T> {
+            let copy = UnsafeMutablePointer<T>.allocate(capacity: max(array.count, 1))
+            copy.initialize(from: array, count: array.count)
+            return UnsafePointer(copy)
+        }
+        self.kinds = permanent(kinds)
+        self.lowercaseMappings = permanent(lowercaseMappings)
+        self.keepCaseMappings = permanent(keepCaseMappings)
+        self.pool = permanent(pool)
     }
 
     /// The tokenizer's kind of a scalar, computed from its Unicode properties (the definition the table caches).
@@ -133,49 +155,53 @@ struct UnicodeScalarTable: Sendable {
     @inline(__always)
     func kind(of value: UInt32) -> ScalarKind {
         if value < 0x10000 {
-            return ScalarKind(rawValue: kinds[Int(value)] & Self.kindMask) ?? .symbol
+            return ScalarKind(stored: kinds[Int(value)] & Self.kindMask)
         }
         guard let scalar = Unicode.Scalar(value) else { return .symbol }
         return Self.kind(computedFor: scalar)
     }
 
+    /// The normalized UTF-8 of the scalar `value` whose raw UTF-8 is `raw`: `raw` itself or bytes of
+    /// the table (valid for the whole process); nil when the scalar cannot be normalized on its own
+    /// (the caller then normalizes the whole token with Foundation).
+    @inline(__always)
+    func normalizedUTF8(of value: UInt32, raw: UnsafeRawBufferPointer, lowercase: Bool) -> UnsafeRawBufferPointer? {
+        if value < 0x10000 {
+            if kinds[Int(value)] & Self.hazardFlag != 0 { return nil }
+            let mapping = lowercase ? lowercaseMappings[Int(value)] : keepCaseMappings[Int(value)]
+            if mapping == 0 { return raw }
+            return UnsafeRawBufferPointer(start: pool + Int(mapping >> 8), count: Int(mapping & 0xFF))
+        }
+        // Outside the BMP only symbols (emoji …) and ideographs that every normalization leaves
+        // alone are handled here; letters and marks there (including scripts whose vowel signs
+        // compose) go to Foundation.
+        guard let scalar = Unicode.Scalar(value) else { return nil }
+        let kind = Self.kind(computedFor: scalar)
+        let properties = scalar.properties
+        guard kind == .symbol || kind == .ideograph,
+              properties.canonicalCombiningClass == .notReordered,
+              !properties.changesWhenNFKCCaseFolded, !properties.changesWhenLowercased
+        else { return nil }
+        return raw
+    }
+
     /// Appends the normalized UTF-8 of the scalar `value`, whose raw UTF-8 is `raw`, to `output` at
     /// `offset`, and returns the offset after it; nil when the scalar cannot be normalized on its own
-    /// (the caller then normalizes the whole token with Foundation) or when `output` is too small.
+    /// or when `output` is too small.
     @inline(__always)
     func appendNormalized(
         _ value: UInt32, raw: UnsafeRawBufferPointer, lowercase: Bool,
         to output: UnsafeMutableRawBufferPointer, at offset: Int
     ) -> Int? {
-        if value < 0x10000 {
-            if kinds[Int(value)] & Self.hazardFlag != 0 { return nil }
-            let mapping = lowercase ? lowercaseMappings[Int(value)] : keepCaseMappings[Int(value)]
-            if mapping != 0 {
-                let start = Int(mapping >> 8)
-                let byteCount = Int(mapping & 0xFF)
-                guard output.count &- offset >= byteCount else { return nil }
-                pool.withUnsafeBytes { pool in
-                    output.baseAddress.unsafelyUnwrapped.advanced(by: offset)
-                        .copyMemory(from: pool.baseAddress.unsafelyUnwrapped.advanced(by: start), byteCount: byteCount)
-                }
-                return offset &+ byteCount
-            }
-        } else {
-            // Outside the BMP only symbols (emoji …) and ideographs that every normalization leaves
-            // alone are handled here; letters and marks there (including scripts whose vowel signs
-            // compose) go to Foundation.
-            guard let scalar = Unicode.Scalar(value) else { return nil }
-            let kind = Self.kind(computedFor: scalar)
-            let properties = scalar.properties
-            guard kind == .symbol || kind == .ideograph,
-                  properties.canonicalCombiningClass == .notReordered,
-                  !properties.changesWhenNFKCCaseFolded, !properties.changesWhenLowercased
-            else { return nil }
+        guard let source = normalizedUTF8(of: value, raw: raw, lowercase: lowercase),
+              output.count &- offset >= source.count
+        else { return nil }
+        // Byte by byte: normalized scalars are a few bytes, shorter than a call to memcpy.
+        var k = 0
+        while k < source.count {
+            output[offset &+ k] = source[k]
+            k &+= 1
         }
-        // The scalar is its own normalization: copy its raw bytes.
-        guard output.count &- offset >= raw.count else { return nil }
-        output.baseAddress.unsafelyUnwrapped.advanced(by: offset)
-            .copyMemory(from: raw.baseAddress.unsafelyUnwrapped, byteCount: raw.count)
-        return offset &+ raw.count
+        return offset &+ source.count
     }
 }
