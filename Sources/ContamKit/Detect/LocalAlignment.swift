@@ -67,3 +67,36 @@ public struct LocalAlignment: Sendable, Equatable {
         }
     }
 }
+
+extension LocalAlignment {
+    /// The kind of every column, in order (the run-length operations expanded).
+    public var columnKinds: [EditOperation.Kind] {
+        var kinds: [EditOperation.Kind] = []
+        kinds.reserveCapacity(columns)
+        for operation in operations { kinds.append(contentsOf: repeatElement(operation.kind, count: operation.count)) }
+        return kinds
+    }
+
+    /// The alignment made of columns `columnRange` of this one, with its ranges and score recomputed.
+    public func subAlignment(columns columnRange: Range<Int>, scoring: AlignmentScoring) -> LocalAlignment {
+        guard !columnRange.isEmpty else { return .empty }
+        var i = itemRange.lowerBound
+        var j = targetRange.lowerBound
+        var itemStart = i, targetStart = j
+        var operations: [EditOperation] = []
+        var score = 0
+        var column = 0
+        for kind in columnKinds {
+            if column == columnRange.lowerBound { itemStart = i; targetStart = j }
+            if columnRange.contains(column) {
+                EditOperation.append(kind, to: &operations)
+                score += scoring.score(kind)
+            }
+            if kind.consumesItem { i += 1 }
+            if kind.consumesDocument { j += 1 }
+            column += 1
+            if column == columnRange.upperBound { break }
+        }
+        return LocalAlignment(score: score, itemRange: itemStart..<i, targetRange: targetStart..<j, operations: operations)
+    }
+}

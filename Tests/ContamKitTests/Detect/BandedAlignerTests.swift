@@ -3,23 +3,6 @@ import Testing
 @testable import ContamKit
 
 @Suite struct BandedAlignerTests {
-    /// The plain O(n·m) local-alignment dynamic program over the full matrix; cells outside `band`
-    /// (when given) are forced to 0. Returns the best score.
-    func plainScore(_ a: [Int32], _ b: [Int32], band: ClosedRange<Int>? = nil, scoring: AlignmentScoring = AlignmentScoring()) -> Int {
-        let n = a.count, m = b.count
-        var h = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
-        var best = 0
-        for i in stride(from: 1, through: n, by: 1) {
-            for j in stride(from: 1, through: m, by: 1) {
-                if let band, !band.contains(j - i) { continue }
-                let s = a[i - 1] >= 0 && a[i - 1] == b[j - 1] ? Int(scoring.match) : Int(scoring.mismatch)
-                h[i][j] = max(0, h[i - 1][j - 1] + s, h[i - 1][j] + Int(scoring.gap), h[i][j - 1] + Int(scoring.gap))
-                best = max(best, h[i][j])
-            }
-        }
-        return best
-    }
-
     /// Checks that an alignment is a valid path whose operations spell the sequences and add up to its score.
     func checkConsistent(_ alignment: LocalAlignment, _ a: [Int32], _ b: [Int32], scoring: AlignmentScoring = AlignmentScoring(), sourceLocation: SourceLocation = #_sourceLocation) {
         var score = 0
@@ -42,31 +25,14 @@ import Testing
         }
     }
 
-    func randomSequence(_ count: Int, alphabet: Int32, using rng: inout SeededRandom) -> [Int32] {
-        (0..<count).map { _ in Int32.random(in: 0..<alphabet, using: &rng) }
-    }
-
-    /// `source` with random substitutions, insertions and deletions at `rate` per token.
-    func mutate(_ source: [Int32], rate: Double, alphabet: Int32, using rng: inout SeededRandom) -> [Int32] {
-        var out: [Int32] = []
-        for token in source {
-            let r = Double.random(in: 0..<1, using: &rng)
-            if r < rate / 3 { out.append(Int32.random(in: 0..<alphabet, using: &rng)) }           // substitution
-            else if r < 2 * rate / 3 { out.append(token); out.append(Int32.random(in: 0..<alphabet, using: &rng)) } // insertion
-            else if r < rate { continue }                                                        // deletion
-            else { out.append(token) }
-        }
-        return out
-    }
-
     @Test func fullBandEqualsPlainDynamicProgramOnRandomInputs() {
         var rng = SeededRandom(seed: 7)
         for round in 0..<400 {
             let alphabet: Int32 = [2, 4, 20, 1000][round % 4]
-            let a = randomSequence(Int.random(in: 0...40, using: &rng), alphabet: alphabet, using: &rng)
-            let b = randomSequence(Int.random(in: 0...50, using: &rng), alphabet: alphabet, using: &rng)
+            let a = DetectTestSupport.randomSequence(Int.random(in: 0...40, using: &rng), alphabet: alphabet, using: &rng)
+            let b = DetectTestSupport.randomSequence(Int.random(in: 0...50, using: &rng), alphabet: alphabet, using: &rng)
             let alignment = BandedAligner.align(a, b, diagonals: -1000...1000)
-            #expect(alignment.score == plainScore(a, b), "round \(round)")
+            #expect(alignment.score == DetectTestSupport.plainScore(a, b), "round \(round)")
             checkConsistent(alignment, a, b)
         }
     }
@@ -75,12 +41,12 @@ import Testing
         var rng = SeededRandom(seed: 8)
         for round in 0..<400 {
             let alphabet: Int32 = [2, 3, 10][round % 3]
-            let a = randomSequence(Int.random(in: 1...35, using: &rng), alphabet: alphabet, using: &rng)
-            let b = randomSequence(Int.random(in: 1...45, using: &rng), alphabet: alphabet, using: &rng)
+            let a = DetectTestSupport.randomSequence(Int.random(in: 1...35, using: &rng), alphabet: alphabet, using: &rng)
+            let b = DetectTestSupport.randomSequence(Int.random(in: 1...45, using: &rng), alphabet: alphabet, using: &rng)
             let lo = Int.random(in: -40...40, using: &rng)
             let band = lo...(lo + Int.random(in: 0...12, using: &rng))
             let alignment = BandedAligner.align(a, b, diagonals: band)
-            #expect(alignment.score == plainScore(a, b, band: band), "round \(round) band \(band)")
+            #expect(alignment.score == DetectTestSupport.plainScore(a, b, band: band), "round \(round) band \(band)")
             checkConsistent(alignment, a, b)
             alignment.forEachColumn { kind, i, j in
                 if kind == .match { #expect(band.contains(j - i)) }
@@ -93,10 +59,10 @@ import Testing
         let scorings = [AlignmentScoring(match: 1, mismatch: -4, gap: -4), AlignmentScoring(match: 2, mismatch: -1, gap: -3), AlignmentScoring(match: 3, mismatch: -2, gap: -1)]
         for round in 0..<300 {
             let scoring = scorings[round % 3]
-            let a = randomSequence(Int.random(in: 0...30, using: &rng), alphabet: 4, using: &rng)
-            let b = randomSequence(Int.random(in: 0...30, using: &rng), alphabet: 4, using: &rng)
+            let a = DetectTestSupport.randomSequence(Int.random(in: 0...30, using: &rng), alphabet: 4, using: &rng)
+            let b = DetectTestSupport.randomSequence(Int.random(in: 0...30, using: &rng), alphabet: 4, using: &rng)
             let alignment = BandedAligner.align(a, b, diagonals: -5...7, scoring: scoring)
-            #expect(alignment.score == plainScore(a, b, band: -5...7, scoring: scoring))
+            #expect(alignment.score == DetectTestSupport.plainScore(a, b, band: -5...7, scoring: scoring))
             checkConsistent(alignment, a, b, scoring: scoring)
         }
     }
@@ -107,14 +73,14 @@ import Testing
         var rng = SeededRandom(seed: 10)
         for round in 0..<150 {
             let alphabet: Int32 = 5000
-            let source = randomSequence(Int.random(in: 20...120, using: &rng), alphabet: alphabet, using: &rng)
-            let copy = mutate(source, rate: [0, 0.05, 0.1, 0.2][round % 4], alphabet: alphabet, using: &rng)
-            let before = randomSequence(Int.random(in: 0...60, using: &rng), alphabet: alphabet, using: &rng)
-            let target = before + source + randomSequence(Int.random(in: 0...60, using: &rng), alphabet: alphabet, using: &rng)
+            let source = DetectTestSupport.randomSequence(Int.random(in: 20...120, using: &rng), alphabet: alphabet, using: &rng)
+            let copy = DetectTestSupport.mutate(source, rate: [0, 0.05, 0.1, 0.2][round % 4], alphabet: alphabet, using: &rng)
+            let before = DetectTestSupport.randomSequence(Int.random(in: 0...60, using: &rng), alphabet: alphabet, using: &rng)
+            let target = before + source + DetectTestSupport.randomSequence(Int.random(in: 0...60, using: &rng), alphabet: alphabet, using: &rng)
             let drift = abs(copy.count - source.count) + 12
             let diagonal = before.count
             let alignment = BandedAligner.align(copy, target, diagonals: (diagonal - drift)...(diagonal + drift))
-            #expect(alignment.score == plainScore(copy, target), "round \(round)")
+            #expect(alignment.score == DetectTestSupport.plainScore(copy, target), "round \(round)")
             checkConsistent(alignment, copy, target)
         }
     }

@@ -32,4 +32,39 @@ enum DetectTestSupport {
     static func distinctWords(_ count: Int, prefix: String = "t") -> [String] {
         (0..<count).map { "\(prefix)\($0)" }
     }
+
+    /// The plain O(n·m) local-alignment dynamic program over the full matrix; cells outside `band`
+    /// (when given) are forced to 0. Returns the best score.
+    static func plainScore(_ a: [Int32], _ b: [Int32], band: ClosedRange<Int>? = nil, scoring: AlignmentScoring = AlignmentScoring()) -> Int {
+        let n = a.count, m = b.count
+        var h = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
+        var best = 0
+        for i in stride(from: 1, through: n, by: 1) {
+            for j in stride(from: 1, through: m, by: 1) {
+                if let band, !band.contains(j - i) { continue }
+                let s = a[i - 1] >= 0 && a[i - 1] == b[j - 1] ? Int(scoring.match) : Int(scoring.mismatch)
+                h[i][j] = max(0, h[i - 1][j - 1] + s, h[i - 1][j] + Int(scoring.gap), h[i][j - 1] + Int(scoring.gap))
+                best = max(best, h[i][j])
+            }
+        }
+        return best
+    }
+
+    static func randomSequence(_ count: Int, alphabet: Int32, using rng: inout SeededRandom) -> [Int32] {
+        (0..<count).map { _ in Int32.random(in: 0..<alphabet, using: &rng) }
+    }
+
+    /// `source` with random substitutions, insertions and deletions at `rate` per token.
+    static func mutate(_ source: [Int32], rate: Double, alphabet: Int32, using rng: inout SeededRandom) -> [Int32] {
+        var out: [Int32] = []
+        for token in source {
+            let r = Double.random(in: 0..<1, using: &rng)
+            if r < rate / 3 { out.append(Int32.random(in: 0..<alphabet, using: &rng)) }           // substitution
+            else if r < 2 * rate / 3 { out.append(token); out.append(Int32.random(in: 0..<alphabet, using: &rng)) } // insertion
+            else if r < rate { continue }                                                        // deletion
+            else { out.append(token) }
+        }
+        return out
+    }
+
 }
