@@ -2,14 +2,13 @@
 public enum DetectError: Error, CustomStringConvertible, Equatable {
     case unknownMethod(String)
     case itemsFileUnreadable(path: String, message: String)
-    case malformedRecord(path: String, record: Int, detail: String)
-    case missingField(path: String, record: Int, field: String, available: [String])
-    case unsupportedFieldValue(path: String, record: Int, field: String, found: String)
     case emptyItem(path: String, record: Int, detail: String)
     case itemTooLong(path: String, record: Int, tokens: Int, limit: Int)
     case noItems(paths: [String])
     case tokenizerMismatch(index: String, indexOptions: String, asked: String)
     case invalidFailOn(String)
+    case outputExists(path: String)
+    case mixedCleanFormats(paths: [String])
 
     public var description: String {
         switch self {
@@ -17,12 +16,6 @@ public enum DetectError: Error, CustomStringConvertible, Equatable {
             return "unknown method '\(name)'; choose from \(ContaminationMethod.allCases.map(\.rawValue).joined(separator: ", ")) or all"
         case let .itemsFileUnreadable(path, message):
             return "\(path): cannot read the items file: \(message)"
-        case let .malformedRecord(path, record, detail):
-            return "\(path):\(record): not a JSON object (\(detail)); items files in JSONL need one object per line"
-        case let .missingField(path, record, field, available):
-            return "\(path):\(record): no field \"\(field)\" in this record (fields: \(available.isEmpty ? "none" : available.joined(separator: ", "))); pass --field with one of them"
-        case let .unsupportedFieldValue(path, record, field, found):
-            return "\(path):\(record): field \"\(field)\" is \(found); expected a string, a number, or an array of strings"
         case let .emptyItem(path, record, detail):
             return "\(path):\(record): the item is empty (\(detail)); remove it or choose other fields with --field"
         case let .itemTooLong(path, record, tokens, limit):
@@ -33,6 +26,10 @@ public enum DetectError: Error, CustomStringConvertible, Equatable {
             return "\(index): the index was built with \(indexOptions), but \(asked) was asked; rebuild the index with those options or drop them"
         case let .invalidFailOn(value):
             return "--fail-on takes METHOD[:FRACTION] with FRACTION from 0 to 1, not '\(value)'"
+        case let .outputExists(path):
+            return "\(path): already exists and is a directory; --write-clean writes a new directory for whole-file items, remove it or choose another path"
+        case let .mixedCleanFormats(paths):
+            return "--write-clean cannot mix whole-file text items (\(paths.joined(separator: ", "))) with line-based inputs (JSONL, --lines); run them separately"
         }
     }
 }
