@@ -8,6 +8,7 @@ public enum DetectError: Error, CustomStringConvertible, Equatable {
     case tokenizerMismatch(index: String, indexOptions: String, asked: String)
     case invalidFailOn(String)
     case outputExists(path: String)
+    case cannotWrite(path: String, message: String)
     case mixedCleanFormats(paths: [String])
 
     public var description: String {
@@ -28,6 +29,8 @@ public enum DetectError: Error, CustomStringConvertible, Equatable {
             return "--fail-on takes METHOD[:FRACTION] with FRACTION from 0 to 1, not '\(value)'"
         case let .outputExists(path):
             return "\(path): already exists and is a directory; --write-clean writes a new directory for whole-file items, remove it or choose another path"
+        case let .cannotWrite(path, message):
+            return "\(path): cannot write: \(message)"
         case let .mixedCleanFormats(paths):
             return "--write-clean cannot mix whole-file text items (\(paths.joined(separator: ", "))) with line-based inputs (JSONL, --lines); run them separately"
         }
