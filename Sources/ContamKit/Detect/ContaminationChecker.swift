@@ -78,7 +78,8 @@ public final class ContaminationChecker: @unchecked Sendable {
         let failure = FirstError()
         let workers = max(1, min(threads, count))
         withoutActuallyEscaping(body) { body in
-            let work = UncheckedSendable(body)
+            // Safe: `body` only reads state that no worker mutates; each result slot is written once, under a lock.
+            let work = WorkerBody(body)
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while !failure.isSet {
                     let k = next.increment() - 1
@@ -92,51 +93,53 @@ public final class ContaminationChecker: @unchecked Sendable {
     }
 }
 
-/// A lock-protected counter shared by worker threads.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
+extension ContaminationChecker {
+    /// A lock-protected counter shared by worker threads.
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
 
-    /// Adds one and returns the new value.
-    func increment() -> Int {
-        lock.lock(); defer { lock.unlock() }
-        value += 1
-        return value
-    }
-}
-
-/// The first error thrown by any worker.
-final class FirstError: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Error?
-
-    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return stored != nil }
-    var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
-
-    func set(_ error: Error) {
-        lock.lock(); defer { lock.unlock() }
-        if stored == nil { stored = error }
-    }
-}
-
-/// One result slot per index, each written by exactly one worker.
-final class Slots<T>: @unchecked Sendable {
-    private var storage: [T?]
-    private let lock = NSLock()
-
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: T) {
-        lock.lock(); defer { lock.unlock() }
-        storage[index] = value
+        /// Adds one and returns the new value.
+        func increment() -> Int {
+            lock.lock(); defer { lock.unlock() }
+            value += 1
+            return value
+        }
     }
 
-    /// All values; only called after every slot was set.
-    func values() -> [T] { storage.compactMap { $0 } }
-}
+    /// The first error thrown by any worker.
+    final class FirstError: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: Error?
 
-/// Carries a non-Sendable value (a closure that only reads shared, immutable state) into worker threads.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+        var isSet: Bool { lock.lock(); defer { lock.unlock() }; return stored != nil }
+        var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
+
+        func set(_ error: Error) {
+            lock.lock(); defer { lock.unlock() }
+            if stored == nil { stored = error }
+        }
+    }
+
+    /// One result slot per index, each written by exactly one worker.
+    final class Slots<T>: @unchecked Sendable {
+        private var storage: [T?]
+        private let lock = NSLock()
+
+        init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+        func set(_ index: Int, _ value: T) {
+            lock.lock(); defer { lock.unlock() }
+            storage[index] = value
+        }
+
+        /// All values; only called after every slot was set.
+        func values() -> [T] { storage.compactMap { $0 } }
+    }
+
+    /// Carries a non-Sendable value (a closure that only reads shared, immutable state) into worker threads.
+    struct WorkerBody<Value>: @unchecked Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
+    }
 }
