@@ -18,6 +18,8 @@ public struct CheckOptions: Sendable {
     public var threads = 2
     /// Bytes of context around source passages.
     public var contextBytes = 80
+    /// Fetch verbatim sources' passages in original text (the table output needs only their labels).
+    public var sourcePassages = true
 
     public init() {}
 }

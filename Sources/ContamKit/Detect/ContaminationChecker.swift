@@ -18,12 +18,13 @@ public final class ContaminationChecker: @unchecked Sendable {
     }
 
     var verbatimAnalyzer: VerbatimAnalyzer {
-        VerbatimAnalyzer(minMatch: options.minMatch, maxSources: options.maxSources, contextBytes: options.contextBytes)
+        VerbatimAnalyzer(minMatch: options.minMatch, maxSources: options.maxSources, contextBytes: options.contextBytes, withPassages: options.sourcePassages)
     }
 
     var aligner: NearVerbatimAligner {
         var aligner = NearVerbatimAligner(minSpan: options.minSpan, similarity: options.similarity, seedLength: options.seedLength)
         aligner.contextBytes = options.contextBytes
+        aligner.withPassages = options.sourcePassages
         return aligner
     }
 

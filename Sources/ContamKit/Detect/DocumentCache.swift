@@ -22,12 +22,28 @@ public final class DocumentCache: @unchecked Sendable {
     private var order: [CorpusDocumentRef] = []
     private var orderStart = 0
     private var cachedTokens = 0
+    private var infos: [CorpusDocumentRef: CorpusDocumentInfo] = [:]
     /// Number of fetches that missed the cache (for benchmarks).
     public private(set) var misses = 0
 
     public init(corpus: any CorpusQuerying, capacityTokens: Int = 4_000_000) {
         self.corpus = corpus
         self.capacityTokens = capacityTokens
+    }
+
+    /// A document's metadata only (cheap: no text is fetched), cached.
+    public func info(_ ref: CorpusDocumentRef) throws -> CorpusDocumentInfo {
+        lock.lock()
+        if let info = infos[ref] ?? documents[ref]?.info {
+            lock.unlock()
+            return info
+        }
+        lock.unlock()
+        let info = try corpus.documentInfo(ref)
+        lock.lock(); defer { lock.unlock() }
+        if infos.count > 100_000 { infos.removeAll(keepingCapacity: true) }
+        infos[ref] = info
+        return info
     }
 
     /// The document, from the cache or fetched from the corpus. Throws what the corpus throws (a corrupt store).

@@ -18,6 +18,8 @@ public final class InMemoryCorpus: CorpusQuerying {
     public let sourcePath: String
     /// Every position (document, token offset) where each token occurs, in corpus order.
     private let positionsByToken: [String: [CorpusOccurrence]]
+    /// A dense id per distinct token (for `CorpusTokenIDs`).
+    let tokenIDs: [String: Int32]
 
     /// Tokenizes `texts` with `Tokenizer(options:)`; `ids` (same count, or nil) become external ids.
     public convenience init(texts: [String], ids: [String?]? = nil, options: TokenizerOptions = TokenizerOptions(), sourcePath: String = "memory") {
@@ -43,6 +45,9 @@ public final class InMemoryCorpus: CorpusQuerying {
             }
         }
         positionsByToken = positions
+        var ids: [String: Int32] = [:]
+        for token in positions.keys.sorted() { ids[token] = Int32(ids.count) }
+        tokenIDs = ids
     }
 
     /// Length of the common prefix of `tokens[start...]` and the document's tokens from `offset`.

@@ -17,11 +17,14 @@ public struct Llama2Contamination: Sendable {
 
     public init() {}
 
-    /// Which item tokens are contaminated. Fetches documents through `documents` (cached).
+    /// Which item tokens are contaminated. Compares tokens by id through `CorpusTokenIDs` when the corpus
+    /// offers it, else fetches documents through `documents` (cached).
     public func contaminatedTokens(_ item: TokenizedItem, matchingStatistics lengths: [Int], documents: DocumentCache) throws -> [Bool] {
         var covered = [Bool](repeating: false, count: item.tokenCount)
         func mark(_ range: Range<Int>) { for k in range { covered[k] = true } }
         let strings = item.strings
+        let fast = documents.corpus as? any CorpusTokenIDs
+        let shardIDs = fast.map { ItemTokenIDs(strings: strings, corpus: $0) }
         for span in VerbatimAnalyzer.maximalSpans(matchingStatistics: lengths, minLength: exactPrefix) {
             if span.count > minSpanExclusive { mark(span) }
             guard span.upperBound < strings.count else { continue }
@@ -31,33 +34,39 @@ public struct Llama2Contamination: Sendable {
                 occurrences += documents.corpus.occurrences(of: strings[span.lowerBound..<(span.lowerBound + exactPrefix)], limit: occurrenceLimit)
             }
             for occurrence in occurrences where starts.insert(occurrence).inserted {
-                let document = try documents.document(occurrence.document)
-                let end = extendedEnd(strings, itemStart: span.lowerBound, document: document.tokens, documentStart: occurrence.tokenOffset)
-                if end - span.lowerBound > minSpanExclusive { mark(span.lowerBound..<end) }
+                let remaining = occurrence.tokenOffset..<(occurrence.tokenOffset + strings.count - span.lowerBound)
+                let length: Int
+                if let fast, let shardIDs {
+                    length = matchedLength(shardIDs.ids(shard: occurrence.document.shard)[span.lowerBound...], fast.documentTokenIDs(occurrence.document, range: remaining)[...])
+                } else {
+                    let tokens = try documents.document(occurrence.document).tokens
+                    length = matchedLength(strings[span.lowerBound...], tokens[remaining.clamped(to: 0..<tokens.count)].map(\.text)[...])
+                }
+                if length > minSpanExclusive { mark(span.lowerBound..<(span.lowerBound + length)) }
             }
         }
         return covered
     }
 
-    /// End of the span starting at `itemStart` against `document` from `documentStart` (whose first
-    /// `exactPrefix` tokens match): the last matched token before the budget is exceeded, plus one.
-    func extendedEnd(_ item: [String], itemStart: Int, document: [Token], documentStart: Int) -> Int {
-        var i = itemStart
-        var j = documentStart
+    /// Length of the span that starts at both slices' starts (whose first `exactPrefix` tokens match): up
+    /// to the last matched token before more than `skipBudget` mismatches. (Unknown item tokens have
+    /// negative ids and document ids are never negative, so they never match.)
+    func matchedLength<T: Equatable>(_ item: ArraySlice<T>, _ document: ArraySlice<T>) -> Int {
+        var offset = 0
         var mismatches = 0
-        var end = itemStart
-        while i < item.count && j < document.count {
-            if item[i] == document[j].text {
-                end = i + 1
+        var length = 0
+        let count = min(item.count, document.count)
+        while offset < count {
+            if item[item.startIndex + offset] == document[document.startIndex + offset] {
+                length = offset + 1
             } else {
-                if i - itemStart < exactPrefix { break }
+                if offset < exactPrefix { break }
                 mismatches += 1
                 if mismatches > skipBudget { break }
             }
-            i += 1
-            j += 1
+            offset += 1
         }
-        return end
+        return length
     }
 
     /// The band of a contamination percentage (0–100).

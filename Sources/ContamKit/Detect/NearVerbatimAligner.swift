@@ -7,7 +7,8 @@
 /// 2. **Candidate regions**: each occurrence gives a document and a diagonal (document offset − item
 ///    offset). Per document, occurrences whose diagonals chain within `maxDrift` of each other form one
 ///    region; regions are ranked by the number of item tokens their seeds cover, and the best
-///    `maxCandidates` are aligned.
+///    `maxCandidates` are aligned (after a near-verbatim match, only those whose seeds cover at least half
+///    as many item tokens as it matched).
 /// 3. **Alignment**: `BandedAligner` over token ids, band = the region's diagonals ± `bandPadding`,
 ///    scoring +1 match, −1 substitution, −1 per inserted or deleted token (the alignment stops where the
 ///    copy stops being more than half matches).
@@ -38,6 +39,8 @@ public struct NearVerbatimAligner: Sendable {
     public var scoring: AlignmentScoring
     /// Bytes of context around source passages.
     public var contextBytes: Int
+    /// Fetch the best match's document for its passage in original text (else the label only).
+    public var withPassages = true
 
     public init(minSpan: Int = 20, similarity: Double = 0.8, seedLength: Int = 6) {
         self.minSpan = minSpan
@@ -67,34 +70,49 @@ public struct NearVerbatimAligner: Sendable {
         var itemRange: Range<Int>
     }
 
-    /// The near-verbatim result of one item. Reads seed occurrences and candidate documents through
-    /// `documents`; throws when a document cannot be read (corrupt index).
+    /// The near-verbatim result of one item. Compares tokens by id through `CorpusTokenIDs` when the corpus
+    /// offers it (no document text is read, except the best match's when `withPassages`), else through the
+    /// documents' tokens fetched via `documents`. Throws when a document cannot be read (corrupt index).
     public func align(_ item: TokenizedItem, matchingStatistics lengths: [Int], documents: DocumentCache) throws -> NearVerbatimResult {
         let candidates = candidateRegions(item, matchingStatistics: lengths, corpus: documents.corpus)
         guard !candidates.isEmpty else { return .none }
-        // Item tokens as small ids; document tokens absent from the item become −1 and never match.
-        var ids: [String: Int32] = [:]
-        ids.reserveCapacity(item.tokenCount)
-        let itemIDs: [Int32] = item.strings.map { token in
-            if let id = ids[token] { return id }
-            let id = Int32(ids.count)
-            ids[token] = id
-            return id
+        let fast = documents.corpus as? any CorpusTokenIDs
+        let shardIDs = fast.map { ItemTokenIDs(strings: item.strings, corpus: $0) }
+        // Without ids: item tokens as small local ids; document tokens absent from the item become −1.
+        var localIDs: [String: Int32] = [:]
+        var itemLocalIDs: [Int32] = []
+        if fast == nil {
+            localIDs.reserveCapacity(item.tokenCount)
+            itemLocalIDs = item.strings.map { token in
+                if let id = localIDs[token] { return id }
+                let id = Int32(localIDs.count)
+                localIDs[token] = id
+                return id
+            }
         }
         let reportLength = min(minSpan, item.tokenCount)
-        var best: NearVerbatimMatch?
+        var best: (match: Aligned, document: CorpusDocumentRef)?
         var aligned = 0
         for candidate in candidates {
-            let document = try documents.document(candidate.document)
+            // Once a near-verbatim match is found, a region whose seeds cover less than half of its matched
+            // tokens is not worth fetching a document for.
+            if let best, best.match.isNear, candidate.support * 2 < best.match.span.matches { break }
             let low = candidate.diagonals.lowerBound - bandPadding
             let high = candidate.diagonals.upperBound + bandPadding
             let columnStart = max(0, low)
-            let columnEnd = min(document.tokens.count, item.tokenCount - 1 + high + 1)
+            let columnEnd = item.tokenCount + high
             guard columnStart < columnEnd else { continue }
-            var regionIDs = [Int32](repeating: -1, count: columnEnd - columnStart)
-            for k in regionIDs.indices {
-                if let id = ids[document.tokens[columnStart + k].text] { regionIDs[k] = id }
+            let itemIDs: [Int32]
+            let regionIDs: [Int32]
+            if let fast, let shardIDs {
+                itemIDs = shardIDs.ids(shard: candidate.document.shard)
+                regionIDs = fast.documentTokenIDs(candidate.document, range: columnStart..<columnEnd)
+            } else {
+                let tokens = try documents.document(candidate.document).tokens
+                itemIDs = itemLocalIDs
+                regionIDs = tokens[(columnStart..<columnEnd).clamped(to: 0..<tokens.count)].map { localIDs[$0.text] ?? -1 }
             }
+            guard !regionIDs.isEmpty else { continue }
             let alignment = BandedAligner.align(itemIDs, regionIDs, diagonals: (low - columnStart)...(high - columnStart), scoring: scoring)
                 .shifted(item: 0, target: columnStart)
             aligned += 1
@@ -105,21 +123,35 @@ public struct NearVerbatimAligner: Sendable {
             if isNear || span.columns >= reportLength { reported = span.similarity }
             else if alignment.columns >= reportLength { reported = alignment.similarity }
             else { reported = 0 }
-            let shown = span.columns > 0 ? span : alignment
-            guard let source = SourcePassage(document: document, tokenRange: shown.targetRange, contextBytes: contextBytes) else { continue }
-            let match = NearVerbatimMatch(source: source, alignment: alignment, span: span, isNearVerbatim: isNear, similarity: reported)
-            if best.map({ Self.isBetter(match, than: $0) }) ?? true { best = match }
+            let match = Aligned(alignment: alignment, span: span, isNear: isNear, similarity: reported)
+            if best.map({ Self.isBetter(match, than: $0.match) }) ?? true { best = (match, candidate.document) }
             // Nothing beats every item token matched.
             if isNear && span.matches == item.tokenCount { break }
         }
         guard let best else { return NearVerbatimResult(isNearVerbatim: false, bestSimilarity: 0, best: nil, candidatesAligned: aligned) }
-        return NearVerbatimResult(isNearVerbatim: best.isNearVerbatim, bestSimilarity: best.similarity, best: best, candidatesAligned: aligned)
+        let shown = best.match.span.columns > 0 ? best.match.span : best.match.alignment
+        let source: SourcePassage
+        if withPassages, let passage = SourcePassage(document: try documents.document(best.document), tokenRange: shown.targetRange, contextBytes: contextBytes) {
+            source = passage
+        } else {
+            source = SourcePassage(document: best.document, label: try documents.info(best.document).label, tokenRange: shown.targetRange, passage: nil)
+        }
+        let match = NearVerbatimMatch(source: source, alignment: best.match.alignment, span: best.match.span, isNearVerbatim: best.match.isNear, similarity: best.match.similarity)
+        return NearVerbatimResult(isNearVerbatim: match.isNearVerbatim, bestSimilarity: match.similarity, best: match, candidatesAligned: aligned)
+    }
+
+    /// One aligned candidate, before its source passage is fetched.
+    struct Aligned {
+        var alignment: LocalAlignment
+        var span: LocalAlignment
+        var isNear: Bool
+        var similarity: Double
     }
 
     /// Near-verbatim matches first, by matched tokens in the span; then by reported similarity.
-    static func isBetter(_ a: NearVerbatimMatch, than b: NearVerbatimMatch) -> Bool {
-        if a.isNearVerbatim != b.isNearVerbatim { return a.isNearVerbatim }
-        if a.isNearVerbatim {
+    static func isBetter(_ a: Aligned, than b: Aligned) -> Bool {
+        if a.isNear != b.isNear { return a.isNear }
+        if a.isNear {
             if a.span.matches != b.span.matches { return a.span.matches > b.span.matches }
             return a.span.similarity > b.span.similarity
         }

@@ -26,8 +26,12 @@ public struct VerbatimAnalyzer: Sendable {
     public var sourceSpanLimit: Int
     /// Bytes of context around each source passage.
     public var contextBytes: Int
+    /// Fetch source documents for their passages in original text; when false, sources carry the document
+    /// label and token range only (no document is read).
+    public var withPassages: Bool
 
-    public init(minMatch: Int = 8, maxSources: Int = 3, sourceSpanLimit: Int = 10, contextBytes: Int = 80) {
+    public init(minMatch: Int = 8, maxSources: Int = 3, sourceSpanLimit: Int = 10, contextBytes: Int = 80, withPassages: Bool = true) {
+        self.withPassages = withPassages
         self.minMatch = minMatch
         self.maxSources = maxSources
         self.sourceSpanLimit = sourceSpanLimit
@@ -81,10 +85,15 @@ public struct VerbatimAnalyzer: Sendable {
             var sources: [SourcePassage] = []
             if withSources.contains(k) {
                 for occurrence in corpus.occurrences(of: tokens, limit: maxSources) {
-                    let document = try documents.document(occurrence.document)
                     let documentRange = occurrence.tokenOffset..<(occurrence.tokenOffset + range.count)
-                    if let source = SourcePassage(document: document, tokenRange: documentRange, contextBytes: contextBytes) {
-                        sources.append(source)
+                    if withPassages {
+                        let document = try documents.document(occurrence.document)
+                        if let source = SourcePassage(document: document, tokenRange: documentRange, contextBytes: contextBytes) {
+                            sources.append(source)
+                        }
+                    } else {
+                        let label = try documents.info(occurrence.document).label
+                        sources.append(SourcePassage(document: occurrence.document, label: label, tokenRange: documentRange, passage: nil))
                     }
                 }
             }

@@ -42,6 +42,8 @@ public struct CheckOutcome: Sendable {
 public enum CheckPipeline {
     public static func run(_ request: CheckRequest, corpus: any CorpusQuerying, progress: ProgressDisplay? = nil) throws -> CheckOutcome {
         var options = request.options
+        // The table shows source labels only; the other outputs show passages.
+        if request.output == .table { options.sourcePassages = false }
         for rule in request.failOn where !options.methods.contains(rule.method) { options.methods.append(rule.method) }
         progress?.begin("reading items")
         let set = try ItemReader(options: request.reader).read(paths: request.itemPaths)

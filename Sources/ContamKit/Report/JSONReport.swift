@@ -8,11 +8,11 @@ public enum JSONReport {
         var doc: Int
         var tokenStart: Int
         var tokenEnd: Int
-        var byteStart: Int
-        var byteEnd: Int
-        var before: String
-        var match: String
-        var after: String
+        var byteStart: Int?
+        var byteEnd: Int?
+        var before: String?
+        var match: String?
+        var after: String?
 
         init(_ source: SourcePassage) {
             document = source.label
@@ -20,11 +20,11 @@ public enum JSONReport {
             doc = source.document.document
             tokenStart = source.tokenRange.lowerBound
             tokenEnd = source.tokenRange.upperBound
-            byteStart = source.passage.byteRange.lowerBound
-            byteEnd = source.passage.byteRange.upperBound
-            before = source.passage.before
-            match = source.passage.match
-            after = source.passage.after
+            byteStart = source.passage?.byteRange.lowerBound
+            byteEnd = source.passage?.byteRange.upperBound
+            before = source.passage?.before
+            match = source.passage?.match
+            after = source.passage?.after
         }
 
         enum CodingKeys: String, CodingKey {

@@ -60,11 +60,13 @@ public enum MarkdownReport {
 
     /// The corpus passage shown for an item: the near-verbatim source, else its longest span's first source.
     static func evidencePassage(_ result: ItemResult) -> String? {
-        if let best = result.near.best, best.isNearVerbatim {
-            return "\(best.source.label): …\(best.source.passage.before.suffix(60))**\(best.source.passage.match.prefix(400))**\(best.source.passage.after.prefix(60))…"
+        func shown(_ source: SourcePassage) -> String? {
+            guard let passage = source.passage else { return nil }
+            return "\(source.label): …\(passage.before.suffix(60))**\(passage.match.prefix(400))**\(passage.after.prefix(60))…"
         }
+        if let best = result.near.best, best.isNearVerbatim { return shown(best.source) }
         guard let span = result.verbatim.spans.filter({ !$0.sources.isEmpty }).max(by: { $0.tokenCount < $1.tokenCount }), let source = span.sources.first else { return nil }
-        return "\(source.label): …\(source.passage.before.suffix(60))**\(source.passage.match.prefix(400))**\(source.passage.after.prefix(60))…"
+        return shown(source)
     }
 
     /// Text safe inside a table cell: pipes escaped, newlines folded, HTML-ish angle brackets escaped.

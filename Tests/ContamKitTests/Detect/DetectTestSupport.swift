@@ -68,3 +68,17 @@ enum DetectTestSupport {
     }
 
 }
+
+/// Forwards `CorpusQuerying` to a corpus but hides its `CorpusTokenIDs` fast path, so the text-based
+/// path of the aligner and of Llama 2 can be compared with the id-based one.
+final class StringOnlyCorpus: CorpusQuerying {
+    let base: InMemoryCorpus
+    init(_ base: InMemoryCorpus) { self.base = base }
+    var tokenizerOptions: TokenizerOptions { base.tokenizerOptions }
+    func matchingStatistics(of tokens: [String]) -> [Int] { base.matchingStatistics(of: tokens) }
+    func count(of tokens: ArraySlice<String>) -> Int { base.count(of: tokens) }
+    func documentCount(of tokens: ArraySlice<String>, cap: Int) -> Int { base.documentCount(of: tokens, cap: cap) }
+    func occurrences(of tokens: ArraySlice<String>, limit: Int) -> [CorpusOccurrence] { base.occurrences(of: tokens, limit: limit) }
+    func documentInfo(_ ref: CorpusDocumentRef) throws -> CorpusDocumentInfo { try base.documentInfo(ref) }
+    func documentTokens(_ ref: CorpusDocumentRef) throws -> (text: [UInt8], tokens: [Token]) { try base.documentTokens(ref) }
+}

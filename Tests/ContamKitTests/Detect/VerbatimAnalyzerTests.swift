@@ -66,8 +66,8 @@ import Testing
         #expect(span.sources.count == 1)
         #expect(span.sources[0].label == "gpl")
         #expect(span.sources[0].tokenRange == 2..<15)
-        #expect(span.sources[0].passage.match == "Everyone is permitted to copy and distribute verbatim copies of this license document")
-        #expect(span.sources[0].passage.before == "Preamble. ")
+        #expect(span.sources[0].passage?.match == "Everyone is permitted to copy and distribute verbatim copies of this license document")
+        #expect(span.sources[0].passage?.before == "Preamble. ")
         #expect(analysis.longestMatchTokens == 13)
         #expect(analysis.longestMatchChars == 85)
         #expect(analysis.coveredTokens == 13)
@@ -95,5 +95,15 @@ import Testing
         #expect(analysis.spans.map(\.tokenCount) == [8, 12, 9])
         #expect(analysis.spans.map { $0.sources.count } == [0, 1, 1])
         #expect(analysis.spans.map(\.occurrenceCount) == [1, 1, 1])
+    }
+
+    @Test func withoutPassagesNoDocumentIsRead() throws {
+        let words = DetectTestSupport.distinctWords(40)
+        let corpus = InMemoryCorpus(texts: [words.joined(separator: " ")], ids: ["doc"])
+        let item = DetectTestSupport.item(words: Array(words[5..<20]))
+        let documents = DocumentCache(corpus: corpus)
+        let analysis = try VerbatimAnalyzer(withPassages: false).analyze(item, matchingStatistics: corpus.matchingStatistics(of: item.strings), documents: documents)
+        #expect(analysis.spans.first?.sources == [SourcePassage(document: .init(shard: 0, document: 0), label: "doc", tokenRange: 5..<20, passage: nil)])
+        #expect(documents.misses == 0)
     }
 }
