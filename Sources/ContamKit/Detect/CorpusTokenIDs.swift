@@ -1,6 +1,7 @@
 /// An optional fast path beside `CorpusQuerying`: a corpus that can hand out its documents' token ids
 /// directly (the index's mmap'd token array) lets near-verbatim alignment and Llama 2 skip-spans compare
-/// tokens without decompressing and re-tokenizing whole documents, which otherwise dominates `check`.
+/// tokens without decompressing and re-tokenizing whole documents, which otherwise dominates `check`;
+/// with the raw text alone, a passage is located by a scan of the tokenizer that allocates nothing.
 /// Ids are only comparable within one shard; a query token the shard never saw gets a negative id,
 /// which never equals a document token's id.
 public protocol CorpusTokenIDs {
@@ -9,6 +10,8 @@ public protocol CorpusTokenIDs {
     /// The ids of the document's tokens at offsets `range`, clamped to the document. O(range), no allocation
     /// beyond the result.
     func documentTokenIDs(_ ref: CorpusDocumentRef, range: Range<Int>) -> [Int32]
+    /// The document's raw UTF-8 text (no tokenization).
+    func documentText(_ ref: CorpusDocumentRef) throws -> [UInt8]
 }
 
 extension InMemoryCorpus: CorpusTokenIDs {
@@ -21,6 +24,10 @@ extension InMemoryCorpus: CorpusTokenIDs {
         let tokens = documents[ref.document].tokens
         let clamped = range.clamped(to: 0..<tokens.count)
         return tokens[clamped].map { tokenIDs[$0.text] ?? -1 }
+    }
+
+    public func documentText(_ ref: CorpusDocumentRef) throws -> [UInt8] {
+        try documentTokens(ref).text
     }
 }
 

@@ -131,7 +131,7 @@ public struct NearVerbatimAligner: Sendable {
         guard let best else { return NearVerbatimResult(isNearVerbatim: false, bestSimilarity: 0, best: nil, candidatesAligned: aligned) }
         let shown = best.match.span.columns > 0 ? best.match.span : best.match.alignment
         let source: SourcePassage
-        if withPassages, let passage = SourcePassage(document: try documents.document(best.document), tokenRange: shown.targetRange, contextBytes: contextBytes) {
+        if withPassages, let passage = try documents.passage(best.document, tokenRange: shown.targetRange, contextBytes: contextBytes) {
             source = passage
         } else {
             source = SourcePassage(document: best.document, label: try documents.info(best.document).label, tokenRange: shown.targetRange, passage: nil)

@@ -87,8 +87,7 @@ public struct VerbatimAnalyzer: Sendable {
                 for occurrence in corpus.occurrences(of: tokens, limit: maxSources) {
                     let documentRange = occurrence.tokenOffset..<(occurrence.tokenOffset + range.count)
                     if withPassages {
-                        let document = try documents.document(occurrence.document)
-                        if let source = SourcePassage(document: document, tokenRange: documentRange, contextBytes: contextBytes) {
+                        if let source = try documents.passage(occurrence.document, tokenRange: documentRange, contextBytes: contextBytes) {
                             sources.append(source)
                         }
                     } else {

@@ -106,4 +106,25 @@ import Testing
         #expect(analysis.spans.first?.sources == [SourcePassage(document: .init(shard: 0, document: 0), label: "doc", tokenRange: 5..<20, passage: nil)])
         #expect(documents.misses == 0)
     }
+
+    @Test func passagesFromTextScanEqualPassagesFromTokens() throws {
+        let texts = [DetectTestSupport.prose, "Ünïcödé — «quotes», 日本語のテキスト, emoji 👍🏽 and e\u{301}tude; ＡＢＣ ½ x² ﬁne.", "short"]
+        let corpus = InMemoryCorpus(texts: texts, ids: ["a", "b", "c"])
+        let fast = DocumentCache(corpus: corpus)
+        let slow = DocumentCache(corpus: StringOnlyCorpus(corpus))
+        var rng = SeededRandom(seed: 5)
+        for d in 0..<texts.count {
+            let ref = CorpusDocumentRef(shard: 0, document: d)
+            let count = corpus.documents[d].tokens.count
+            for _ in 0..<30 {
+                let start = Int.random(in: 0..<count, using: &rng)
+                let range = start..<Int.random(in: (start + 1)...min(count, start + 12), using: &rng)
+                let context = Int.random(in: 0...40, using: &rng)
+                let viaScan = try fast.passage(ref, tokenRange: range, contextBytes: context)
+                #expect(viaScan != nil)
+                #expect(viaScan == (try slow.passage(ref, tokenRange: range, contextBytes: context)), "doc \(d) \(range)")
+            }
+            #expect(try fast.passage(ref, tokenRange: count..<(count + 1), contextBytes: 10) == nil)
+        }
+    }
 }
