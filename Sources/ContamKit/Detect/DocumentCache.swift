@@ -23,7 +23,7 @@ public final class DocumentCache: @unchecked Sendable {
     private var orderStart = 0
     private var cachedTokens = 0
     private var infos: [CorpusDocumentRef: CorpusDocumentInfo] = [:]
-    private var texts: [CorpusDocumentRef: [UInt8]] = [:]
+    private var texts: [CorpusDocumentRef: LocatedText] = [:]
     private var textOrder: [CorpusDocumentRef] = []
     private var cachedTextBytes = 0
     /// Number of fetches that missed the cache (for benchmarks).
@@ -50,58 +50,66 @@ public final class DocumentCache: @unchecked Sendable {
     }
 
     /// The passage of document tokens `tokenRange` in original text. With `CorpusTokenIDs`, only the raw text
-    /// is fetched (cached) and the tokenizer scans it without allocating; otherwise the whole document's
-    /// tokens are fetched. Nil when the range is outside the document.
+    /// is fetched and scanned once by the tokenizer without allocating per token (token byte offsets are
+    /// cached with it); otherwise the whole document's tokens are fetched. Nil when the range is outside the document.
     public func passage(_ ref: CorpusDocumentRef, tokenRange: Range<Int>, contextBytes: Int) throws -> SourcePassage? {
         guard let fast = corpus as? any CorpusTokenIDs else {
             return SourcePassage(document: try document(ref), tokenRange: tokenRange, contextBytes: contextBytes)
         }
         let label = try info(ref).label
-        let text = try self.text(ref, fast: fast)
-        let ranges = Self.byteRanges(of: tokenRange, in: text, tokenizer: Tokenizer(options: corpus.tokenizerOptions))
-        guard ranges.count == tokenRange.count else { return nil }
-        let tokens = ranges.map { Token(text: "", byteRange: $0) }
-        guard let passage = Passage.extract(text: text, tokens: tokens, tokenRange: 0..<tokens.count, contextBytes: contextBytes) else { return nil }
+        let located = try self.located(ref, fast: fast)
+        guard !tokenRange.isEmpty, tokenRange.lowerBound >= 0, tokenRange.upperBound <= located.starts.count else { return nil }
+        // Passage.extract reads only the first and last token of the range.
+        let first = Token(text: "", byteRange: Int(located.starts[tokenRange.lowerBound])..<Int(located.ends[tokenRange.lowerBound]))
+        let last = Token(text: "", byteRange: Int(located.starts[tokenRange.upperBound - 1])..<Int(located.ends[tokenRange.upperBound - 1]))
+        guard let passage = Passage.extract(text: located.text, tokens: [first, last], tokenRange: 0..<2, contextBytes: contextBytes) else { return nil }
         return SourcePassage(document: ref, label: label, tokenRange: tokenRange, passage: passage)
     }
 
-    /// Byte ranges of tokens `tokenRange` of `text`, found by scanning the tokenizer from the start (stops
-    /// after the range). O(bytes up to the range's end), no allocation per token.
-    static func byteRanges(of tokenRange: Range<Int>, in text: [UInt8], tokenizer: Tokenizer) -> [Range<Int>] {
-        var ranges: [Range<Int>] = []
-        ranges.reserveCapacity(tokenRange.count)
-        var index = 0
-        struct Done: Error {}
-        text.withUnsafeBytes { raw in
-            try? tokenizer.forEachToken(in: raw) { _, range in
-                if index >= tokenRange.upperBound { throw Done() }
-                if index >= tokenRange.lowerBound { ranges.append(range) }
-                index += 1
-            }
-        }
-        return ranges
+    /// A document's raw text with the byte offsets of its tokens.
+    struct LocatedText {
+        var text: [UInt8]
+        var starts: [UInt32]
+        var ends: [UInt32]
     }
 
-    private func text(_ ref: CorpusDocumentRef, fast: any CorpusTokenIDs) throws -> [UInt8] {
+    /// Start and end byte offsets of every token of `text`: one scan of the tokenizer, no allocation per token.
+    static func tokenOffsets(_ text: [UInt8], tokenizer: Tokenizer) -> (starts: [UInt32], ends: [UInt32]) {
+        var starts: [UInt32] = []
+        var ends: [UInt32] = []
+        starts.reserveCapacity(text.count / 4)
+        ends.reserveCapacity(text.count / 4)
+        text.withUnsafeBytes { raw in
+            tokenizer.forEachToken(in: raw) { _, range in
+                starts.append(UInt32(truncatingIfNeeded: range.lowerBound))
+                ends.append(UInt32(truncatingIfNeeded: range.upperBound))
+            }
+        }
+        return (starts, ends)
+    }
+
+    private func located(_ ref: CorpusDocumentRef, fast: any CorpusTokenIDs) throws -> LocatedText {
         lock.lock()
-        if let text = texts[ref] ?? documents[ref]?.text {
+        if let located = texts[ref] {
             lock.unlock()
-            return text
+            return located
         }
         lock.unlock()
         let text = try fast.documentText(ref)
+        let (starts, ends) = Self.tokenOffsets(text, tokenizer: Tokenizer(options: corpus.tokenizerOptions))
+        let located = LocatedText(text: text, starts: starts, ends: ends)
         lock.lock(); defer { lock.unlock() }
         misses += 1
-        if texts.updateValue(text, forKey: ref) == nil {
+        if texts.updateValue(located, forKey: ref) == nil {
             textOrder.append(ref)
-            cachedTextBytes += text.count
-            // Texts are evicted oldest-first past `capacityTokens` × 4 bytes.
-            while cachedTextBytes > capacityTokens * 4, textOrder.count > 1 {
+            cachedTextBytes += text.count + 8 * starts.count
+            // Evicted oldest-first past about `capacityTokens` × 12 bytes (a token is ~4 bytes of text + 8 of offsets).
+            while cachedTextBytes > capacityTokens * 12, textOrder.count > 1 {
                 let evicted = textOrder.removeFirst()
-                cachedTextBytes -= texts.removeValue(forKey: evicted)?.count ?? 0
+                if let old = texts.removeValue(forKey: evicted) { cachedTextBytes -= old.text.count + 8 * old.starts.count }
             }
         }
-        return text
+        return located
     }
 
     /// The document, from the cache or fetched from the corpus. Throws what the corpus throws (a corrupt store).
