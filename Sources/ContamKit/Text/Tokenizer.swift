@@ -37,7 +37,7 @@ public struct Tokenizer: Sendable {
     }
 
     /// Size of the stack buffer normalized tokens are written to; longer tokens take a slower path.
-    @usableFromInline static var scratchByteCount: Int { 1024 }
+    @inlinable static var scratchByteCount: Int { 1024 }
 
     /// Calls `body(normalizedUTF8, rawByteRange)` for each token of `text`, in order; `normalizedUTF8`
     /// is valid only during the call. O(n), no allocation for ASCII text.
