@@ -31,12 +31,15 @@ public final class Index: CorpusQuerying, @unchecked Sendable {
     }
 
     /// Runs `body` for every shard, in parallel when there is more than one, and returns the results in shard order.
-    func perShard<T>(_ body: (IndexShard) -> T) -> [T] {
+    func perShard<T>(_ body: @escaping (IndexShard) -> T) -> [T] {
         if shards.count == 1 { return [body(shards[0])] }
         let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: shards.count)
         results.initialize(repeating: nil)
         defer { results.deallocate() }
+        // Safe: each iteration writes only its own slot, and concurrentPerform returns after all of them.
+        let shared = UncheckedSendable((results, body, shards))
         DispatchQueue.concurrentPerform(iterations: shards.count) { i in
+            let (results, body, shards) = shared.value
             results[i] = body(shards[i])
         }
         return results.map { $0! }

@@ -200,7 +200,11 @@ final class ShardBuilder {
         let sideResult = LockedBox<Error?>(nil)
         let directory = self.directory
         let vocabulary = self.vocabulary, store = self.store, documents = self.documents
+        // Safe: the writer thread only reads `text` (the SA-IS thread reads it too, nobody writes it) and is
+        // the only user of the vocabulary, store and document writers until `group.wait()`.
+        let shared = UncheckedSendable((text, vocabulary, store, documents))
         DispatchQueue.global().async(group: group) {
+            let (text, vocabulary, store, documents) = shared.value
             do {
                 let writer = try BinaryFileWriter(path: "\(directory)/tokens.bin", header: BinaryFileHeader(kind: "TOKN", elementBits: UInt32(tokenBits), count: UInt64(tokenCount), parameter: UInt64(alphabetSize)))
                 try PackedIntArray.write(text, bitWidth: tokenBits, to: writer)
