@@ -54,16 +54,23 @@ public final class JSONLineParser {
         var id: String?
         var idFound = false
         var replacements = 0
+        var typeError: CorpusError?
 
         cursor.skipWhitespace()
         guard let first = cursor.peek() else {
             throw cursor.error("the line holds no JSON value")
         }
         guard first == UInt8(ascii: "{") else {
-            if let kind = JSONCursor.kindName(startingWith: first) {
-                throw CorpusError.notAnObject(path: path, line: lineNumber, found: kind)
+            guard let kind = JSONCursor.kindName(startingWith: first) else {
+                throw cursor.error("unexpected \(JSONCursor.describe(first)) where a JSON object should start")
             }
-            throw cursor.error("unexpected \(JSONCursor.describe(first)) where a JSON object should start")
+            // Syntax errors win: only valid JSON is reported as "not an object".
+            try cursor.skipValue(depth: 1)
+            cursor.skipWhitespace()
+            if let extra = cursor.peek() {
+                throw cursor.error("unexpected \(JSONCursor.describe(extra)) after the end of the value (one value per line)")
+            }
+            throw CorpusError.notAnObject(path: path, line: lineNumber, found: kind)
         }
         cursor.index &+= 1
         cursor.skipWhitespace()
@@ -80,19 +87,30 @@ public final class JSONLineParser {
                 if let fieldIndex = key == nil
                     ? scratch.withUnsafeBufferPointer({ Self.index(of: $0, in: textKeys) })
                     : Self.index(of: keyBytes, in: textKeys) {
-                    guard cursor.peek() == UInt8(ascii: "\"") else {
-                        throw CorpusError.fieldNotString(path: path, line: lineNumber, field: textFields[fieldIndex],
-                                                         found: try cursor.valueKindForError(), expected: "a string")
-                    }
-                    cursor.index &+= 1
-                    texts[fieldIndex].removeAll(keepingCapacity: true)
-                    replacements &+= try cursor.string(into: &texts[fieldIndex], store: true)
                     found[fieldIndex] = true
+                    if cursor.peek() == UInt8(ascii: "\"") {
+                        cursor.index &+= 1
+                        texts[fieldIndex].removeAll(keepingCapacity: true)
+                        replacements &+= try cursor.string(into: &texts[fieldIndex], store: true)
+                    } else {
+                        // Reported after the whole line parsed, so that syntax errors win.
+                        let kind = cursor.peek().flatMap(JSONCursor.kindName(startingWith:)) ?? "a value"
+                        typeError = typeError ?? .fieldNotString(path: path, line: lineNumber, field: textFields[fieldIndex],
+                                                                 found: kind, expected: "a string")
+                        try cursor.skipValue(depth: 1)
+                    }
                 } else if let idKey, key == nil
                     ? scratch.elementsEqual(idKey)
                     : Self.equal(keyBytes, idKey) {
                     idFound = true
-                    id = try cursor.idValue(field: idField ?? "")
+                    if let byte = cursor.peek(), let kind = JSONCursor.kindName(startingWith: byte),
+                       kind != "a string" && kind != "a number" && kind != "null" {
+                        typeError = typeError ?? .fieldNotString(path: path, line: lineNumber, field: idField ?? "",
+                                                                 found: kind, expected: "a string or a number")
+                        try cursor.skipValue(depth: 1)
+                    } else {
+                        id = try cursor.idValue()
+                    }
                 } else {
                     try cursor.skipValue(depth: 1)
                 }
@@ -111,6 +129,7 @@ public final class JSONLineParser {
         if let extra = cursor.peek() {
             throw cursor.error("unexpected \(JSONCursor.describe(extra)) after the end of the object (one object per line)")
         }
+        if let typeError { throw typeError }
         for fieldIndex in 0..<textKeys.count where !found[fieldIndex] {
             throw missingField(textFields[fieldIndex], flag: "--field", line: line, path: path, lineNumber: lineNumber)
         }
@@ -470,7 +489,7 @@ struct JSONCursor {
     }
 
     /// Reads an id value: a string (decoded), a number (its literal text) or null (nil).
-    mutating func idValue(field: String) throws -> String? {
+    mutating func idValue() throws -> String? {
         guard let byte = peek(), let base else { throw error("the line ends where a value should be") }
         switch byte {
         case UInt8(ascii: "\""):
@@ -481,22 +500,10 @@ struct JSONCursor {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let range = try number()
             return String(decoding: UnsafeBufferPointer(start: base + range.lowerBound, count: range.count), as: UTF8.self)
-        case UInt8(ascii: "n"):
-            try literal("null")
-            return nil
         default:
-            throw CorpusError.fieldNotString(path: path, line: lineNumber, field: field,
-                                             found: try valueKindForError(), expected: "a string or a number")
+            try skipValue(depth: 1)
+            return nil
         }
-    }
-
-    /// The kind of the value at `index`, after checking that it is valid JSON (so syntax errors win).
-    mutating func valueKindForError() throws -> String {
-        guard let byte = peek() else { throw error("the line ends where a value should be") }
-        let start = index
-        try skipValue(depth: 1)
-        index = start
-        return JSONCursor.kindName(startingWith: byte) ?? "a value"
     }
 
     /// "an object", "a number", ... for the value starting with `byte`; nil when no JSON value starts so.

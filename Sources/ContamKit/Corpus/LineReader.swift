@@ -67,7 +67,7 @@ public final class LineReader {
                 end = pending
             }
             if end == buffer.count {
-                buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+                buffer += [UInt8](repeating: 0, count: buffer.count)
             }
             searchFrom = end
             let got = try buffer.withUnsafeMutableBytes { raw in
