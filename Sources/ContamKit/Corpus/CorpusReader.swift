@@ -258,14 +258,14 @@ public final class CorpusReader {
         if options.csvColumn != nil || options.idField != nil {
             guard let first = try reader.nextRecord() else { return }
             header = first.fields
-            func column(_ name: String) throws -> Int {
+            func column(_ name: String, flag: String) throws -> Int {
                 guard let index = header.firstIndex(of: name) ?? header.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == name }) else {
-                    throw CorpusError.missingColumn(path: path, column: name, columns: header)
+                    throw CorpusError.missingColumn(path: path, column: name, columns: header, flag: flag)
                 }
                 return index
             }
-            textColumn = try options.csvColumn.map(column)
-            idColumn = try options.idField.map(column)
+            textColumn = try options.csvColumn.map { try column($0, flag: "--field") }
+            idColumn = try options.idField.map { try column($0, flag: "--id-field") }
         }
         while true {
             let more: Bool
