@@ -266,19 +266,42 @@ struct JSONCursor {
     /// Reads a string whose opening quote is consumed, through its closing quote. With `store`, appends the decoded
     /// bytes to `output`. Returns the number of lone surrogates replaced by U+FFFD.
     mutating func string(into output: inout [UInt8], store: Bool) throws -> Int {
+        guard store else { return try decodeString(to: nil).replacements }
+        // The decoded string is never longer than what is left of the line (every escape shrinks or keeps its
+        // length), so decoding straight into uninitialized capacity of that size is safe.
+        var replacements = 0
+        let decoded = try [UInt8](unsafeUninitializedCapacity: count &- index) { buffer, initialized in
+            let result = try decodeString(to: buffer.baseAddress)
+            initialized = result.written
+            replacements = result.replacements
+        }
+        if output.isEmpty { output = decoded } else { output.append(contentsOf: decoded) }
+        return replacements
+    }
+
+    /// The string decoder: reads through the closing quote and, when `output` is given, writes the decoded bytes
+    /// there. `output` must have room for `count - index` bytes (the rest of the line), an upper bound on the
+    /// decoded length: `\uXXXX` (6 bytes) decodes to at most 3, a surrogate pair (12) to 4, other escapes to 1.
+    mutating func decodeString(to output: UnsafeMutablePointer<UInt8>?) throws -> (written: Int, replacements: Int) {
         guard let base else { throw error("the line ends inside a string") }
         var replacements = 0
+        var written = 0
         while true {
-            // Find the next byte that needs attention: '"', '\\' or a control byte. 8 bytes per step.
+            // Find the next byte that needs attention: '"', '\\' or a control byte, 8 bytes per step. Each test below
+            // flags exactly the first matching byte's high bit (borrows only run upwards, from a matching byte).
             var run = index
             while run &+ 8 <= count {
+                // Safe: run + 8 <= count; unaligned loads are allowed.
                 let word = UInt64(littleEndian: UnsafeRawPointer(base + run).loadUnaligned(as: UInt64.self))
                 let quote = word ^ 0x2222_2222_2222_2222
                 let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
-                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-                // Exact "any byte is zero" tests, and "any byte < 0x20" (valid for thresholds <= 0x80).
-                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- 0x2020_2020_2020_2020) & ~word)
-                if special & highs != 0 { break }
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let special = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                    | ((word &- 0x2020_2020_2020_2020) & ~word)) & 0x8080_8080_8080_8080
+                if special != 0 {
+                    run &+= special.trailingZeroBitCount >> 3
+                    break
+                }
                 run &+= 8
             }
             while run < count {
@@ -286,15 +309,16 @@ struct JSONCursor {
                 if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
                 run &+= 1
             }
-            if store && run > index {
-                output.append(contentsOf: UnsafeBufferPointer(start: base + index, count: run &- index))
+            if let output, run > index {
+                (output + written).update(from: base + index, count: run &- index)
+                written &+= run &- index
             }
             index = run
             guard index < count else { throw error("the line ends inside a string (missing closing '\"')") }
             let c = base[index]
             if c == UInt8(ascii: "\"") {
                 index &+= 1
-                return replacements
+                return (written, replacements)
             }
             if c < 0x20 {
                 throw error("unescaped control character U+\(JSONCursor.hex(UInt32(c), width: 4)) in a string (write it as an escape such as \\n)")
@@ -339,13 +363,16 @@ struct JSONCursor {
                     scalar = 0xFFFD
                     replacements &+= 1
                 }
-                if store { JSONCursor.appendUTF8(scalar, to: &output) }
+                if let output { written &+= JSONCursor.writeUTF8(scalar, to: output + written) }
                 continue
             default:
                 index &+= 1
                 throw error("invalid escape \\\(JSONCursor.printable(escape)) in a string (valid: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)")
             }
-            if store { output.append(decoded) }
+            if let output {
+                output[written] = decoded
+                written &+= 1
+            }
             index &+= 2
         }
     }
@@ -371,22 +398,27 @@ struct JSONCursor {
         return value
     }
 
-    static func appendUTF8(_ scalar: UInt32, to output: inout [UInt8]) {
+    /// Writes the UTF-8 encoding of `scalar` (a Unicode scalar value, not a surrogate) and returns its length.
+    static func writeUTF8(_ scalar: UInt32, to output: UnsafeMutablePointer<UInt8>) -> Int {
         switch scalar {
         case 0..<0x80:
-            output.append(UInt8(truncatingIfNeeded: scalar))
+            output[0] = UInt8(truncatingIfNeeded: scalar)
+            return 1
         case 0x80..<0x800:
-            output.append(0xC0 | UInt8(truncatingIfNeeded: scalar >> 6))
-            output.append(0x80 | UInt8(truncatingIfNeeded: scalar & 0x3F))
+            output[0] = 0xC0 | UInt8(truncatingIfNeeded: scalar >> 6)
+            output[1] = 0x80 | UInt8(truncatingIfNeeded: scalar & 0x3F)
+            return 2
         case 0x800..<0x10000:
-            output.append(0xE0 | UInt8(truncatingIfNeeded: scalar >> 12))
-            output.append(0x80 | UInt8(truncatingIfNeeded: (scalar >> 6) & 0x3F))
-            output.append(0x80 | UInt8(truncatingIfNeeded: scalar & 0x3F))
+            output[0] = 0xE0 | UInt8(truncatingIfNeeded: scalar >> 12)
+            output[1] = 0x80 | UInt8(truncatingIfNeeded: (scalar >> 6) & 0x3F)
+            output[2] = 0x80 | UInt8(truncatingIfNeeded: scalar & 0x3F)
+            return 3
         default:
-            output.append(0xF0 | UInt8(truncatingIfNeeded: scalar >> 18))
-            output.append(0x80 | UInt8(truncatingIfNeeded: (scalar >> 12) & 0x3F))
-            output.append(0x80 | UInt8(truncatingIfNeeded: (scalar >> 6) & 0x3F))
-            output.append(0x80 | UInt8(truncatingIfNeeded: scalar & 0x3F))
+            output[0] = 0xF0 | UInt8(truncatingIfNeeded: scalar >> 18)
+            output[1] = 0x80 | UInt8(truncatingIfNeeded: (scalar >> 12) & 0x3F)
+            output[2] = 0x80 | UInt8(truncatingIfNeeded: (scalar >> 6) & 0x3F)
+            output[3] = 0x80 | UInt8(truncatingIfNeeded: scalar & 0x3F)
+            return 4
         }
     }
 
