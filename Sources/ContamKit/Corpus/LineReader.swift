@@ -60,7 +60,8 @@ public final class LineReader {
                 if pending > 0 {
                     buffer.withUnsafeMutableBytes { raw in
                         // Safe: both ranges lie inside the buffer; copyMemory handles the overlap as memmove does.
-                        raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: pending)
+                        guard let base = raw.baseAddress else { return }
+                        base.copyMemory(from: base + start, byteCount: pending)
                     }
                 }
                 start = 0
