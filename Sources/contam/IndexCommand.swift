@@ -69,7 +69,8 @@ enum IndexCommand: Subcommand {
                 Console.line("note: \(corpus.invalidUTF8Replaced) invalid UTF-8 sequence(s) were replaced by U+FFFD")
             }
             if corpus.badRecordsSkipped > 0 {
-                Console.line("note: \(corpus.badRecordsSkipped) bad record(s) skipped (--skip-bad-records)")
+                Console.line("note: \(corpus.badRecordsSkipped) bad record(s) skipped (--skip-bad-records):")
+                for reason in corpus.badRecordReasons { Console.line("  \(reason)") }
             }
             if corpus.emptyDocumentsSkipped > 0 {
                 Console.line("note: \(corpus.emptyDocumentsSkipped) empty document(s) skipped")

@@ -85,7 +85,8 @@ enum QueryCommand: Subcommand {
     }
 
     static func describe(_ occurrence: PhraseQuery.Located, number: Int) -> String {
-        let id = occurrence.documentID.map { "\($0) " } ?? ""
-        return "[\(number)] \(id)(\(occurrence.source):\(occurrence.record)), token \(occurrence.tokenOffset)"
+        let place = "\(occurrence.source):\(occurrence.record)"
+        let label = occurrence.documentID.map { "\($0) (\(place))" } ?? place
+        return "[\(number)] \(label), token \(occurrence.tokenOffset)"
     }
 }

@@ -65,7 +65,9 @@ enum StatsCommand: Subcommand {
             "index size   \(ProgressDisplay.bytes(total)) (\(String(format: "%.2f", Double(total) / Double(max(c.textBytes, 1))))x the text)",
         ]
         for file in files {
-            lines.append(String(format: "  %-14@ %10@  %5.2f bytes/token", file.file as NSString, ProgressDisplay.bytes(file.bytes) as NSString, file.bytesPerToken))
+            let name = file.file.padding(toLength: 14, withPad: " ", startingAt: 0)
+            let size = ProgressDisplay.bytes(file.bytes)
+            lines.append("  \(name) \(String(repeating: " ", count: max(0, 10 - size.count)))\(size)  \(String(format: "%5.2f", file.bytesPerToken)) bytes/token")
         }
         lines.append("tokenizer    \(manifest.tokenizer.summary)")
         lines.append("built        \(manifest.createdAt) in \(String(format: "%.1f", manifest.buildSeconds)) s by contam \(manifest.contamVersion)")

@@ -6,7 +6,7 @@ import Testing
     static let sampleIndex: String = {
         let dir = CLI.temporaryDirectory()
         let path = "\(dir)/sample.idx"
-        _ = try? CLI.run(["index", "corpora/licenses", "corpora/python-tutorial.jsonl.zst", "corpora/python-faq.csv", "--id-field", "id", "-o", path, "--quiet"])
+        _ = try? CLI.run(["index", "corpora/licenses", "corpora/python-tutorial.jsonl.zst", "corpora/python-faq.csv", "-o", path, "--quiet"])
         return path
     }()
 
@@ -129,7 +129,7 @@ import Testing
         FileManager.default.createFile(atPath: empty, contents: Data("   \n\n".utf8))
         let emptyResult = try CLI.run(["index", empty, "-o", "\(dir)/x.idx"])
         #expect(emptyResult.status == 2)
-        #expect(emptyResult.stderr.contains("no tokens"))
+        #expect(emptyResult.stderr.contains("no document with any text"))
         let fake = "\(dir)/fake.jsonl.zst"
         FileManager.default.createFile(atPath: fake, contents: Data("{\"text\": \"not compressed\"}\n".utf8))
         let fakeResult = try CLI.run(["index", fake, "-o", "\(dir)/x.idx"])

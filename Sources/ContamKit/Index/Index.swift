@@ -33,16 +33,9 @@ public final class Index: CorpusQuerying, @unchecked Sendable {
     /// Runs `body` for every shard, in parallel when there is more than one, and returns the results in shard order.
     func perShard<T>(_ body: @escaping (IndexShard) -> T) -> [T] {
         if shards.count == 1 { return [body(shards[0])] }
-        let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: shards.count)
-        results.initialize(repeating: nil)
-        defer { results.deallocate() }
-        // Safe: each iteration writes only its own slot, and concurrentPerform returns after all of them.
-        let shared = UncheckedSendable((results, body, shards))
-        DispatchQueue.concurrentPerform(iterations: shards.count) { i in
-            let (results, body, shards) = shared.value
-            results[i] = body(shards[i])
-        }
-        return results.map { $0! }
+        let job = ShardJob(shards: shards, body: body)
+        DispatchQueue.concurrentPerform(iterations: shards.count) { i in job.run(i) }
+        return job.results.map { $0! }
     }
 
     // MARK: CorpusQuerying
@@ -150,5 +143,29 @@ public final class Index: CorpusQuerying, @unchecked Sendable {
             }
         }
         return problems
+    }
+}
+
+/// One fan-out over shards. @unchecked Sendable: each worker writes only its own slot of `results`,
+/// and the owner reads them only after `concurrentPerform` has returned.
+private final class ShardJob<T>: @unchecked Sendable {
+    let shards: [IndexShard]
+    let body: (IndexShard) -> T
+    private let slots: UnsafeMutableBufferPointer<T?>
+
+    init(shards: [IndexShard], body: @escaping (IndexShard) -> T) {
+        self.shards = shards
+        self.body = body
+        slots = .allocate(capacity: shards.count)
+        slots.initialize(repeating: nil)
+    }
+
+    func run(_ i: Int) { slots[i] = body(shards[i]) }
+
+    var results: [T?] { Array(slots) }
+
+    deinit {
+        _ = slots.deinitialize()
+        slots.deallocate()
     }
 }

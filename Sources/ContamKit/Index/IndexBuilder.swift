@@ -94,8 +94,9 @@ public final class IndexBuilder {
         statistics.tokens = shards.reduce(0) { $0 + $1.tokens }
         statistics.textBytes = corpusStats.textBytes
         statistics.inputFiles = reader.sources.count
-        statistics.emptyDocumentsSkipped = corpusStats.emptyDocuments
-        statistics.badRecordsSkipped = corpusStats.skippedRecords
+        statistics.emptyDocumentsSkipped = corpusStats.emptyDocumentsSkipped
+        statistics.badRecordsSkipped = corpusStats.recordsSkipped
+        statistics.badRecordReasons = corpusStats.skipReasons
         statistics.invalidUTF8Replaced = corpusStats.invalidUTF8Replaced
         guard statistics.documents > 0 else {
             throw IndexError.emptyCorpus(detail: "\(reader.sources.count) input file(s), \(corpusStats.documents) document(s) read, none with a token")
