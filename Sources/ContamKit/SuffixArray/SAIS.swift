@@ -175,6 +175,46 @@ public enum SAIS {
         }
     }
 
+    /// Calls `body` with every LMS position (an S-type position preceded by an L-type one) and its symbol, from
+    /// right to left. Position n - 1 is L-type: the virtual sentinel after it is smaller. One sequential scan.
+    @inlinable @inline(__always)
+    static func forEachLMSPositionFromRight<T: FixedWidthInteger & UnsignedInteger>(
+        _ text: UnsafePointer<T>, count n: Int, _ body: (_ position: Int, _ symbol: Int) -> Void
+    ) {
+        var i = n &- 2
+        var c1 = symbol(text, n &- 1)
+        var c0 = c1
+        // Skip the trailing L run (non-increasing, as seen from the left).
+        while i >= 0 {
+            c0 = symbol(text, i)
+            if c0 < c1 { break }
+            c1 = c0
+            i &-= 1
+        }
+        while i >= 0 {
+            // i is S-type: skip the S run.
+            c1 = c0
+            i &-= 1
+            while i >= 0 {
+                c0 = symbol(text, i)
+                if c0 > c1 { break }
+                c1 = c0
+                i &-= 1
+            }
+            guard i >= 0 else { break }
+            // i is L-type, i + 1 is LMS. Skip the L run.
+            body(i &+ 1, c1)
+            c1 = c0
+            i &-= 1
+            while i >= 0 {
+                c0 = symbol(text, i)
+                if c0 < c1 { break }
+                c1 = c0
+                i &-= 1
+            }
+        }
+    }
+
     /// Sorts the suffixes of `text[0..<n]` into `sa[0..<n]`; `sa[n..<n + fs]` is free working space.
     @inlinable
     static func sortLevel<T: FixedWidthInteger & UnsignedInteger>(
@@ -190,44 +230,14 @@ public enum SAIS {
         var m = 0
         var pendingSlot = -1
         var pendingValue = 0
-        do {
-            var i = n &- 2
-            var c1 = symbol(text, n &- 1)
-            var c0 = c1
-            // The last symbol is L-type (the virtual sentinel is smaller); skip the trailing L run.
-            while i >= 0 {
-                c0 = symbol(text, i)
-                if c0 < c1 { break }
-                c1 = c0
-                i &-= 1
-            }
-            while i >= 0 {
-                // i is S-type: skip the S run.
-                c1 = c0
-                i &-= 1
-                while i >= 0 {
-                    c0 = symbol(text, i)
-                    if c0 > c1 { break }
-                    c1 = c0
-                    i &-= 1
-                }
-                guard i >= 0 else { break }
-                // i is L-type, i + 1 is LMS with symbol c1.
-                if pendingSlot >= 0 { sa[pendingSlot] = T(truncatingIfNeeded: pendingValue) }
-                let slot = Int(truncatingIfNeeded: buckets.bounds[c1]) &- 1
-                buckets.bounds[c1] = T(truncatingIfNeeded: slot)
-                pendingSlot = slot
-                pendingValue = i
-                m &+= 1
-                c1 = c0
-                i &-= 1
-                while i >= 0 {
-                    c0 = symbol(text, i)
-                    if c0 < c1 { break }
-                    c1 = c0
-                    i &-= 1
-                }
-            }
+        forEachLMSPositionFromRight(text, count: n) { position, c in
+            // The slot is written one LMS later, so that the leftmost one is never written.
+            if pendingSlot >= 0 { sa[pendingSlot] = T(truncatingIfNeeded: pendingValue) }
+            let slot = Int(truncatingIfNeeded: buckets.bounds[c]) &- 1
+            buckets.bounds[c] = T(truncatingIfNeeded: slot)
+            pendingSlot = slot
+            pendingValue = position &- 1
+            m &+= 1
         }
 
         var nameCount = 0
@@ -265,36 +275,10 @@ public enum SAIS {
                       alphabetSize: nameCount, isTopLevel: false)
             // Map ranks of the reduced string back to LMS positions, listed left to right in `reduced`.
             do {
-                var i = n &- 2
                 var j = m &- 1
-                var c1 = symbol(text, n &- 1)
-                var c0 = c1
-                while i >= 0 {
-                    c0 = symbol(text, i)
-                    if c0 < c1 { break }
-                    c1 = c0
-                    i &-= 1
-                }
-                while i >= 0 {
-                    c1 = c0
-                    i &-= 1
-                    while i >= 0 {
-                        c0 = symbol(text, i)
-                        if c0 > c1 { break }
-                        c1 = c0
-                        i &-= 1
-                    }
-                    guard i >= 0 else { break }
-                    reduced[j] = T(truncatingIfNeeded: i &+ 1)
+                forEachLMSPositionFromRight(text, count: n) { position, _ in
+                    reduced[j] = T(truncatingIfNeeded: position)
                     j &-= 1
-                    c1 = c0
-                    i &-= 1
-                    while i >= 0 {
-                        c0 = symbol(text, i)
-                        if c0 < c1 { break }
-                        c1 = c0
-                        i &-= 1
-                    }
                 }
                 var r = 0
                 while r < m {
@@ -447,38 +431,10 @@ public enum SAIS {
         }
 
         // Lengths of the LMS substrings (through the next LMS symbol; the last one runs to the end of the text).
-        do {
-            var i = n &- 2
-            var j = n &- 1
-            var c1 = symbol(text, n &- 1)
-            var c0 = c1
-            while i >= 0 {
-                c0 = symbol(text, i)
-                if c0 < c1 { break }
-                c1 = c0
-                i &-= 1
-            }
-            while i >= 0 {
-                c1 = c0
-                i &-= 1
-                while i >= 0 {
-                    c0 = symbol(text, i)
-                    if c0 > c1 { break }
-                    c1 = c0
-                    i &-= 1
-                }
-                guard i >= 0 else { break }
-                sa[m &+ ((i &+ 1) >> 1)] = T(truncatingIfNeeded: j &- i)
-                j = i &+ 1
-                c1 = c0
-                i &-= 1
-                while i >= 0 {
-                    c0 = symbol(text, i)
-                    if c0 < c1 { break }
-                    c1 = c0
-                    i &-= 1
-                }
-            }
+        var end = n
+        forEachLMSPositionFromRight(text, count: n) { position, _ in
+            sa[m &+ (position >> 1)] = T(truncatingIfNeeded: end &- position)
+            end = position &+ 1
         }
 
         // Name in sorted order: equal length and symbols means equal substrings (the types follow from the
