@@ -16,7 +16,8 @@ public struct SuffixArray: Sendable {
 
     /// Wraps the two packed arrays; costs nothing. Precondition: `tokens.count == suffixes.count`.
     public init(tokens: PackedIntArray, suffixes: PackedIntArray) {
-        precondition(tokens.count == suffixes.count, "SuffixArray: \(tokens.count) tokens but \(suffixes.count) suffixes")
+        precondition(tokens.count == suffixes.count,
+                     "SuffixArray: \(tokens.count) tokens but \(suffixes.count) suffixes")
         self.tokens = tokens
         self.suffixes = suffixes
     }
@@ -40,10 +41,15 @@ public struct SuffixArray: Sendable {
         // Lower bound: first row whose suffix is >= pattern (a suffix starting with the pattern counts as equal).
         // Invariant: rows <= low are smaller, rows >= high are not; lowMatched / highMatched are the lengths of
         // their common prefixes with the pattern (0 for the virtual rows -1 and n).
+        // Probes on the way also bound the second search: the largest row seen that starts with the pattern,
+        // and the smallest row seen that is greater.
         var low = -1
         var high = n
         var lowMatched = 0
         var highMatched = 0
+        var lastMatching = -1
+        var greater = n
+        var greaterMatched = 0
         while high &- low > 1 {
             let middle = Int(bitPattern: UInt(bitPattern: low &+ high) >> 1)
             let (order, matched) = compare(row: middle, with: pattern, from: min(lowMatched, highMatched))
@@ -53,16 +59,22 @@ public struct SuffixArray: Sendable {
             } else {
                 high = middle
                 highMatched = matched
+                if order > 0 {
+                    greater = middle
+                    greaterMatched = matched
+                } else if lastMatching < 0 {
+                    lastMatching = middle
+                }
             }
         }
         let first = high
         guard first < n, highMatched == m else { return first..<first }
 
-        // Upper bound: first row whose suffix does not start with the pattern and is greater. Row `first` matches.
-        low = first
+        // Upper bound: first row whose suffix is greater (does not start with the pattern).
+        low = max(first, lastMatching)
         lowMatched = m
-        high = n
-        highMatched = 0
+        high = greater
+        highMatched = greaterMatched
         while high &- low > 1 {
             let middle = Int(bitPattern: UInt(bitPattern: low &+ high) >> 1)
             let (order, matched) = compare(row: middle, with: pattern, from: min(lowMatched, highMatched))
@@ -89,16 +101,31 @@ public struct SuffixArray: Sendable {
         guard Self.canMatch(next), !range.isEmpty else { return range.lowerBound..<range.lowerBound }
         let key = Int64(next)
         // Within `range` the token at `depth` is non-decreasing (-1 where the suffix ends before it).
+        // As in range(of:), the first search's probes bound the second one.
         var low = range.lowerBound &- 1
         var high = range.upperBound
+        var lastMatching = -1
+        var greater = range.upperBound
+        var firstToken: Int64 = -1
         while high &- low > 1 {
             let middle = Int(bitPattern: UInt(bitPattern: low &+ high) >> 1)
-            if token(row: middle, depth: depth) < key { low = middle } else { high = middle }
+            let probe = token(row: middle, depth: depth)
+            if probe < key {
+                low = middle
+            } else {
+                high = middle
+                firstToken = probe
+                if probe > key {
+                    greater = middle
+                } else if lastMatching < 0 {
+                    lastMatching = middle
+                }
+            }
         }
         let first = high
-        guard first < range.upperBound, token(row: first, depth: depth) == key else { return first..<first }
-        low = first
-        high = range.upperBound
+        guard first < range.upperBound, firstToken == key else { return first..<first }
+        low = max(first, lastMatching)
+        high = greater
         while high &- low > 1 {
             let middle = Int(bitPattern: UInt(bitPattern: low &+ high) >> 1)
             if token(row: middle, depth: depth) <= key { low = middle } else { high = middle }
