@@ -3,7 +3,7 @@ import Testing
 
 /// Builds the suffix array of `text` with SA-IS, packs both arrays as the index stores them, and runs `body`
 /// on the packed view while the byte arrays are alive.
-func withPackedSuffixArray<R>(_ text: [UInt32], _ body: (SuffixArray) throws -> R) rethrows -> R {
+private func withPackedSuffixArray<R>(_ text: [UInt32], _ body: (SuffixArray) throws -> R) rethrows -> R {
     let alphabetSize = Int(text.max() ?? 0) + 1
     let sa = SAIS.suffixArray(of: text, alphabetSize: alphabetSize)
     let tokenWidth = PackedIntArray.bitWidth(forMaxValue: UInt64(alphabetSize - 1))
@@ -20,16 +20,21 @@ func withPackedSuffixArray<R>(_ text: [UInt32], _ body: (SuffixArray) throws -> 
 }
 
 /// Oracle: start positions where `pattern` occurs, by scanning (0 and absentToken in a pattern never match).
-func bruteOccurrences(of pattern: [UInt32], in text: [UInt32]) -> Set<Int> {
+private func bruteOccurrences(of pattern: [UInt32], in text: [UInt32]) -> Set<Int> {
     if pattern.contains(where: { $0 == 0 || $0 == SuffixArray.absentToken }) { return [] }
-    guard pattern.count <= text.count else { return [] }
-    return Set((0...(text.count - pattern.count)).filter { p in
-        pattern.indices.allSatisfy { text[p + $0] == pattern[$0] }
-    })
+    var found = Set<Int>()
+    var start = 0
+    while start + pattern.count <= text.count {
+        var matched = 0
+        while matched < pattern.count && text[start + matched] == pattern[matched] { matched += 1 }
+        if matched == pattern.count { found.insert(start) }
+        start += 1
+    }
+    return found
 }
 
 /// Oracle: the longest prefix of query[start...] occurring in `text`, by trying every text position.
-func bruteLongestMatch(_ query: [UInt32], at start: Int, in text: [UInt32]) -> Int {
+private func bruteLongestMatch(_ query: [UInt32], at start: Int, in text: [UInt32]) -> Int {
     var best = 0
     for p in text.indices {
         var length = 0
@@ -45,8 +50,8 @@ func bruteLongestMatch(_ query: [UInt32], at start: Int, in text: [UInt32]) -> I
 
 /// Documents of tokens 1..<alphabetSize built from a few repeated phrases (so long matches exist), each
 /// followed by the separator 0.
-func sampleCorpus(tokenCount: Int, alphabetSize: UInt32, seed: UInt64) -> [UInt32] {
-    var rng = SplitMix64(seed: seed)
+private func sampleCorpus(tokenCount: Int, alphabetSize: UInt32, seed: UInt64) -> [UInt32] {
+    var rng = SuffixArrayFixtures.Random(seed: seed)
     let phrases = (0..<4).map { _ in
         (0..<Int.random(in: 2...12, using: &rng)).map { _ in UInt32.random(in: 1..<alphabetSize, using: &rng) }
     }
@@ -66,8 +71,8 @@ func sampleCorpus(tokenCount: Int, alphabetSize: UInt32, seed: UInt64) -> [UInt3
 
 /// Query patterns: pieces of the text (present), pieces spanning a separator with the separator removed,
 /// random ones (mostly absent), and ones holding 0 or absentToken.
-func samplePatterns(for text: [UInt32], alphabetSize: UInt32, count: Int, seed: UInt64) -> [[UInt32]] {
-    var rng = SplitMix64(seed: seed)
+private func samplePatterns(for text: [UInt32], alphabetSize: UInt32, count: Int, seed: UInt64) -> [[UInt32]] {
+    var rng = SuffixArrayFixtures.Random(seed: seed)
     var patterns: [[UInt32]] = [[], [SuffixArray.absentToken], [0], [1, 0], [alphabetSize]]
     let separators = text.indices.filter { text[$0] == 0 }
     while patterns.count < count {
@@ -97,7 +102,7 @@ func samplePatterns(for text: [UInt32], alphabetSize: UInt32, count: Int, seed: 
             let text = sampleCorpus(tokenCount: 1500, alphabetSize: alphabetSize, seed: seed)
             withPackedSuffixArray(text) { sa in
                 #expect(sa.count == text.count)
-                for pattern in samplePatterns(for: text, alphabetSize: alphabetSize, count: 300, seed: seed) {
+                for pattern in samplePatterns(for: text, alphabetSize: alphabetSize, count: 400, seed: seed) {
                     let expected = bruteOccurrences(of: pattern, in: text)
                     let range = sa.range(of: pattern)
                     if pattern.isEmpty {
@@ -162,7 +167,7 @@ func samplePatterns(for text: [UInt32], alphabetSize: UInt32, count: Int, seed: 
     @Test func matchingStatisticsMatchBruteForce() {
         for (seed, alphabetSize) in [(UInt64(11), UInt32(3)), (12, 8), (13, 50)] {
             let text = sampleCorpus(tokenCount: 1000, alphabetSize: alphabetSize, seed: seed)
-            var rng = SplitMix64(seed: seed &+ 100)
+            var rng = SuffixArrayFixtures.Random(seed: seed &+ 100)
             withPackedSuffixArray(text) { sa in
                 for _ in 0..<6 {
                     // Queries: runs copied from the text, glued to random tokens, zeros and unknown words.
@@ -199,9 +204,9 @@ func samplePatterns(for text: [UInt32], alphabetSize: UInt32, count: Int, seed: 
     }
 
     @Test func realTextQueries() {
-        let (tokens, alphabetSize) = ContamKitTests.realTextTokens(maxTokens: 2500)
+        let (tokens, alphabetSize) = SuffixArrayFixtures.realTextTokens(maxTokens: 2500)
         withPackedSuffixArray(tokens) { sa in
-            var rng = SplitMix64(seed: 21)
+            var rng = SuffixArrayFixtures.Random(seed: 21)
             for _ in 0..<8 {
                 // A passage of the text with one word replaced by an unknown one.
                 let start = Int.random(in: 0..<(tokens.count - 40), using: &rng)
