@@ -44,7 +44,7 @@ enum IndexCommand: Subcommand {
         options.corpus.linesAreDocuments = arguments.flag("--lines")
         options.corpus.skipBadRecords = arguments.flag("--skip-bad-records")
         options.tokenizer = TokenizerOptions(keepCase: arguments.flag("--keep-case"), dropPunctuation: arguments.flag("--drop-punct"))
-        options.shardTokens = try arguments.integer("--shard-tokens", default: IndexBuildOptions.defaultShardTokens, range: 16...(Int(UInt32.max) - 1))
+        options.shardTokens = try arguments.integer("--shard-tokens", default: IndexBuildOptions.defaultShardTokens, range: 16...IndexBuildOptions.maximumShardTokens)
         options.replaceExisting = arguments.flag("--force")
         options.buildCommand = (["contam"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         let quiet = arguments.flag("--quiet")

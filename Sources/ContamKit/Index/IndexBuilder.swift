@@ -13,11 +13,14 @@ public struct IndexBuildOptions: Sendable {
 
     public init() {}
 
+    /// The largest shard: SA-IS over u32 uses the top bit of each suffix slot as a mark (as sais-lite does).
+    public static let maximumShardTokens = Int(Int32.max) - 1
+
     /// Shards sized so that suffix-array construction (8 bytes a token: the token array and the suffix
-    /// array, both u32) fits in about half of physical memory, and below 2^32 tokens (u32 suffix pointers).
+    /// array, both u32) fits in about half of physical memory, and at most `maximumShardTokens`.
     public static var defaultShardTokens: Int {
         let halfMemory = Int(ProcessInfo.processInfo.physicalMemory / 2)
-        return max(1 << 20, min(halfMemory / 8, Int(UInt32.max) - 1))
+        return max(1 << 20, min(halfMemory / 8, maximumShardTokens))
     }
 }
 

@@ -6,7 +6,7 @@ import Testing
 /// the tokenized documents, and one shard against many.
 @Suite struct IndexTests {
     /// A corpus with repeats (so counts > 1), shared phrases across documents, and real license text.
-    static func makeCorpus(_ dir: TemporaryDirectory) -> (path: String, documents: [String]) {
+    static func makeCorpus(_ dir: TestDirectory) -> (path: String, documents: [String]) {
         var rng = SeededRandom(seed: 42)
         let license = (try? String(contentsOfFile: "\(repositoryRoot)/corpora/licenses/BSD.txt", encoding: .utf8)) ?? "Redistribution and use in source and binary forms"
         let words = license.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func countsAndMatchingStatisticsAgreeWithBruteForceForOneAndManyShards() throws {
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         let (corpus, documents) = Self.makeCorpus(dir)
         let tokenizer = Tokenizer()
         let tokenized = documents.map { tokenizer.tokens(in: $0).map(\.text) }
@@ -90,7 +90,7 @@ import Testing
     }
 
     @Test func documentsComeBackInTheirOriginalText() throws {
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         let (corpus, documents) = Self.makeCorpus(dir)
         let index = try Self.build(corpus, to: dir.file("i.idx"), shardTokens: 400)
         var seen: [String] = []
@@ -108,7 +108,7 @@ import Testing
     }
 
     @Test func manifestOfAnotherVersionIsRefused() throws {
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         let (corpus, _) = Self.makeCorpus(dir)
         _ = try Self.build(corpus, to: dir.file("i.idx"), shardTokens: 1 << 20)
         let manifestPath = dir.file("i.idx/manifest.json")
