@@ -25,6 +25,8 @@ public final class CorpusReader {
     public var inputBytesRead: Int { bytesRead.value }
 
     private let bytesRead = ByteCounter()
+    /// Opens standard input; tests replace it.
+    var openStandardInput: () throws -> ByteSource = { try FileByteSource(path: "-") }
 
     /// Resolves `inputs` into source files. Throws `CorpusError` for no inputs, a missing or unreadable path,
     /// a directory without supported files, or a file whose format cannot be told from its name.
@@ -130,7 +132,7 @@ public final class CorpusReader {
     }
 
     private func read(sourceIndex: Int, path: String, _ body: (Document) throws -> Void) throws {
-        let file = CountingByteSource(try FileByteSource(path: path), counter: bytesRead)
+        let file = CountingByteSource(path == "-" ? try openStandardInput() : try FileByteSource(path: path), counter: bytesRead)
         var source: ByteSource = file
         let format: InputFormat
         if path == "-" {
@@ -258,14 +260,14 @@ public final class CorpusReader {
         if options.csvColumn != nil || options.idField != nil {
             guard let first = try reader.nextRecord() else { return }
             header = first.fields
-            func column(_ name: String) throws -> Int {
+            func column(_ name: String, flag: String) throws -> Int {
                 guard let index = header.firstIndex(of: name) ?? header.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == name }) else {
-                    throw CorpusError.missingColumn(path: path, column: name, columns: header)
+                    throw CorpusError.missingColumn(path: path, column: name, columns: header, flag: flag)
                 }
                 return index
             }
-            textColumn = try options.csvColumn.map(column)
-            idColumn = try options.idField.map(column)
+            textColumn = try options.csvColumn.map { try column($0, flag: "--field") }
+            idColumn = try options.idField.map { try column($0, flag: "--id-field") }
         }
         while true {
             let more: Bool
@@ -353,7 +355,8 @@ private final class SniffingByteSource: ByteSource {
             let count = min(buffer.count, buffered.count - position)
             buffered.withUnsafeBytes { raw in
                 // Safe: position + count <= buffered.count and count <= buffer.count.
-                buffer.baseAddress?.copyMemory(from: raw.baseAddress! + position, byteCount: count)
+                guard let target = buffer.baseAddress, let origin = raw.baseAddress else { return }
+                target.copyMemory(from: origin + position, byteCount: count)
             }
             position += count
             return count

@@ -54,16 +54,23 @@ public final class JSONLineParser {
         var id: String?
         var idFound = false
         var replacements = 0
+        var typeError: CorpusError?
 
         cursor.skipWhitespace()
         guard let first = cursor.peek() else {
             throw cursor.error("the line holds no JSON value")
         }
         guard first == UInt8(ascii: "{") else {
-            if let kind = JSONCursor.kindName(startingWith: first) {
-                throw CorpusError.notAnObject(path: path, line: lineNumber, found: kind)
+            guard let kind = JSONCursor.kindName(startingWith: first) else {
+                throw cursor.error("unexpected \(JSONCursor.describe(first)) where a JSON object should start")
             }
-            throw cursor.error("unexpected \(JSONCursor.describe(first)) where a JSON object should start")
+            // Syntax errors win: only valid JSON is reported as "not an object".
+            try cursor.skipValue(depth: 1)
+            cursor.skipWhitespace()
+            if let extra = cursor.peek() {
+                throw cursor.error("unexpected \(JSONCursor.describe(extra)) after the end of the value (one value per line)")
+            }
+            throw CorpusError.notAnObject(path: path, line: lineNumber, found: kind)
         }
         cursor.index &+= 1
         cursor.skipWhitespace()
@@ -80,19 +87,30 @@ public final class JSONLineParser {
                 if let fieldIndex = key == nil
                     ? scratch.withUnsafeBufferPointer({ Self.index(of: $0, in: textKeys) })
                     : Self.index(of: keyBytes, in: textKeys) {
-                    guard cursor.peek() == UInt8(ascii: "\"") else {
-                        throw CorpusError.fieldNotString(path: path, line: lineNumber, field: textFields[fieldIndex],
-                                                         found: try cursor.valueKindForError(), expected: "a string")
-                    }
-                    cursor.index &+= 1
-                    texts[fieldIndex].removeAll(keepingCapacity: true)
-                    replacements &+= try cursor.string(into: &texts[fieldIndex], store: true)
                     found[fieldIndex] = true
+                    if cursor.peek() == UInt8(ascii: "\"") {
+                        cursor.index &+= 1
+                        texts[fieldIndex].removeAll(keepingCapacity: true)
+                        replacements &+= try cursor.string(into: &texts[fieldIndex], store: true)
+                    } else {
+                        // Reported after the whole line parsed, so that syntax errors win.
+                        let kind = cursor.peek().flatMap(JSONCursor.kindName(startingWith:)) ?? "a value"
+                        typeError = typeError ?? .fieldNotString(path: path, line: lineNumber, field: textFields[fieldIndex],
+                                                                 found: kind, expected: "a string")
+                        try cursor.skipValue(depth: 1)
+                    }
                 } else if let idKey, key == nil
                     ? scratch.elementsEqual(idKey)
                     : Self.equal(keyBytes, idKey) {
                     idFound = true
-                    id = try cursor.idValue(field: idField ?? "")
+                    if let byte = cursor.peek(), let kind = JSONCursor.kindName(startingWith: byte),
+                       kind != "a string" && kind != "a number" && kind != "null" {
+                        typeError = typeError ?? .fieldNotString(path: path, line: lineNumber, field: idField ?? "",
+                                                                 found: kind, expected: "a string or a number")
+                        try cursor.skipValue(depth: 1)
+                    } else {
+                        id = try cursor.idValue()
+                    }
                 } else {
                     try cursor.skipValue(depth: 1)
                 }
@@ -111,6 +129,7 @@ public final class JSONLineParser {
         if let extra = cursor.peek() {
             throw cursor.error("unexpected \(JSONCursor.describe(extra)) after the end of the object (one object per line)")
         }
+        if let typeError { throw typeError }
         for fieldIndex in 0..<textKeys.count where !found[fieldIndex] {
             throw missingField(textFields[fieldIndex], flag: "--field", line: line, path: path, lineNumber: lineNumber)
         }
@@ -247,19 +266,42 @@ struct JSONCursor {
     /// Reads a string whose opening quote is consumed, through its closing quote. With `store`, appends the decoded
     /// bytes to `output`. Returns the number of lone surrogates replaced by U+FFFD.
     mutating func string(into output: inout [UInt8], store: Bool) throws -> Int {
+        guard store else { return try decodeString(to: nil).replacements }
+        // The decoded string is never longer than what is left of the line (every escape shrinks or keeps its
+        // length), so decoding straight into uninitialized capacity of that size is safe.
+        var replacements = 0
+        let decoded = try [UInt8](unsafeUninitializedCapacity: count &- index) { buffer, initialized in
+            let result = try decodeString(to: buffer.baseAddress)
+            initialized = result.written
+            replacements = result.replacements
+        }
+        if output.isEmpty { output = decoded } else { output.append(contentsOf: decoded) }
+        return replacements
+    }
+
+    /// The string decoder: reads through the closing quote and, when `output` is given, writes the decoded bytes
+    /// there. `output` must have room for `count - index` bytes (the rest of the line), an upper bound on the
+    /// decoded length: `\uXXXX` (6 bytes) decodes to at most 3, a surrogate pair (12) to 4, other escapes to 1.
+    mutating func decodeString(to output: UnsafeMutablePointer<UInt8>?) throws -> (written: Int, replacements: Int) {
         guard let base else { throw error("the line ends inside a string") }
         var replacements = 0
+        var written = 0
         while true {
-            // Find the next byte that needs attention: '"', '\\' or a control byte. 8 bytes per step.
+            // Find the next byte that needs attention: '"', '\\' or a control byte, 8 bytes per step. Each test below
+            // flags exactly the first matching byte's high bit (borrows only run upwards, from a matching byte).
             var run = index
             while run &+ 8 <= count {
+                // Safe: run + 8 <= count; unaligned loads are allowed.
                 let word = UInt64(littleEndian: UnsafeRawPointer(base + run).loadUnaligned(as: UInt64.self))
                 let quote = word ^ 0x2222_2222_2222_2222
                 let backslash = word ^ 0x5C5C_5C5C_5C5C_5C5C
-                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-                // Exact "any byte is zero" tests, and "any byte < 0x20" (valid for thresholds <= 0x80).
-                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- 0x2020_2020_2020_2020) & ~word)
-                if special & highs != 0 { break }
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let special = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+                    | ((word &- 0x2020_2020_2020_2020) & ~word)) & 0x8080_8080_8080_8080
+                if special != 0 {
+                    run &+= special.trailingZeroBitCount >> 3
+                    break
+                }
                 run &+= 8
             }
             while run < count {
@@ -267,15 +309,16 @@ struct JSONCursor {
                 if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 { break }
                 run &+= 1
             }
-            if store && run > index {
-                output.append(contentsOf: UnsafeBufferPointer(start: base + index, count: run &- index))
+            if let output, run > index {
+                (output + written).update(from: base + index, count: run &- index)
+                written &+= run &- index
             }
             index = run
             guard index < count else { throw error("the line ends inside a string (missing closing '\"')") }
             let c = base[index]
             if c == UInt8(ascii: "\"") {
                 index &+= 1
-                return replacements
+                return (written, replacements)
             }
             if c < 0x20 {
                 throw error("unescaped control character U+\(JSONCursor.hex(UInt32(c), width: 4)) in a string (write it as an escape such as \\n)")
@@ -320,13 +363,16 @@ struct JSONCursor {
                     scalar = 0xFFFD
                     replacements &+= 1
                 }
-                if store { JSONCursor.appendUTF8(scalar, to: &output) }
+                if let output { written &+= JSONCursor.writeUTF8(scalar, to: output + written) }
                 continue
             default:
                 index &+= 1
                 throw error("invalid escape \\\(JSONCursor.printable(escape)) in a string (valid: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)")
             }
-            if store { output.append(decoded) }
+            if let output {
+                output[written] = decoded
+                written &+= 1
+            }
             index &+= 2
         }
     }
@@ -352,22 +398,27 @@ struct JSONCursor {
         return value
     }
 
-    static func appendUTF8(_ scalar: UInt32, to output: inout [UInt8]) {
+    /// Writes the UTF-8 encoding of `scalar` (a Unicode scalar value, not a surrogate) and returns its length.
+    static func writeUTF8(_ scalar: UInt32, to output: UnsafeMutablePointer<UInt8>) -> Int {
         switch scalar {
         case 0..<0x80:
-            output.append(UInt8(truncatingIfNeeded: scalar))
+            output[0] = UInt8(truncatingIfNeeded: scalar)
+            return 1
         case 0x80..<0x800:
-            output.append(0xC0 | UInt8(truncatingIfNeeded: scalar >> 6))
-            output.append(0x80 | UInt8(truncatingIfNeeded: scalar & 0x3F))
+            output[0] = 0xC0 | UInt8(truncatingIfNeeded: scalar >> 6)
+            output[1] = 0x80 | UInt8(truncatingIfNeeded: scalar & 0x3F)
+            return 2
         case 0x800..<0x10000:
-            output.append(0xE0 | UInt8(truncatingIfNeeded: scalar >> 12))
-            output.append(0x80 | UInt8(truncatingIfNeeded: (scalar >> 6) & 0x3F))
-            output.append(0x80 | UInt8(truncatingIfNeeded: scalar & 0x3F))
+            output[0] = 0xE0 | UInt8(truncatingIfNeeded: scalar >> 12)
+            output[1] = 0x80 | UInt8(truncatingIfNeeded: (scalar >> 6) & 0x3F)
+            output[2] = 0x80 | UInt8(truncatingIfNeeded: scalar & 0x3F)
+            return 3
         default:
-            output.append(0xF0 | UInt8(truncatingIfNeeded: scalar >> 18))
-            output.append(0x80 | UInt8(truncatingIfNeeded: (scalar >> 12) & 0x3F))
-            output.append(0x80 | UInt8(truncatingIfNeeded: (scalar >> 6) & 0x3F))
-            output.append(0x80 | UInt8(truncatingIfNeeded: scalar & 0x3F))
+            output[0] = 0xF0 | UInt8(truncatingIfNeeded: scalar >> 18)
+            output[1] = 0x80 | UInt8(truncatingIfNeeded: (scalar >> 12) & 0x3F)
+            output[2] = 0x80 | UInt8(truncatingIfNeeded: (scalar >> 6) & 0x3F)
+            output[3] = 0x80 | UInt8(truncatingIfNeeded: scalar & 0x3F)
+            return 4
         }
     }
 
@@ -470,7 +521,7 @@ struct JSONCursor {
     }
 
     /// Reads an id value: a string (decoded), a number (its literal text) or null (nil).
-    mutating func idValue(field: String) throws -> String? {
+    mutating func idValue() throws -> String? {
         guard let byte = peek(), let base else { throw error("the line ends where a value should be") }
         switch byte {
         case UInt8(ascii: "\""):
@@ -481,22 +532,10 @@ struct JSONCursor {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let range = try number()
             return String(decoding: UnsafeBufferPointer(start: base + range.lowerBound, count: range.count), as: UTF8.self)
-        case UInt8(ascii: "n"):
-            try literal("null")
-            return nil
         default:
-            throw CorpusError.fieldNotString(path: path, line: lineNumber, field: field,
-                                             found: try valueKindForError(), expected: "a string or a number")
+            try skipValue(depth: 1)
+            return nil
         }
-    }
-
-    /// The kind of the value at `index`, after checking that it is valid JSON (so syntax errors win).
-    mutating func valueKindForError() throws -> String {
-        guard let byte = peek() else { throw error("the line ends where a value should be") }
-        let start = index
-        try skipValue(depth: 1)
-        index = start
-        return JSONCursor.kindName(startingWith: byte) ?? "a value"
     }
 
     /// "an object", "a number", ... for the value starting with `byte`; nil when no JSON value starts so.

@@ -60,14 +60,15 @@ public final class LineReader {
                 if pending > 0 {
                     buffer.withUnsafeMutableBytes { raw in
                         // Safe: both ranges lie inside the buffer; copyMemory handles the overlap as memmove does.
-                        raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: pending)
+                        guard let base = raw.baseAddress else { return }
+                        base.copyMemory(from: base + start, byteCount: pending)
                     }
                 }
                 start = 0
                 end = pending
             }
             if end == buffer.count {
-                buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+                buffer += [UInt8](repeating: 0, count: buffer.count)
             }
             searchFrom = end
             let got = try buffer.withUnsafeMutableBytes { raw in
