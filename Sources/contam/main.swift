@@ -11,6 +11,7 @@ enum ExitCode {
 
 let subcommands: [any Subcommand.Type] = [
     IndexCommand.self, QueryCommand.self, StatsCommand.self, VerifyCommand.self,
+    CheckCommand.self,
 ]
 
 let topLevelHelp = """

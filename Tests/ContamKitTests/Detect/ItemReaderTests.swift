@@ -13,7 +13,7 @@ import Testing
     }
 
     @Test func jsonlWithSeveralFieldsIdsAndExactRawRecords() throws {
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         let content = "{\"id\": \"q1\", \"question\": \"What is 2+2?\", \"answer\": \"4\"}\r\n\n{\"question\": \"Caf\\u00e9?\", \"answer\": \"yes\", \"n\": [1]}\n{\"id\": 7, \"question\": \"last\", \"answer\": \"\"}"
         let path = dir.write("items.jsonl", content)
         let set = try reader(fields: ["question", "answer"]).read(paths: [path])
@@ -29,7 +29,7 @@ import Testing
     }
 
     @Test func textFilesWholeOrByLineAndZst() throws {
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         let a = dir.write("a.txt", "first item\n\nsecond item\r\nthird")
         let whole = try reader().read(paths: [a])
         #expect(whole.items.count == 1 && whole.items[0].id == a && whole.items[0].rawRecord == Array("first item\n\nsecond item\r\nthird".utf8))
@@ -48,7 +48,7 @@ import Testing
     }
 
     @Test func errorsNameTheFileAndLine() throws {
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         let missing = dir.file("nope.jsonl")
         let e1 = #expect(throws: CorpusError.self) { try reader().read(paths: [missing]) }
         #expect("\(e1!)".contains(missing))
@@ -77,7 +77,7 @@ import Testing
     }
 
     @Test func badRecordsCanBeSkippedAndArePassedThrough() throws {
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         let content = "{\"text\": \"one\"}\nnot json\n{\"text\": \"two\"}\n"
         let path = dir.write("mixed.jsonl", content)
         let set = try reader(skip: true).read(paths: [path])

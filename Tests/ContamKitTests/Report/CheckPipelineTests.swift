@@ -109,7 +109,7 @@ import Testing
 
     @Test func writeCleanKeepsRecordsByteIdentical() throws {
         let corpus = try #require(SampleCorpus.shared)
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         // CRLF endings, a blank line and no final newline must survive.
         let lines = try String(contentsOfFile: SampleCorpus.itemsPath, encoding: .utf8).split(separator: "\n").map(String.init)
         let input = lines[0] + "\r\n\n" + lines[7] + "\n" + lines[9] + "\r\n" + lines[2]
@@ -130,7 +130,7 @@ import Testing
 
     @Test func writeCleanOfWholeFileItemsMakesADirectory() throws {
         let corpus = try #require(SampleCorpus.shared)
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         let copied = dir.write("in/copied.txt", "Everyone is permitted to copy and distribute verbatim copies of this license document, but changing it is not allowed.")
         let fresh = dir.write("in/fresh.txt", "A completely new sentence about trains, timetables and the colour of station benches in winter.")
         var clean = request([copied, fresh], methods: [.gpt3])
@@ -149,7 +149,7 @@ import Testing
 
     @Test func htmlReportIsSelfContainedWithHighlights() throws {
         let corpus = try #require(SampleCorpus.shared)
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         var html = request(methods: [.near, .gpt3])
         html.htmlPath = dir.file("report.html")
         _ = try CheckPipeline.run(html, corpus: corpus)
@@ -174,7 +174,7 @@ import Testing
 
     @Test func errorsFromItemsAndOptions() throws {
         let corpus = try #require(SampleCorpus.shared)
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         let long = dir.write("long.txt", String(repeating: "word ", count: 200))
         var tooLong = request([long], methods: [.near])
         tooLong.options.maxItemTokens = 100
