@@ -14,25 +14,25 @@ public enum DetectError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .unknownMethod(name):
-            return "unknown method '\(name)'; choose from \(ContaminationMethod.allCases.map(\.rawValue).joined(separator: ", ")) or all"
+            return "unknown method '\(name)'; choose from \(ContaminationMethod.allCases.map(\.rawValue).joined(separator: ", ")) or all."
         case let .itemsFileUnreadable(path, message):
-            return "\(path): cannot read the items file: \(message)"
+            return "\(path): cannot read the items file: \(message)."
         case let .emptyItem(path, record, detail):
-            return "\(path):\(record): the item is empty (\(detail)); remove it or choose other fields with --field"
+            return "\(path):\(record): the item is empty (\(detail)); remove it or choose other fields with --field."
         case let .itemTooLong(path, record, tokens, limit):
-            return "\(path):\(record): the item has \(tokens) tokens, more than --max-item-tokens \(limit); is this a corpus file rather than benchmark items? Split it or raise the limit"
+            return "\(path):\(record): the item has \(tokens) tokens, more than --max-item-tokens \(limit); is this a corpus file rather than benchmark items? Split it or raise the limit."
         case let .noItems(paths):
-            return "\(paths.joined(separator: ", ")): no items found"
+            return "\(paths.joined(separator: ", ")): no items found."
         case let .tokenizerMismatch(index, indexOptions, asked):
-            return "\(index): the index was built with \(indexOptions), but \(asked) was asked; rebuild the index with those options or drop them"
+            return "\(index): the index was built with \(indexOptions), but \(asked) was asked; rebuild the index with those options or drop them."
         case let .invalidFailOn(value):
-            return "--fail-on takes METHOD[:FRACTION] with FRACTION from 0 to 1, not '\(value)'"
+            return "--fail-on takes METHOD[:FRACTION] with FRACTION from 0 to 1, not '\(value)'."
         case let .outputExists(path):
-            return "\(path): already exists and is a directory; --write-clean writes a new directory for whole-file items, remove it or choose another path"
+            return "\(path): already exists and is a directory; --write-clean writes a new directory for whole-file items, remove it or choose another path."
         case let .cannotWrite(path, message):
-            return "\(path): cannot write: \(message)"
+            return "\(path): cannot write: \(message)."
         case let .mixedCleanFormats(paths):
-            return "--write-clean cannot mix whole-file text items (\(paths.joined(separator: ", "))) with line-based inputs (JSONL, --lines); run them separately"
+            return "--write-clean cannot mix whole-file text items (\(paths.joined(separator: ", "))) with line-based inputs (JSONL, --lines); run them separately."
         }
     }
 }
