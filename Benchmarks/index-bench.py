@@ -80,7 +80,7 @@ def main():
         times = []
         for phrase in phrases[: a.grep_phrases]:
             t = time.perf_counter()
-            subprocess.run(["grep", "-F", "-c", "-i", phrase, base + ".bin"], stdout=subprocess.DEVNULL)
+            subprocess.run(["grep", "-F", "-c", "-i", "-e", phrase, base + ".bin"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             times.append((time.perf_counter() - t) * 1e6)
         grep_us[n] = statistics.median(times)
 

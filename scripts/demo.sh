@@ -9,9 +9,9 @@ mkdir -p "$out"
 echo "== building contam (release)" >&2
 swift build -c release --product contam >&2
 contam=$(swift build -c release --show-bin-path)/contam
-run() { echo; echo "\$ contam $*"; "$contam" "$@"; }
+run() { echo; printf "$ contam"; printf " %q" "$@"; echo; "$contam" "$@"; }
 
-run index corpora/licenses corpora/python-tutorial.jsonl.zst corpora/python-faq.csv --field text --id-field id -o "$out/sample.idx" --force
+run index corpora/licenses corpora/python-tutorial.jsonl.zst corpora/python-faq.csv -o "$out/sample.idx" --force
 run stats "$out/sample.idx"
 run query "$out/sample.idx" count "the GNU General Public License"
 run query "$out/sample.idx" locate "free software foundation" --limit 3

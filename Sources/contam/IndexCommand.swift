@@ -15,7 +15,7 @@ enum IndexCommand: Subcommand {
             .init("--lines", help: "Text files: one document per line instead of one per file."),
             .init("--keep-case", help: "Do not lowercase (the default folds case)."),
             .init("--drop-punct", help: "Drop punctuation tokens (GPT-3 / lm-eval style word n-grams)."),
-            .init("--shard-tokens", value: "n", help: "At most this many tokens per shard (default: half of RAM at 8 bytes a token; accepts 500M, 2G)."),
+            .init("--shard-tokens", value: "n", help: "At most this many tokens per shard (accepts 500M, 2G). Default: planned from the input size; as few shards as half of RAM allows (8 bytes a token), but two once the corpus passes ~4 M tokens, so suffix arrays build on a second core while reading goes on."),
             .init("--skip-bad-records", help: "Skip malformed records (counted and reported) instead of stopping at the first."),
             .init("--force", help: "Replace an existing index at --output (the old one stays until the new one is complete)."),
             .init("--quiet", "-q", help: "No progress display and no summary line."),
@@ -44,7 +44,9 @@ enum IndexCommand: Subcommand {
         options.corpus.linesAreDocuments = arguments.flag("--lines")
         options.corpus.skipBadRecords = arguments.flag("--skip-bad-records")
         options.tokenizer = TokenizerOptions(keepCase: arguments.flag("--keep-case"), dropPunctuation: arguments.flag("--drop-punct"))
-        options.shardTokens = try arguments.integer("--shard-tokens", default: IndexBuildOptions.defaultShardTokens, range: 16...IndexBuildOptions.maximumShardTokens)
+        if arguments.value("--shard-tokens") != nil {
+            options.shardTokens = try arguments.integer("--shard-tokens", default: 0, range: 16...IndexBuildOptions.maximumShardTokens)
+        }
         options.replaceExisting = arguments.flag("--force")
         options.buildCommand = (["contam"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         let quiet = arguments.flag("--quiet")
@@ -65,6 +67,8 @@ enum IndexCommand: Subcommand {
                                 summary.manifest.shards.count == 1 ? "" : "s", summary.outputPath, ProgressDisplay.bytes(summary.indexBytes),
                                 Double(summary.indexBytes) / Double(max(corpus.textBytes, 1)), summary.seconds, megabytes / summary.seconds,
                                 ProgressDisplay.count(Int(Double(corpus.tokens) / summary.seconds))))
+            Console.line(String(format: "  reading and tokenizing %.1fs; suffix arrays and shard files %.1fs (on a second thread); peak memory %@",
+                                summary.readingSeconds, summary.suffixArraySeconds, ProgressDisplay.bytes(ResourceUsage.peakResidentBytes)))
             if corpus.invalidUTF8Replaced > 0 {
                 Console.line("note: \(corpus.invalidUTF8Replaced) invalid UTF-8 sequence(s) were replaced by U+FFFD")
             }

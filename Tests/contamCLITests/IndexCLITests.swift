@@ -147,6 +147,35 @@ import Testing
         #expect(try CLI.run(["index", "corpora/licenses", "--bogus"]).stderr.contains("unknown option '--bogus'"))
     }
 
+    @Test func skipBadRecordsCountsAndNamesThem() throws {
+        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = "\(dir)/mixed.jsonl"
+        FileManager.default.createFile(atPath: file, contents: Data("{\"text\": \"first good record\"}\n{\"body\": \"no text field\"}\nnot json\n{\"text\": \"second good record\"}\n".utf8))
+        let strict = try CLI.run(["index", file, "-o", "\(dir)/x.idx"])
+        #expect(strict.status == 2)
+        #expect(strict.stderr.contains("mixed.jsonl:2"))
+        #expect(strict.stderr.contains("--field body"))
+        let lenient = try CLI.run(["index", file, "-o", "\(dir)/x.idx", "--skip-bad-records"])
+        #expect(lenient.status == 0, "\(lenient.stderr)")
+        #expect(lenient.stdout.contains("indexed 2 documents"))
+        #expect(lenient.stdout.contains("2 bad record(s) skipped"))
+        #expect(lenient.stdout.contains("mixed.jsonl:3"))
+        #expect(try CLI.run(["query", "\(dir)/x.idx", "count", "good record"]).stdout.hasPrefix("2"))
+    }
+
+    @Test func standardInputAndLines() throws {
+        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try CLI.run(["index", "-", "--lines", "-o", "\(dir)/x.idx"], stdin: "one line here\nanother line here\n\nthird line\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("indexed 3 documents"))
+        let locate = try CLI.run(["query", "\(dir)/x.idx", "locate", "line here", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(locate.stdout.utf8)) as? [String: Any]
+        #expect(object?["count"] as? Int == 2)
+        let occurrences = object?["occurrences"] as? [[String: Any]]
+        #expect(occurrences?.map { $0["record"] as? Int } == [1, 2])
+        #expect(occurrences?.first?["source"] as? String == "-")
+    }
+
     @Test func invalidUTF8IsReplacedAndReported() throws {
         let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
         let file = "\(dir)/bad.txt"

@@ -90,8 +90,8 @@ import Testing
     @Test func streamedWriteEqualsInMemoryPack() throws {
         let dir = TestDirectory(); defer { dir.cleanup() }
         var rng = SeededRandom(seed: 3)
-        for (count, width) in [(0, 5), (1, 1), (70_000, 19), (65_536, 25), (131_075, 32)] {
-            let values = (0..<count).map { _ in UInt32.random(in: 0...UInt32(min(UInt64(UInt32.max), (UInt64(1) << UInt64(width)) - 1)), using: &rng) }
+        for (count, width) in [(0, 5), (1, 1), (70_000, 19), (65_536, 25), (131_075, 32), (70_001, 57), (9, 13), (65_537, 64 - 7)] {
+            let values = (0..<count).map { _ in UInt64.random(in: 0...((UInt64(1) << UInt64(width)) - 1), using: &rng) }
             let path = dir.file("p\(count)-\(width).bin")
             let writer = try BinaryFileWriter(path: path, header: BinaryFileHeader(kind: "TOKN", elementBits: UInt32(width), count: UInt64(count)))
             try values.withUnsafeBufferPointer { try PackedIntArray.write($0, bitWidth: width, to: writer) }
