@@ -281,6 +281,9 @@ final class ShardBuilder: @unchecked Sendable {
                 sideResult.value = error
             }
         }
+        // Whatever happens on this thread, the writer thread must be done with the token buffer before it goes away.
+        var sideWaited = false
+        defer { if !sideWaited { group.wait() } }
         let suffixes = try AnonymousBuffer<UInt32>(capacity: tokenCount)
         suffixes.setCount(tokenCount)
         SAIS.buildSuffixArray(text: text, alphabetSize: alphabetSize, into: suffixes.buffer)
@@ -288,6 +291,7 @@ final class ShardBuilder: @unchecked Sendable {
         try PackedIntArray.write(UnsafeBufferPointer(suffixes.buffer), bitWidth: suffixBits, to: writer)
         try writer.finish()
         group.wait()
+        sideWaited = true
         if let error = sideResult.value { throw error }
         return IndexManifest.Shard(directory: name, documents: documents.count, tokens: tokenCount, vocabularySize: vocabulary.count,
                                    tokenBits: tokenBits, suffixBits: suffixBits, sources: sources)
