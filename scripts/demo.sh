@@ -17,3 +17,9 @@ run query "$out/sample.idx" count "the GNU General Public License"
 run query "$out/sample.idx" locate "free software foundation" --limit 3
 run query "$out/sample.idx" longest "Everyone is permitted to copy and distribute verbatim copies of this license document, but changing it is allowed."
 run verify "$out/sample.idx"
+
+# contam check: sample benchmark items (copied, edited and clean) against the sample corpus.
+run check "$out/sample.idx" corpora/items/benchmark.jsonl --field question --field answer --method all \
+  --html "$out/report.html" --write-clean "$out/benchmark.clean.jsonl"
+echo
+echo "HTML report: $out/report.html; clean benchmark (flagged items removed): $out/benchmark.clean.jsonl"
