@@ -3,8 +3,9 @@
 public final class Vocabulary: @unchecked Sendable {
     private let file: BinaryFile
     public let count: Int
-    private let sortedHashes: UnsafeBufferPointer<UInt64>
-    private let sortedIDs: UnsafeBufferPointer<UInt32>
+    private let slots: UnsafeBufferPointer<UInt32>
+    private let slotMask: Int
+    private let hashes: UnsafeBufferPointer<UInt64>
     private let offsets: UnsafeBufferPointer<UInt64>
     private let arena: UnsafeRawBufferPointer
 
@@ -16,19 +17,26 @@ public final class Vocabulary: @unchecked Sendable {
         }
         let distinct = Int(file.header.count)
         count = distinct
-        let hashesBytes = distinct * 8
-        let idsBytes = ((distinct + 1) / 2) * 8
-        let offsetsBytes = (distinct + 2) * 8
         let payload = file.payload
-        guard payload.count >= hashesBytes + idsBytes + offsetsBytes else {
+        guard payload.count >= 8 else { throw StorageError.corruptHeader(path: path, detail: "no slot table") }
+        let slotCount = Int(UInt64(littleEndian: payload.loadUnaligned(as: UInt64.self)))
+        guard slotCount > 0, slotCount & (slotCount - 1) == 0, slotCount > distinct, slotCount <= payload.count else {
+            throw StorageError.corruptHeader(path: path, detail: "slot table of \(slotCount) entries for \(distinct) tokens")
+        }
+        let slotsBytes = ((slotCount + 1) / 2) * 8
+        let hashesBytes = (distinct + 1) * 8
+        let offsetsBytes = (distinct + 2) * 8
+        guard payload.count >= 8 + slotsBytes + hashesBytes + offsetsBytes else {
             throw StorageError.corruptHeader(path: path, detail: "payload too small for \(distinct) tokens")
         }
-        // The payload starts 64 bytes into a page-aligned mapping, so these sections are 8-byte aligned.
+        // The payload starts 64 bytes into a page-aligned mapping and every section is a multiple of 8 bytes long,
+        // so each section is 8-byte aligned.
         let base = payload.baseAddress!
-        sortedHashes = UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt64.self), count: distinct)
-        sortedIDs = UnsafeBufferPointer(start: (base + hashesBytes).assumingMemoryBound(to: UInt32.self), count: distinct)
-        offsets = UnsafeBufferPointer(start: (base + hashesBytes + idsBytes).assumingMemoryBound(to: UInt64.self), count: distinct + 2)
-        arena = UnsafeRawBufferPointer(rebasing: payload[(hashesBytes + idsBytes + offsetsBytes)...])
+        slots = UnsafeBufferPointer(start: (base + 8).assumingMemoryBound(to: UInt32.self), count: slotCount)
+        slotMask = slotCount - 1
+        hashes = UnsafeBufferPointer(start: (base + 8 + slotsBytes).assumingMemoryBound(to: UInt64.self), count: distinct + 1)
+        offsets = UnsafeBufferPointer(start: (base + 8 + slotsBytes + hashesBytes).assumingMemoryBound(to: UInt64.self), count: distinct + 2)
+        arena = UnsafeRawBufferPointer(rebasing: payload[(8 + slotsBytes + hashesBytes + offsetsBytes)...])
         guard Int(offsets[distinct + 1]) == arena.count else {
             throw StorageError.corruptHeader(path: path, detail: "string pool size mismatch")
         }
@@ -37,23 +45,24 @@ public final class Vocabulary: @unchecked Sendable {
     public var path: String { file.path }
     public var binaryFile: BinaryFile { file }
 
-    /// The id of a normalized token, or nil when the shard never saw it.
+    /// The id of a normalized token, or nil when the shard never saw it. Open addressing: usually one probe.
     public func id(of bytes: UnsafeRawBufferPointer) -> UInt32? {
         let hash = TokenHash.hash(bytes)
-        var low = 0
-        var high = count
-        while low < high {
-            let mid = (low + high) >> 1
-            if sortedHashes[mid] < hash { low = mid + 1 } else { high = mid }
-        }
-        while low < count && sortedHashes[low] == hash {
-            let id = Int(sortedIDs[low])
-            let start = Int(offsets[id])
-            let end = Int(offsets[id + 1])
-            if end - start == bytes.count && (bytes.count == 0 || memcmp(arena.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0) {
-                return UInt32(id)
+        var slot = Int(truncatingIfNeeded: hash) & slotMask
+        // The table is at most half full, so an empty slot ends every probe sequence; a corrupt file with a
+        // full table is caught by the probe limit.
+        for _ in 0...slotMask {
+            let id = Int(slots[slot])
+            if id == 0 || id > count { return nil }
+            if hashes[id] == hash {
+                let start = Int(offsets[id])
+                let end = Int(offsets[id + 1])
+                if end - start == bytes.count && end <= arena.count && start <= end
+                    && (bytes.count == 0 || memcmp(arena.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0) {
+                    return UInt32(id)
+                }
             }
-            low += 1
+            slot = (slot + 1) & slotMask
         }
         return nil
     }
