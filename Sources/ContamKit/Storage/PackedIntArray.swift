@@ -69,3 +69,25 @@ public struct PackedIntArray: @unchecked Sendable {
         }
     }
 }
+
+extension PackedIntArray {
+    /// Streams `values` packed at `bitWidth` bits into `writer`'s payload, chunk by chunk (chunks hold a
+    /// multiple of 8 values, so every chunk ends on a byte boundary), then the 8 padding bytes.
+    public static func write<T: FixedWidthInteger>(_ values: UnsafeBufferPointer<T>, bitWidth: Int, to writer: BinaryFileWriter) throws {
+        let chunkValues = 1 << 16
+        var chunk = [UInt8](repeating: 0, count: byteCount(count: chunkValues, bitWidth: bitWidth))
+        var start = 0
+        while start < values.count {
+            let end = min(values.count, start + chunkValues)
+            let used = ((end - start) * bitWidth + 7) / 8
+            try chunk.withUnsafeMutableBytes { raw in
+                raw.initializeMemory(as: UInt8.self, repeating: 0)
+                var packer = Packer(output: raw, bitWidth: bitWidth)
+                for i in start..<end { packer.append(UInt64(truncatingIfNeeded: values[i])) }
+                try writer.append(UnsafeRawBufferPointer(rebasing: raw[..<used]))
+            }
+            start = end
+        }
+        try writer.append([UInt8](repeating: 0, count: 8))
+    }
+}

@@ -1,0 +1,53 @@
+/// The 64-bit hash of a normalized token's UTF-8 bytes, used by the vocabulary both while building
+/// (interning table) and in `vocab.bin` (sorted hash table for query lookups). Processes 8 bytes at a
+/// time; tokens average 3-4 bytes, so this is one or two multiply-mix rounds.
+/// Changing it changes the index format (the vocabulary header records `TokenHash.version`).
+public enum TokenHash {
+    public static let version: UInt64 = 1
+
+    @inlinable @inline(__always)
+    static func mix(_ value: UInt64) -> UInt64 {
+        var x = value
+        x ^= x >> 32
+        x &*= 0xD6E8_FEB8_6659_FD93
+        x ^= x >> 32
+        x &*= 0xD6E8_FEB8_6659_FD93
+        x ^= x >> 32
+        return x
+    }
+
+    /// Hash of `count` bytes at `pointer`.
+    @inlinable @inline(__always)
+    public static func hash(_ pointer: UnsafeRawPointer, count: Int) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ (UInt64(truncatingIfNeeded: count) &* 0xFF51_AFD7_ED55_8CCD)
+        var i = 0
+        while i &+ 8 <= count {
+            h = mix(h ^ UInt64(littleEndian: pointer.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
+            i &+= 8
+        }
+        if i < count {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < count {
+                tail |= UInt64(pointer.load(fromByteOffset: i, as: UInt8.self)) << shift
+                shift &+= 8
+                i &+= 1
+            }
+            h = mix(h ^ tail)
+        }
+        return h
+    }
+
+    /// Hash of a buffer.
+    @inlinable
+    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        guard let base = bytes.baseAddress else { return hash(UnsafeRawPointer(bitPattern: 1)!, count: 0) }
+        return hash(base, count: bytes.count)
+    }
+
+    /// Hash of a string's UTF-8.
+    public static func hash(_ text: String) -> UInt64 {
+        var text = text
+        return text.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+
+/// Writes the document store `store.zst.bin`: all documents' raw text as one byte stream cut into
+/// independent zstd frames of ~256 KiB, so one document is read back by decompressing only the frames
+/// it spans. Frames are compressed on a background queue (the second core) while the caller goes on.
+///
+/// Payload layout: the frames back to back, then a table of `frameCount + 1` entries
+/// (`compressedOffset` u64, `uncompressedOffset` u64) — the last entry holds the totals — then
+/// `frameCount` as u64. Header count = total uncompressed bytes, parameter = frameCount.
+// @unchecked Sendable: the frame table, the file writer and the compressor are touched only on `queue`
+// (until `finish`, which drains it first); the caller thread owns `pending` and `byteCount`.
+public final class ZstdBlockStoreWriter: @unchecked Sendable {
+    public static let defaultFrameBytes = 256 * 1024
+
+    private let writer: BinaryFileWriter
+    private let frameBytes: Int
+    private var pending: [UInt8] = []
+    private var table: [(compressed: UInt64, uncompressed: UInt64)] = []
+    private var compressedBytes: UInt64 = 0
+    private var uncompressedBytes: UInt64 = 0
+    private let queue = DispatchQueue(label: "contam.store.compress")
+    private let compressor: ZstdCompressor
+    private var backgroundError: Error?
+    private let errorLock = NSLock()
+    private let inFlight = DispatchSemaphore(value: 4)
+
+    /// Total uncompressed bytes appended so far.
+    public private(set) var byteCount: UInt64 = 0
+
+    public init(path: String, frameBytes: Int = ZstdBlockStoreWriter.defaultFrameBytes, level: Int32 = 3) throws {
+        writer = try BinaryFileWriter(path: path, header: BinaryFileHeader(kind: "STOR", elementBits: 8, count: 0))
+        self.frameBytes = frameBytes
+        compressor = ZstdCompressor(level: level)
+        pending.reserveCapacity(frameBytes)
+    }
+
+    /// Appends one document's bytes; returns its offset in the uncompressed stream.
+    @discardableResult
+    public func append(_ bytes: UnsafeRawBufferPointer) throws -> UInt64 {
+        try rethrowBackgroundError()
+        let offset = byteCount
+        byteCount += UInt64(bytes.count)
+        var remaining = bytes
+        while !remaining.isEmpty {
+            let take = min(frameBytes - pending.count, remaining.count)
+            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: remaining[..<take]))
+            remaining = UnsafeRawBufferPointer(rebasing: remaining[take...])
+            if pending.count == frameBytes { submitFrame() }
+        }
+        return offset
+    }
+
+    /// Appends a byte array.
+    @discardableResult
+    public func append(_ bytes: [UInt8]) throws -> UInt64 {
+        try bytes.withUnsafeBytes { try append($0) }
+    }
+
+    private func submitFrame() {
+        let frame = pending
+        pending.removeAll(keepingCapacity: true)
+        inFlight.wait()
+        queue.async { [self] in
+            defer { inFlight.signal() }
+            do {
+                let compressed = try frame.withUnsafeBytes { try compressor.compress($0) }
+                table.append((compressedBytes, uncompressedBytes))
+                try writer.append(compressed)
+                compressedBytes += UInt64(compressed.count)
+                uncompressedBytes += UInt64(frame.count)
+            } catch {
+                errorLock.lock(); if backgroundError == nil { backgroundError = error }; errorLock.unlock()
+            }
+        }
+    }
+
+    private func rethrowBackgroundError() throws {
+        errorLock.lock(); defer { errorLock.unlock() }
+        if let backgroundError { throw backgroundError }
+    }
+
+    /// Compresses the last frame, writes the frame table and the header, and closes the file.
+    public func finish() throws {
+        if !pending.isEmpty { submitFrame() }
+        queue.sync {}
+        try rethrowBackgroundError()
+        var entries = [UInt64]()
+        entries.reserveCapacity(table.count * 2 + 3)
+        for entry in table { entries.append(entry.compressed); entries.append(entry.uncompressed) }
+        entries.append(compressedBytes)
+        entries.append(uncompressedBytes)
+        entries.append(UInt64(table.count))
+        try writer.append(integers: entries)
+        try writer.finish(count: uncompressedBytes, parameter: UInt64(table.count))
+    }
+}
+
+/// Reads documents back from `store.zst.bin` (mmap'd). Reading one document decompresses only the
+/// frames it spans (~256 KiB each, microseconds). Thread-safe: each call uses its own decoder.
+public final class ZstdBlockStoreReader: @unchecked Sendable {
+    public let file: BinaryFile
+    private let frameCount: Int
+    private let table: UnsafeRawBufferPointer
+    private let frames: UnsafeRawBufferPointer
+    /// Total uncompressed bytes.
+    public let byteCount: UInt64
+
+    public init(path: String) throws {
+        file = try BinaryFile(path: path, kind: "STOR")
+        let payload = file.payload
+        frameCount = Int(file.header.parameter)
+        byteCount = file.header.count
+        let tableBytes = (frameCount + 1) * 16 + 8
+        guard frameCount >= 0, payload.count >= tableBytes else {
+            throw StorageError.corruptHeader(path: path, detail: "frame table does not fit")
+        }
+        let tableStart = payload.count - tableBytes
+        table = UnsafeRawBufferPointer(rebasing: payload[tableStart..<(payload.count - 8)])
+        frames = UnsafeRawBufferPointer(rebasing: payload[..<tableStart])
+        guard entry(frameCount).compressed == UInt64(frames.count), entry(frameCount).uncompressed == byteCount else {
+            throw StorageError.corruptHeader(path: path, detail: "frame table totals do not match the file")
+        }
+    }
+
+    private func entry(_ index: Int) -> (compressed: UInt64, uncompressed: UInt64) {
+        (UInt64(littleEndian: table.loadUnaligned(fromByteOffset: index * 16, as: UInt64.self)),
+         UInt64(littleEndian: table.loadUnaligned(fromByteOffset: index * 16 + 8, as: UInt64.self)))
+    }
+
+    /// The bytes at `offset ..< offset + length` of the uncompressed stream.
+    public func bytes(offset: UInt64, length: Int) throws -> [UInt8] {
+        guard length > 0 else { return [] }
+        guard offset + UInt64(length) <= byteCount else {
+            throw StorageError.corruptHeader(path: file.path, detail: "document range \(offset)+\(length) beyond the store's \(byteCount) bytes")
+        }
+        // First frame whose uncompressed start is <= offset.
+        var low = 0
+        var high = frameCount - 1
+        while low < high {
+            let mid = (low + high + 1) >> 1
+            if entry(mid).uncompressed <= offset { low = mid } else { high = mid - 1 }
+        }
+        var result = [UInt8]()
+        result.reserveCapacity(length)
+        let decoder = ZstdDecompressor()
+        var frame = low
+        let end = offset + UInt64(length)
+        while UInt64(result.count) < UInt64(length) && frame < frameCount {
+            let (cStart, uStart) = entry(frame)
+            let (cEnd, uEnd) = entry(frame + 1)
+            var plain = [UInt8](repeating: 0, count: Int(uEnd - uStart))
+            try plain.withUnsafeMutableBytes { out in
+                try decoder.decompress(UnsafeRawBufferPointer(rebasing: frames[Int(cStart)..<Int(cEnd)]), into: out, path: file.path)
+            }
+            let from = Int(max(offset, uStart) - uStart)
+            let to = Int(min(end, uEnd) - uStart)
+            result.append(contentsOf: plain[from..<to])
+            frame += 1
+        }
+        return result
+    }
+}
