@@ -229,7 +229,7 @@ func temporaryDirectory(_ name: String) -> String {
         #expect(cache.lookup(url: "u2", model: "m", body: body) == nil)
         let key = ResponseCache.key(url: "u", model: "m", body: body)
         let file = "\(directory)/responses/\(key.prefix(2))/\(key).json"
-        FileManager.default.createFile(atPath: file, contents: Data("{\"url\":".utf8))
+        _ = FileManager.default.createFile(atPath: file, contents: Data("{\"url\":".utf8))
         #expect(cache.lookup(url: "u", model: "m", body: body) == nil)
     }
 
