@@ -11,6 +11,7 @@ enum ExitCode {
 
 let subcommands: [any Subcommand.Type] = [
     // Registered as they land.
+    TabularCommand.self,
 ]
 
 let topLevelHelp = """

@@ -35,7 +35,7 @@ public enum TabularError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .notADataset(path):
             return "\(path): not a .csv or .csv.zst file or a directory"
         case let .responses(path, line, reason):
-            return "\(path):\(line): \(reason)"
+            return line > 0 ? "\(path):\(line): \(reason)" : "\(path): \(reason)"
         case let .missingResponses(dataset, missing, total, firstID):
             return "\(dataset): \(missing) of \(total) requests have no response in the responses file (first missing: \(firstID)); were the prompts written with the same options and --seed?"
         case let .requestMismatch(dataset, customID):

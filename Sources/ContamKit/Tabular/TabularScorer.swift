@@ -111,7 +111,7 @@ public enum TabularScorer {
         var best = -1, bestQuery = 0
         for (query, answer) in zip(plan.queries, answers) {
             let matched = Levenshtein.commonPrefixLength(answer.text, query.truth)
-            outcomes.append(TabularQueryOutcome(index: query.index, prompt: query.prompt, truth: query.truth, answer: answer.text, compared: answer.text, correct: matched >= (query.rowEnds.first ?? Int.max), score: Double(matched), cached: answer.fromCache))
+            outcomes.append(TabularQueryOutcome(index: query.index, prompt: query.prompt, truth: query.truth, answer: answer.text, compared: answer.text, correct: matched >= (query.rowEnds.first ?? Int.max), score: Double(matched), cached: answer.fromCache, cutRow: query.cutRow))
             if matched > best { best = matched; bestQuery = outcomes.count - 1 }
         }
         guard !outcomes.isEmpty else {

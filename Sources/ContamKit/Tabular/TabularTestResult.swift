@@ -14,8 +14,10 @@ public struct TabularQueryOutcome: Codable, Sendable, Equatable {
     public var score: Double
     /// The answer came from the cache.
     public var cached: Bool
+    /// Header test: the row the cut is in.
+    public var cutRow: Int?
 
-    public init(index: Int, prompt: String, truth: String, answer: String, compared: String, correct: Bool, score: Double, cached: Bool) {
+    public init(index: Int, prompt: String, truth: String, answer: String, compared: String, correct: Bool, score: Double, cached: Bool, cutRow: Int? = nil) {
         self.index = index
         self.prompt = prompt
         self.truth = truth
@@ -24,6 +26,7 @@ public struct TabularQueryOutcome: Codable, Sendable, Equatable {
         self.correct = correct
         self.score = score
         self.cached = cached
+        self.cutRow = cutRow
     }
 }
 

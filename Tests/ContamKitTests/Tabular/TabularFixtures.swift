@@ -34,43 +34,58 @@ enum TabularFixtures {
         request.kind == .completion ? request.prompt : (request.messages.last?.content ?? "")
     }
 
-    /// Answers like a model that memorized `dataset` verbatim: it finds the prompt in the true file and
-    /// continues it. It never looks at the query's `truth`.
-    static func memorizingAnswer(_ query: TabularQuery, dataset: TabularDataset) -> String {
-        let request = query.request
+    /// Answers like a model that memorized `dataset` verbatim: it recognizes the task from the request alone
+    /// (system prompt in chat mode, the shape of the prefix in completion mode), finds the prompt in the true
+    /// file and continues it. It never sees the query's truth.
+    static func memorizingAnswer(_ request: ModelRequest, dataset: TabularDataset) -> String {
         let prompt = promptText(request)
         let fileText = dataset.lines.joined(separator: "\n") + "\n"
-        switch query.test {
-        case .header:
-            guard fileText.hasPrefix(prompt) else { return "" }
-            return String(fileText.dropFirst(prompt.count).prefix(500))
-        case .row, .firstToken:
-            let shown = prompt.hasSuffix("\n") ? String(prompt.dropLast()) : prompt
-            let count = shown.components(separatedBy: "\n").count
-            for start in 0..<(dataset.lines.count - count) where dataset.lines[start..<(start + count)].joined(separator: "\n") == shown {
-                return dataset.lines[start + count] + "\n"
-            }
-            return ""
-        case .feature:
-            let names = dataset.featureNames
+        let names = dataset.featureNames
+        let system = request.messages.first?.content ?? ""
+        let isFeatureNames = request.kind == .chat ? system == TabularPlanner.SystemPrompt.featureNames : prompt.contains("Feature Names: ") && prompt.hasSuffix(", ")
+        let isFeature = request.kind == .chat ? system == TabularPlanner.SystemPrompt.feature : prompt.hasSuffix(" =")
+        let isRow = request.kind == .chat ? system == TabularPlanner.SystemPrompt.row : prompt.hasSuffix("\n")
+        if isFeatureNames {
+            let given = prompt.components(separatedBy: "Feature Names: ").last?.components(separatedBy: ", ").filter { !$0.isEmpty } ?? []
+            return names.dropFirst(given.count).joined(separator: ", ") + "\n"
+        }
+        if isFeature {
             let lastLine = prompt.components(separatedBy: "\n").last ?? ""
             for row in 1..<dataset.fields.count {
                 for target in 0..<names.count {
                     let others = TabularPlanner.serialize(dataset.fields[row], names: names, skip: target)
-                    if request.kind == .chat && others == lastLine {
-                        return "\(names[target]) = \(dataset.fields[row][target])"
-                    }
-                    if request.kind == .completion && lastLine == others + ", \(names[target]) =" {
-                        return " \(dataset.fields[row][target])\n"
-                    }
+                    if request.kind == .chat && others == lastLine { return "\(names[target]) = \(dataset.fields[row][target])" }
+                    if request.kind == .completion && lastLine == others + ", \(names[target]) =" { return " \(dataset.fields[row][target])\n" }
                 }
             }
             return ""
-        case .featureNames:
-            let names = dataset.featureNames
-            let given = prompt.components(separatedBy: "Feature Names: ").last?.components(separatedBy: ", ").filter { !$0.isEmpty } ?? []
-            return names.dropFirst(given.count).joined(separator: ", ") + "\n"
         }
+        if isRow {
+            let shown = prompt.hasSuffix("\n") ? String(prompt.dropLast()) : prompt
+            let count = shown.components(separatedBy: "\n").count
+            for start in 0..<max(0, dataset.lines.count - count) where dataset.lines[start..<(start + count)].joined(separator: "\n") == shown {
+                return dataset.lines[start + count] + "\n"
+            }
+            return ""
+        }
+        // Header test: the prompt is the start of the file.
+        guard fileText.hasPrefix(prompt) else { return "" }
+        return String(fileText.dropFirst(prompt.count).prefix(500))
+    }
+
+    /// A chat or completion API response body with `text`.
+    static func responseBody(_ text: String, kind: ModelRequest.Kind) -> String {
+        kind == .chat ? chatJSON(text) : completionJSON(text)
+    }
+
+    /// Rebuilds the request a test server received (kind from the path, prompt or messages from the body).
+    static func request(from server: TestHTTPServer.Request) -> ModelRequest? {
+        guard let object = try? JSONSerialization.jsonObject(with: server.body) as? [String: Any] else { return nil }
+        if server.path.hasSuffix("/chat/completions") {
+            let messages = (object["messages"] as? [[String: String]] ?? []).map { ChatMessage(role: $0["role"] ?? "", content: $0["content"] ?? "") }
+            return .chat(messages, maxTokens: object["max_tokens"] as? Int ?? 0, label: "")
+        }
+        return .completion(object["prompt"] as? String ?? "", maxTokens: object["max_tokens"] as? Int ?? 0, label: "")
     }
 
     /// Answers in the right shape with random content: a model that memorized nothing.

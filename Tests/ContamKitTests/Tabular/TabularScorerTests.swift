@@ -16,7 +16,7 @@ import Testing
         for mode in [TabularMode.chat, .completion] {
             for seed in 0..<3 as Range<UInt64> {
                 let p = try plan(dataset, mode, seed: seed, fewShot: [other])
-                let report = TabularRunner.report(plan: p, answers: TabularFixtures.answers(p) { TabularFixtures.memorizingAnswer($0, dataset: dataset) }, model: "m", endpoint: "e")
+                let report = TabularRunner.report(plan: p, answers: TabularFixtures.answers(p) { TabularFixtures.memorizingAnswer($0.request, dataset: dataset) }, model: "m", endpoint: "e")
                 for test in report.tests {
                     #expect(test.verdict == .memorized, "\(mode) \(test.test): \(test.statisticText), \(test.reason)")
                     if test.pValue != nil { #expect(test.statistic == Double(test.outOf)) }
