@@ -55,8 +55,10 @@ public final class ModelClient: Sendable {
         public var retry: RetryPolicy
         /// nil: no cache (`--no-cache`).
         public var cache: ResponseCache?
+        /// How requests travel (sockets for plain http, URLSession for https, by default).
+        public var transport: HTTPTransportChoice
 
-        public init(endpoint: URL, model: String, apiKey: APIKey? = nil, timeout: Double = 300, concurrency: Int = 4, retry: RetryPolicy = RetryPolicy(), cache: ResponseCache? = nil) {
+        public init(endpoint: URL, model: String, apiKey: APIKey? = nil, timeout: Double = 300, concurrency: Int = 4, retry: RetryPolicy = RetryPolicy(), cache: ResponseCache? = nil, transport: HTTPTransportChoice = .automatic) {
             self.endpoint = endpoint
             self.model = model
             self.apiKey = apiKey
@@ -64,28 +66,25 @@ public final class ModelClient: Sendable {
             self.concurrency = concurrency
             self.retry = retry
             self.cache = cache
+            self.transport = transport
         }
     }
 
     public let configuration: Configuration
-    private let session: URLSession
+    private let transport: any HTTPTransport
     private let limiter: AsyncLimiter
     private let counters = LockedCounters()
 
     /// Creates a client; no request is sent until `complete`.
     public init(configuration: Configuration) {
         self.configuration = configuration
-        let sessionConfiguration = URLSessionConfiguration.ephemeral
-        sessionConfiguration.timeoutIntervalForRequest = configuration.timeout
-        sessionConfiguration.timeoutIntervalForResource = configuration.timeout * 4
-        sessionConfiguration.httpMaximumConnectionsPerHost = max(1, configuration.concurrency)
-        sessionConfiguration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        sessionConfiguration.urlCache = nil
-        session = URLSession(configuration: sessionConfiguration)
+        if configuration.transport == .automatic && configuration.endpoint.scheme?.lowercased() == "http" {
+            transport = SocketHTTPTransport()
+        } else {
+            transport = URLSessionTransport(timeout: configuration.timeout, concurrency: configuration.concurrency)
+        }
         limiter = AsyncLimiter(limit: configuration.concurrency)
     }
-
-    deinit { session.finishTasksAndInvalidate() }
 
     /// Parses `--endpoint`: an http(s) URL; a URL without a path gets `/v1`; a trailing slash is dropped.
     public static func endpointURL(_ text: String) throws -> URL {
@@ -148,15 +147,8 @@ public final class ModelClient: Sendable {
 
     /// One request with retries. Called holding a concurrency slot.
     private func send(body: Data, to url: URL, request: ModelRequest) async throws -> ModelResponse {
-        var urlRequest = URLRequest(url: url)
-        urlRequest.httpMethod = "POST"
-        urlRequest.httpBody = body
-        urlRequest.timeoutInterval = configuration.timeout
-        urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        urlRequest.setValue("application/json", forHTTPHeaderField: "Accept")
-        if let key = configuration.apiKey {
-            urlRequest.setValue("Bearer \(key.value)", forHTTPHeaderField: "Authorization")
-        }
+        var headers = [("Content-Type", "application/json"), ("Accept", "application/json")]
+        if let key = configuration.apiKey { headers.append(("Authorization", "Bearer \(key.value)")) }
         let policy = configuration.retry
         let urlText = url.absoluteString
         var attempt = 0
@@ -164,10 +156,9 @@ public final class ModelClient: Sendable {
             attempt += 1
             try Task.checkCancellation()
             counters.update { $0.requestsSent += 1 }
-            let data: Data
-            let response: URLResponse
+            let exchange: HTTPExchange
             do {
-                (data, response) = try await session.data(for: urlRequest)
+                exchange = try await transport.post(url, headers: headers, body: body, timeout: configuration.timeout)
             } catch let error as URLError {
                 let failure: ModelError
                 switch error.code {
@@ -192,16 +183,16 @@ public final class ModelClient: Sendable {
                 try await pause(policy.delay(afterAttempt: attempt, retryAfter: nil))
                 continue
             }
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 200
+            let status = exchange.status
             if (200..<300).contains(status) {
-                return try ModelResponse.parse(data, kind: request.kind, url: urlText, label: request.label)
+                return try ModelResponse.parse(exchange.body, kind: request.kind, url: urlText, label: request.label)
             }
-            let message = ModelError.serverMessage(data)
+            let message = ModelError.serverMessage(exchange.body)
             let retryable = status == 429 || status == 408 || (500...599).contains(status)
             guard retryable, attempt < policy.maxAttempts else {
                 throw ModelError.http(label: request.label, url: urlText, status: status, attempts: attempt, message: message)
             }
-            let retryAfter = status == 429 || status == 503 ? RetryPolicy.retryAfterSeconds(Self.header("Retry-After", in: response)) : nil
+            let retryAfter = status == 429 || status == 503 ? RetryPolicy.retryAfterSeconds(exchange.headers["retry-after"]) : nil
             try await pause(policy.delay(afterAttempt: attempt, retryAfter: retryAfter))
         }
     }
@@ -209,14 +200,6 @@ public final class ModelClient: Sendable {
     private func pause(_ seconds: Double) async throws {
         counters.update { $0.retries += 1 }
         if seconds > 0 { try await Task.sleep(nanoseconds: UInt64(seconds * 1e9)) }
-    }
-
-    private static func header(_ name: String, in response: URLResponse) -> String? {
-        guard let http = response as? HTTPURLResponse else { return nil }
-        for (key, value) in http.allHeaderFields {
-            if let key = key as? String, key.caseInsensitiveCompare(name) == .orderedSame { return value as? String }
-        }
-        return nil
     }
 
     private static func reason(_ error: URLError) -> String {

@@ -23,16 +23,18 @@ func temporaryDirectory(_ name: String) -> String {
 @Suite struct ModelClientTests {
     static let fastRetry = RetryPolicy(maxAttempts: 3, initialDelay: 0.01, maxDelay: 0.05, maxRetryAfter: 0.2)
 
-    func client(_ server: TestHTTPServer, timeout: Double = 10, retry: RetryPolicy = fastRetry, cache: ResponseCache? = nil, concurrency: Int = 4, apiKey: APIKey? = nil, model: String = "m") -> ModelClient {
-        ModelClient(configuration: .init(endpoint: server.baseURL, model: model, apiKey: apiKey, timeout: timeout, concurrency: concurrency, retry: retry, cache: cache))
+    static let transports: [HTTPTransportChoice] = [.automatic, .urlSession]
+
+    func client(_ server: TestHTTPServer, _ transport: HTTPTransportChoice = .automatic, timeout: Double = 10, retry: RetryPolicy = fastRetry, cache: ResponseCache? = nil, concurrency: Int = 4, apiKey: APIKey? = nil, model: String = "m") -> ModelClient {
+        ModelClient(configuration: .init(endpoint: server.baseURL, model: model, apiKey: apiKey, timeout: timeout, concurrency: concurrency, retry: retry, cache: cache, transport: transport))
     }
 
-    @Test func completionRequestBodyAndAnswer() async throws {
+    @Test(arguments: transports) func completionRequestBodyAndAnswer(transport: HTTPTransportChoice) async throws {
         let server = try TestHTTPServer { request, _ in
             request.path == "/v1/completions" ? .json(completionJSON("4.9,3.0")) : .json("{}", status: 404)
         }
         defer { server.stop() }
-        let answer = try await client(server, apiKey: APIKey("sk-secret")).complete(.completion("5.1,3.5\n", maxTokens: 12, label: "t"))
+        let answer = try await client(server, transport, apiKey: APIKey("sk-secret")).complete(.completion("5.1,3.5\n", maxTokens: 12, label: "t"))
         #expect(answer.text == "4.9,3.0")
         #expect(answer.finishReason == "stop")
         #expect(!answer.fromCache)
@@ -42,13 +44,13 @@ func temporaryDirectory(_ name: String) -> String {
         #expect(String(decoding: request.body, as: UTF8.self) == #"{"max_tokens":12,"model":"m","prompt":"5.1,3.5\n","temperature":0}"#)
     }
 
-    @Test func chatRequestBodyAndAnswer() async throws {
+    @Test(arguments: transports) func chatRequestBodyAndAnswer(transport: HTTPTransportChoice) async throws {
         let server = try TestHTTPServer { request, _ in
             request.path == "/v1/chat/completions" ? .json(chatJSON("Iris-setosa")) : .json("{}", status: 404)
         }
         defer { server.stop() }
         let request = ModelRequest.chat([.system("You are a bot."), .user("a"), .assistant("b"), .user("c")], maxTokens: 5, label: "t")
-        let answer = try await client(server).complete(request)
+        let answer = try await client(server, transport).complete(request)
         #expect(answer.text == "Iris-setosa")
         let body = try #require(server.requests.first).body
         let object = try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any])
@@ -57,12 +59,12 @@ func temporaryDirectory(_ name: String) -> String {
         #expect(server.requests.first?.headers["authorization"] == nil)
     }
 
-    @Test func retriesServerErrorsThenSucceeds() async throws {
+    @Test(arguments: transports) func retriesServerErrorsThenSucceeds(transport: HTTPTransportChoice) async throws {
         let server = try TestHTTPServer { _, n in
             n < 3 ? .json(#"{"error":{"message":"overloaded"}}"#, status: n == 1 ? 500 : 503) : .json(completionJSON("ok"))
         }
         defer { server.stop() }
-        let c = client(server)
+        let c = client(server, transport)
         let answer = try await c.complete(.completion("p", maxTokens: 3, label: "t"))
         #expect(answer.text == "ok")
         #expect(server.requestCount == 3)
@@ -70,21 +72,21 @@ func temporaryDirectory(_ name: String) -> String {
         #expect(c.statistics.requestsSent == 3)
     }
 
-    @Test func rateLimitHonoursRetryAfter() async throws {
+    @Test(arguments: transports) func rateLimitHonoursRetryAfter(transport: HTTPTransportChoice) async throws {
         let server = try TestHTTPServer { _, n in
             n == 1 ? .json(#"{"error":{"message":"slow down"}}"#, status: 429, headers: ["Retry-After": "0"]) : .json(completionJSON("ok"))
         }
         defer { server.stop() }
-        let answer = try await client(server).complete(.completion("p", maxTokens: 3, label: "t"))
+        let answer = try await client(server, transport).complete(.completion("p", maxTokens: 3, label: "t"))
         #expect(answer.text == "ok")
         #expect(server.requestCount == 2)
     }
 
-    @Test func rateLimitGivesUpAfterMaxAttemptsWithMessage() async throws {
+    @Test(arguments: transports) func rateLimitGivesUpAfterMaxAttemptsWithMessage(transport: HTTPTransportChoice) async throws {
         let server = try TestHTTPServer { _, _ in .json(#"{"error":{"message":"quota exceeded"}}"#, status: 429, headers: ["Retry-After": "0"]) }
         defer { server.stop() }
         let error = await #expect(throws: ModelError.self) {
-            _ = try await client(server).complete(.completion("p", maxTokens: 3, label: "iris: row completion, query 2 of 25"))
+            _ = try await client(server, transport).complete(.completion("p", maxTokens: 3, label: "iris: row completion, query 2 of 25"))
         }
         #expect(server.requestCount == 3)
         let text = "\(error.map { "\($0)" } ?? "")"
@@ -94,11 +96,11 @@ func temporaryDirectory(_ name: String) -> String {
         #expect(text.contains("after 3 attempts"))
     }
 
-    @Test func clientErrorIsNotRetriedAndShowsServerMessage() async throws {
+    @Test(arguments: transports) func clientErrorIsNotRetriedAndShowsServerMessage(transport: HTTPTransportChoice) async throws {
         let server = try TestHTTPServer { _, _ in .json(#"{"error":{"message":"The model `gpt-9` does not exist","type":"invalid_request_error"}}"#, status: 404) }
         defer { server.stop() }
         do {
-            _ = try await client(server).complete(.completion("p", maxTokens: 3, label: "iris: header test, cut in row 2"))
+            _ = try await client(server, transport).complete(.completion("p", maxTokens: 3, label: "iris: header test, cut in row 2"))
             Issue.record("expected an error")
         } catch let error as ModelError {
             let text = error.description
@@ -111,29 +113,29 @@ func temporaryDirectory(_ name: String) -> String {
         #expect(server.requestCount == 1)
     }
 
-    @Test func plainTextErrorBodyIsShown() async throws {
+    @Test(arguments: transports) func plainTextErrorBodyIsShown(transport: HTTPTransportChoice) async throws {
         let server = try TestHTTPServer { _, _ in .respond(status: 400, headers: ["Content-Type": "text/plain"], body: "prompt too long") }
         defer { server.stop() }
-        await #expect { _ = try await client(server).complete(.completion("p", maxTokens: 3, label: "t")) } throws: { error in
+        await #expect { _ = try await client(server, transport).complete(.completion("p", maxTokens: 3, label: "t")) } throws: { error in
             "\(error)".contains("HTTP 400: prompt too long")
         }
         #expect(server.requestCount == 1)
     }
 
-    @Test func hangingServerTimesOut() async throws {
+    @Test(arguments: transports) func hangingServerTimesOut(transport: HTTPTransportChoice) async throws {
         let server = try TestHTTPServer { _, _ in .hang(seconds: 3) }
         defer { server.stop() }
         let retry = RetryPolicy(maxAttempts: 2, initialDelay: 0.01, maxDelay: 0.01)
-        await #expect { _ = try await client(server, timeout: 1, retry: retry).complete(.completion("p", maxTokens: 3, label: "wine: row completion, query 1 of 25")) } throws: { error in
+        await #expect { _ = try await client(server, transport, timeout: 1, retry: retry).complete(.completion("p", maxTokens: 3, label: "wine: row completion, query 1 of 25")) } throws: { error in
             guard let error = error as? ModelError, case .timedOut = error else { return false }
             return error.description.contains("wine: row completion, query 1 of 25") && error.description.contains("--timeout")
         }
         #expect(server.requestCount == 2)
     }
 
-    @Test func unreachableServerIsRetriedThenReported() async throws {
+    @Test(arguments: transports) func unreachableServerIsRetriedThenReported(transport: HTTPTransportChoice) async throws {
         let port = TestHTTPServer.closedPort()
-        let c = ModelClient(configuration: .init(endpoint: URL(string: "http://127.0.0.1:\(port)/v1")!, model: "m", timeout: 5, retry: Self.fastRetry))
+        let c = ModelClient(configuration: .init(endpoint: URL(string: "http://127.0.0.1:\(port)/v1")!, model: "m", timeout: 5, retry: Self.fastRetry, transport: transport))
         await #expect { _ = try await c.complete(.completion("p", maxTokens: 3, label: "iris: feature names")) } throws: { error in
             guard let error = error as? ModelError, case .unreachable = error else { return false }
             return error.description.contains("iris: feature names") && error.description.contains("3 attempts")
@@ -141,19 +143,19 @@ func temporaryDirectory(_ name: String) -> String {
         #expect(c.statistics.requestsSent == 3)
     }
 
-    @Test func connectionClosedWithoutAnswerIsRetried() async throws {
+    @Test(arguments: transports) func connectionClosedWithoutAnswerIsRetried(transport: HTTPTransportChoice) async throws {
         let server = try TestHTTPServer { _, n in n == 1 ? .close : .json(completionJSON("ok")) }
         defer { server.stop() }
-        let answer = try await client(server).complete(.completion("p", maxTokens: 3, label: "t"))
+        let answer = try await client(server, transport).complete(.completion("p", maxTokens: 3, label: "t"))
         #expect(answer.text == "ok")
         #expect(server.requestCount == 2)
     }
 
-    @Test func malformedAndTruncatedJSONAreClearErrors() async throws {
+    @Test(arguments: transports) func malformedAndTruncatedJSONAreClearErrors(transport: HTTPTransportChoice) async throws {
         for body in [#"{"choices":[{"text":"4.9,3"#, "<html>Bad Gateway</html>", #"{"choices":[]}"#, #"{"object":"list"}"#, ""] {
             let server = try TestHTTPServer { _, _ in .json(body) }
             defer { server.stop() }
-            await #expect { _ = try await client(server).complete(.completion("p", maxTokens: 3, label: "iris: first-token test, query 4 of 25")) } throws: { error in
+            await #expect { _ = try await client(server, transport).complete(.completion("p", maxTokens: 3, label: "iris: first-token test, query 4 of 25")) } throws: { error in
                 guard let error = error as? ModelError, case .malformedResponse = error else { return false }
                 return error.description.contains("iris: first-token test, query 4 of 25") && error.description.contains("not an OpenAI-compatible response")
             }
@@ -161,19 +163,19 @@ func temporaryDirectory(_ name: String) -> String {
         }
     }
 
-    @Test func emptyAnswersAreAnswers() async throws {
+    @Test(arguments: transports) func emptyAnswersAreAnswers(transport: HTTPTransportChoice) async throws {
         let server = try TestHTTPServer { request, _ in
             request.path.hasSuffix("chat/completions")
                 ? .json(#"{"choices":[{"message":{"role":"assistant","content":null},"finish_reason":"stop"}]}"#)
                 : .json(completionJSON(""))
         }
         defer { server.stop() }
-        let c = client(server)
+        let c = client(server, transport)
         #expect(try await c.complete(.completion("p", maxTokens: 3, label: "t")).text == "")
         #expect(try await c.complete(.chat([.user("p")], maxTokens: 3, label: "t")).text == "")
     }
 
-    @Test func cacheServesSecondRunWithoutRequests() async throws {
+    @Test(arguments: transports) func cacheServesSecondRunWithoutRequests(transport: HTTPTransportChoice) async throws {
         let server = try TestHTTPServer { request, _ in
             .json(completionJSON("answer to " + String(decoding: request.body, as: UTF8.self).suffix(20)))
         }
@@ -181,12 +183,12 @@ func temporaryDirectory(_ name: String) -> String {
         let directory = temporaryDirectory("cache")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let requests = (0..<6).map { ModelRequest.completion("prompt \($0)", maxTokens: 8, label: "q\($0)") }
-        let first = client(server, cache: ResponseCache(directory: directory), apiKey: APIKey("sk-do-not-store"))
+        let first = client(server, transport, cache: ResponseCache(directory: directory), apiKey: APIKey("sk-do-not-store"))
         let firstAnswers = await first.completeAll(requests).map { try? $0.get().text }
         #expect(server.requestCount == 6)
         #expect(first.statistics.cacheHits == 0)
 
-        let second = client(server, cache: ResponseCache(directory: directory))
+        let second = client(server, transport, cache: ResponseCache(directory: directory))
         let secondResults = await second.completeAll(requests)
         #expect(server.requestCount == 6, "a rerun must be served from the cache")
         #expect(second.statistics == ModelClientStatistics(requestsSent: 0, cacheHits: 6, retries: 0, failures: 0))
@@ -194,7 +196,7 @@ func temporaryDirectory(_ name: String) -> String {
         #expect(secondResults.allSatisfy { (try? $0.get().fromCache) == true })
 
         // Another model or another body is another key.
-        let other = client(server, cache: ResponseCache(directory: directory), model: "other")
+        let other = client(server, transport, cache: ResponseCache(directory: directory), model: "other")
         _ = try await other.complete(requests[0])
         #expect(server.requestCount == 7)
         #expect(ResponseCache(directory: directory).entryCount() == 7)
@@ -208,12 +210,12 @@ func temporaryDirectory(_ name: String) -> String {
         }
     }
 
-    @Test func failedRequestsAreNotCached() async throws {
+    @Test(arguments: transports) func failedRequestsAreNotCached(transport: HTTPTransportChoice) async throws {
         let server = try TestHTTPServer { _, n in n == 1 ? .json("{}", status: 400) : .json(completionJSON("ok")) }
         defer { server.stop() }
         let directory = temporaryDirectory("cache-fail")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let c = client(server, cache: ResponseCache(directory: directory))
+        let c = client(server, transport, cache: ResponseCache(directory: directory))
         await #expect(throws: ModelError.self) { _ = try await c.complete(.completion("p", maxTokens: 3, label: "t")) }
         #expect(try await c.complete(.completion("p", maxTokens: 3, label: "t")).text == "ok")
         #expect(server.requestCount == 2)
@@ -233,10 +235,10 @@ func temporaryDirectory(_ name: String) -> String {
         #expect(cache.lookup(url: "u", model: "m", body: body) == nil)
     }
 
-    @Test func concurrencyIsBounded() async throws {
+    @Test(arguments: transports) func concurrencyIsBounded(transport: HTTPTransportChoice) async throws {
         let server = try TestHTTPServer { _, _ in .delayed(seconds: 0.05, body: completionJSON("ok")) }
         defer { server.stop() }
-        let c = client(server, concurrency: 2)
+        let c = client(server, transport, concurrency: 2)
         let results = await c.completeAll((0..<10).map { .completion("p\($0)", maxTokens: 3, label: "q\($0)") })
         #expect(results.allSatisfy { (try? $0.get().text) == "ok" })
         #expect(server.requestCount == 10)

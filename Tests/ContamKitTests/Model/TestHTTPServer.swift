@@ -21,6 +21,9 @@ final class TestHTTPServer: @unchecked Sendable {
         case close
         /// Answers after a delay (to observe concurrency).
         case delayed(seconds: Double, body: String)
+        /// Writes these bytes as they are (chunked bodies, bodies ended by closing, broken responses), in pieces
+        /// separated by short pauses.
+        case raw([String])
 
         static func json(_ body: String, status: Int = 200, headers: [String: String] = [:]) -> Reply {
             .respond(status: status, headers: headers, body: body)
@@ -34,6 +37,8 @@ final class TestHTTPServer: @unchecked Sendable {
     private var recorded: [Request] = []
     private var inFlight = 0
     private var maxInFlightValue = 0
+    private var stopped = false
+    private let acceptLoopEnded = DispatchSemaphore(value: 0)
 
     /// `handler(request, n)` decides the reply to the n-th request (1-based).
     init(handler: @escaping @Sendable (Request, Int) -> Reply) throws {
@@ -66,9 +71,16 @@ final class TestHTTPServer: @unchecked Sendable {
     var requestCount: Int { requests.count }
     var maxInFlight: Int { lock.lock(); defer { lock.unlock() }; return maxInFlightValue }
 
+    /// Stops accepting. Only the accept thread closes the listening socket, and this waits for it: closing
+    /// the descriptor here would let the thread accept on a recycled descriptor, another test's server.
     func stop() {
+        lock.lock()
+        let first = !stopped
+        stopped = true
+        lock.unlock()
+        guard first else { return }
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+        _ = acceptLoopEnded.wait(timeout: .now() + 5)
     }
 
     /// A port on which nothing listens (bound, then closed).
@@ -79,7 +91,15 @@ final class TestHTTPServer: @unchecked Sendable {
     }
 
     private func acceptLoop() {
+        defer {
+            close(listener)
+            acceptLoopEnded.signal()
+        }
         while true {
+            lock.lock()
+            let done = stopped
+            lock.unlock()
+            if done { return }
             let connection = accept(listener, nil, nil)
             if connection < 0 {
                 if errno == EINTR { continue }
@@ -135,6 +155,11 @@ final class TestHTTPServer: @unchecked Sendable {
             Self.write(status: 200, headers: [:], body: body, to: connection)
         case let .respond(status, headers, body):
             Self.write(status: status, headers: headers, body: body, to: connection)
+        case let .raw(pieces):
+            for piece in pieces {
+                Self.write(bytes: Array(piece.utf8), to: connection)
+                Thread.sleep(forTimeInterval: 0.02)
+            }
         }
     }
 
@@ -143,7 +168,10 @@ final class TestHTTPServer: @unchecked Sendable {
         var head = "HTTP/1.1 \(status) Status\r\nContent-Type: application/json\r\nContent-Length: \(bodyBytes.count)\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         head += "\r\n"
-        let bytes = Array(head.utf8) + bodyBytes
+        write(bytes: Array(head.utf8) + bodyBytes, to: connection)
+    }
+
+    private static func write(bytes: [UInt8], to connection: Int32) {
         var done = 0
         while done < bytes.count {
             let n = bytes[done...].withUnsafeBytes { Glibc.write(connection, $0.baseAddress, $0.count) }
