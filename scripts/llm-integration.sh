@@ -5,8 +5,14 @@
 # (a second run must send no request), and stops the server whatever happens. Run from anywhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-server=${CONTAM_LLM_SERVER_SCRIPT:-../shared/corpora/llm-server.sh}
-[ -x "$server" ] || { echo "llm-integration: no server script at $server (set CONTAM_LLM_SERVER_SCRIPT)" >&2; exit 2; }
+# ../shared beside the repository (a git worktree one level deeper finds ../../shared).
+server=${CONTAM_LLM_SERVER_SCRIPT:-}
+if [ -z "$server" ]; then
+  for candidate in ../shared/corpora/llm-server.sh ../../shared/corpora/llm-server.sh; do
+    if [ -x "$candidate" ]; then server=$candidate; break; fi
+  done
+fi
+[ -n "$server" ] && [ -x "$server" ] || { echo "llm-integration: no ../shared/corpora/llm-server.sh (set CONTAM_LLM_SERVER_SCRIPT)" >&2; exit 2; }
 
 # A free loopback port, so a server someone else runs is never reused or disturbed.
 port=${CONTAM_LLM_PORT:-}
