@@ -1,0 +1,44 @@
+/// The formats a corpus input can have. Detected from the file name (see `detect(path:)`), overridable with `--format`.
+public enum InputFormat: String, Sendable, CaseIterable {
+    /// Plain text: one document per file, or one per line with `--lines`.
+    case text
+    /// JSON Lines: one JSON object per line, the document text in a named string field.
+    case jsonl
+    /// RFC 4180 CSV: one document per record, a named column or the whole raw row.
+    case csv
+
+    /// The file name extensions (lowercase, without the dot) that select this format.
+    public var extensions: [String] {
+        switch self {
+        case .text: return ["txt", "text", "md", "rst"]
+        case .jsonl: return ["jsonl", "json", "ndjson"]
+        case .csv: return ["csv"]
+        }
+    }
+
+    /// The format a file name implies, and whether it is zstd-compressed (a trailing `.zst`).
+    /// Returns nil when the name has no supported extension. Case-insensitive: `A.JSONL.ZST` is jsonl, compressed.
+    public static func detect(path: String) -> (format: InputFormat, compressed: Bool)? {
+        let name = (path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path).lowercased()
+        var parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 2 else { return nil }
+        var compressed = false
+        if parts.last == "zst" {
+            compressed = true
+            parts.removeLast()
+            guard parts.count >= 2 else { return nil }
+        }
+        guard let ext = parts.last, let format = allCases.first(where: { $0.extensions.contains(ext) }) else { return nil }
+        return (format, compressed)
+    }
+
+    /// Whether a path names a zstd-compressed file (`.zst`), whatever comes before.
+    public static func isCompressed(path: String) -> Bool {
+        path.lowercased().hasSuffix(".zst")
+    }
+
+    /// A human list of the supported extensions, for error messages.
+    public static var supportedExtensionsSummary: String {
+        allCases.flatMap { $0.extensions }.map { "." + $0 }.joined(separator: " ") + " (each optionally followed by .zst)"
+    }
+}
