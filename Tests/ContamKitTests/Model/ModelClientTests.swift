@@ -125,12 +125,21 @@ func temporaryDirectory(_ name: String) -> String {
     @Test(arguments: transports) func hangingServerTimesOut(transport: HTTPTransportChoice) async throws {
         let server = try TestHTTPServer { _, _ in .hang(seconds: 3) }
         defer { server.stop() }
-        let retry = RetryPolicy(maxAttempts: 2, initialDelay: 0.01, maxDelay: 0.01)
+        let retry = RetryPolicy(maxAttempts: 1)
         await #expect { _ = try await client(server, transport, timeout: 1, retry: retry).complete(.completion("p", maxTokens: 3, label: "wine: row completion, query 1 of 25")) } throws: { error in
             guard let error = error as? ModelError, case .timedOut = error else { return false }
-            return error.description.contains("wine: row completion, query 1 of 25") && error.description.contains("--timeout")
+            return error.description == "wine: row completion, query 1 of 25: POST \(server.baseURL.absoluteString)/completions got no answer within 1 s (1 attempt); the server hangs or is overloaded, raise --timeout or lower --concurrency"
         }
+        #expect(server.requestCount == 1)
+    }
+
+    @Test(arguments: transports) func timeoutIsRetried(transport: HTTPTransportChoice) async throws {
+        let server = try TestHTTPServer { _, n in n == 1 ? .hang(seconds: 3) : .json(completionJSON("late but fine")) }
+        defer { server.stop() }
+        let c = client(server, transport, timeout: 1, retry: RetryPolicy(maxAttempts: 2, initialDelay: 0.01, maxDelay: 0.01))
+        #expect(try await c.complete(.completion("p", maxTokens: 3, label: "t")).text == "late but fine")
         #expect(server.requestCount == 2)
+        #expect(c.statistics.retries == 1)
     }
 
     @Test(arguments: transports) func unreachableServerIsRetriedThenReported(transport: HTTPTransportChoice) async throws {
