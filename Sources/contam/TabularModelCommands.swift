@@ -38,7 +38,7 @@ enum TabularModelCommands {
 
     static let exitCodes = """
     Verdicts: count tests (row, feature, first-token) compare k hits of n with a baseline rate p0 (at least 1 %):
-    memorized when k >= 2 and P(X >= k) < 0.01, inconclusive when k >= 1 and P < 0.1; the header test says
+    memorized when k >= 2 and P(X >= k) < 0.01, inconclusive when k >= 1 and P < 0.05; the header test says
     memorized when the model continues the cut row and a complete new row verbatim; the feature-names test when
     it lists all remaining names in order.
     Exit codes: 0 done, 1 memorized (with --fail-on-memorized), 2 bad input, usage, or a failed dataset or request,

@@ -120,7 +120,7 @@ public final class ModelClient: Sendable {
             }
             return response
         } catch {
-            counters.update { $0.failures += 1 }
+            if !(error is CancellationError) { counters.update { $0.failures += 1 } }
             throw error
         }
     }

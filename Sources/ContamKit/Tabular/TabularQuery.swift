@@ -36,7 +36,9 @@ public struct TabularTestPlan: Sendable {
     public var queries: [TabularQuery]
     /// Why the test does not apply to this dataset (then `queries` is empty).
     public var notApplicable: String?
-    /// Header test: mean characters matched by continuing with the rest of another row (best cut).
+    /// Header test: characters matched by continuing the cut row like another row (from the same place in the
+    /// same field): the best of the rows shown in the prompt or the mean over the file's rows, whichever is larger;
+    /// the largest over the cuts.
     public var headerBaseline = 0.0
     /// Row test: fraction of data rows that duplicate another row.
     public var duplicateRowRate = 0.0

@@ -9,16 +9,33 @@ public struct TabularRunner: Sendable {
         self.client = client
     }
 
-    /// Sends every query of `plan` and scores the answers. Throws the first failed request (in query order),
-    /// whose message names the dataset and the query. `progress(done, total)` after each answer.
+    /// Sends every query of `plan` and scores the answers. The first request that fails for good (after its
+    /// retries) cancels the others and is thrown; its message names the dataset and the query.
+    /// `progress(done, total)` after each answer.
     public func run(_ plan: TabularPlan, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> TabularDatasetReport {
         let queries = plan.allQueries
         let before = client.statistics
         let total = queries.count
-        let results = await client.completeAll(queries.map(\.request)) { done in progress?(done, total) }
-        var answers = [ModelResponse]()
-        answers.reserveCapacity(results.count)
-        for result in results { answers.append(try result.get()) }
+        let client = self.client
+        let answers = try await withThrowingTaskGroup(of: (Int, ModelResponse).self) { group in
+            for (index, query) in queries.enumerated() {
+                group.addTask { (index, try await client.complete(query.request)) }
+            }
+            var results = [ModelResponse?](repeating: nil, count: total)
+            var done = 0
+            do {
+                for try await (index, response) in group {
+                    results[index] = response
+                    done += 1
+                    progress?(done, total)
+                }
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+            return results.compactMap { $0 }
+        }
+        guard answers.count == total else { throw InternalError("\(plan.dataset.name): \(total - answers.count) of \(total) requests produced no answer") }
         let after = client.statistics
         return Self.report(plan: plan, answers: answers, model: client.configuration.model, endpoint: client.configuration.endpoint.absoluteString,
                            requestsSent: after.requestsSent - before.requestsSent, cacheHits: after.cacheHits - before.cacheHits)

@@ -18,7 +18,7 @@ public enum TabularScorer {
     /// p-value under which a count test says memorized.
     public static let memorizedP = 0.01
     /// p-value under which a count test says inconclusive.
-    public static let inconclusiveP = 0.1
+    public static let inconclusiveP = 0.05
     /// Lowest baseline rate used for p-values: a model guessing among the values it saw gets some right.
     public static let baselineFloor = 0.01
     /// Fewest hits for memorized: one exact row is never enough.
@@ -138,7 +138,7 @@ public enum TabularScorer {
         }
         return TabularTestResult(test: .header, verdict: verdict, statistic: Double(best), outOf: query.truth.count,
                                  statisticText: "\(best)/\(query.truth.count) characters (cut in row \(query.cutRow ?? 0))",
-                                 baseline: baseline, baselineText: String(format: "%.1f characters (the rest of another row)", baseline),
+                                 baseline: baseline, baselineText: String(format: "%.1f characters (the rest of a shown or typical row)", baseline),
                                  pValue: nil, reason: reason, figures: ["complete following rows": Double(newRows)], notes: plan.notes, queries: outcomes)
     }
 

@@ -147,6 +147,37 @@ import Testing
         #expect(nothing.verdict == .noEvidence && nothing.statistic == 0)
     }
 
+    /// Continuing the cut row like the rows just shown is pattern copying, not memorization.
+    @Test func headerCopyingTheShownRowsIsNoEvidence() throws {
+        let iris = try TabularDataset.load(path: TabularFixtures.corporaDirectory + "/iris.csv")
+        var options = TabularOptions()
+        options.mode = .completion
+        options.tests = [.header]
+        for seed in 0..<10 as Range<UInt64> {
+            options.seed = seed
+            let test = try TabularPlanner.plan(iris, options: options, fewShot: []).tests[0]
+            let answers = test.queries.map { query -> ModelResponse in
+                let row = Array(iris.lines[query.cutRow!])
+                let cut = row.count - query.rowEnds[0]
+                let (field, offset) = TabularPlanner.fieldPosition(row, cut: cut, delimiter: ",")
+                let copied = TabularPlanner.continuation(Array(iris.lines[query.cutRow! - 1]), field: field, offsetInField: offset, delimiter: ",")!
+                return ModelResponse(text: copied + "\n", finishReason: nil, fromCache: false)
+            }
+            let result = TabularScorer.score(test, answers: answers)
+            #expect(result.verdict == .noEvidence, "seed \(seed): \(result.statisticText) vs \(result.baselineText)")
+        }
+    }
+
+    @Test func fieldAlignment() {
+        let row = Array("5.1,3.5,1.4,0.2,Iris-setosa")
+        #expect(TabularPlanner.fieldPosition(row, cut: 9, delimiter: ",") == (2, 1))
+        #expect(TabularPlanner.continuation(Array("4.9,3,1.4,0.2,Iris-setosa"), field: 2, offsetInField: 1, delimiter: ",") == ".4,0.2,Iris-setosa")
+        #expect(TabularPlanner.continuation(Array("4.9,3,1,0.2,Iris-setosa"), field: 2, offsetInField: 3, delimiter: ",") == ",0.2,Iris-setosa")
+        #expect(TabularPlanner.continuation(Array("4.9,3"), field: 2, offsetInField: 0, delimiter: ",") == nil)
+        #expect(TabularPlanner.fieldDelimiter("a;b;c") == ";")
+        #expect(TabularPlanner.fieldDelimiter("abc") == ",")
+    }
+
     @Test func answerExtraction() {
         #expect(TabularScorer.firstLine("\n\n  \n5.1,3.5\n4.9") == "5.1,3.5")
         #expect(TabularScorer.firstLine("a\r\nb") == "a")
