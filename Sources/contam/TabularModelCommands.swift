@@ -93,6 +93,7 @@ enum TabularModelCommands {
         options: [modelOptions[1], modelOptions[2], modelOptions[3]] + planOptions + [
             .init("--responses", value: "file", help: "JSONL answers keyed by custom_id: OpenAI Batch output, or {\"custom_id\", \"text\"} lines (required)."),
             .init("--markdown", help: "Print the summary as a Markdown table."),
+            .init("--brief", help: "Only the table of verdicts, not every answer against the truth."),
         ] + reportOptions.filter { $0.names[0] != "--quiet" },
         examples: ["contam tabular score corpora/tabular/iris.csv --model gpt-4o-mini --responses batch_output.jsonl"],
         discussion: exitCodes)
@@ -273,7 +274,7 @@ enum TabularModelCommands {
         } else if a.flag("--markdown") {
             Console.out(TabularReportRenderer.markdown(reports, tests: options.tests))
         } else if reports.count == 1, let report = reports.first, report.failure == nil {
-            Console.out(TabularReportRenderer.human(report, colour: Console.stdoutIsTerminal))
+            Console.out(TabularReportRenderer.human(report, colour: Console.stdoutIsTerminal, details: !a.flag("--brief")))
         } else {
             Console.out(TabularReportRenderer.summaryTable(reports, tests: options.tests, colour: Console.stdoutIsTerminal))
         }

@@ -18,7 +18,11 @@ public enum TabularReportRenderer {
     /// diff of every answer against the truth (`details`).
     public static func human(_ report: TabularDatasetReport, colour: Bool, details: Bool = true) -> String {
         var out = "\(bold(report.dataset, colour)) — \(report.path): \(report.rows) rows\(report.truncated ? " (the head of a longer file)" : "") × \(report.features) features\n"
-        out += "\(report.model) at \(report.endpoint), \(report.mode.rawValue) mode, seed \(report.seed); \(report.requestsSent) request\(report.requestsSent == 1 ? "" : "s") sent, \(report.cacheHits) answer\(report.cacheHits == 1 ? "" : "s") from the cache\n"
+        if report.endpoint.hasPrefix("http://") || report.endpoint.hasPrefix("https://") {
+            out += "\(report.model) at \(report.endpoint), \(report.mode.rawValue) mode, seed \(report.seed); \(report.requestsSent) request\(report.requestsSent == 1 ? "" : "s") sent, \(report.cacheHits) answer\(report.cacheHits == 1 ? "" : "s") from the cache\n"
+        } else {
+            out += "\(report.model), \(report.mode.rawValue) mode, seed \(report.seed); answers read from \(report.endpoint)\n"
+        }
         if let failure = report.failure {
             return out + "\nFAILED: \(failure)\n"
         }
