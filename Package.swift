@@ -13,6 +13,8 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .target(name: "ContamKit", dependencies: ["CZstd"]),
         .executableTarget(name: "contam", dependencies: ["ContamKit"]),
+        // In-process query latency for Benchmarks/index-bench.py; not part of the test suite.
+        .executableTarget(name: "contam-bench", dependencies: ["ContamKit"], path: "Benchmarks/QueryBench"),
         .testTarget(name: "ContamKitTests", dependencies: ["ContamKit"]),
         .testTarget(name: "contamCLITests", dependencies: ["contam"]),
     ]

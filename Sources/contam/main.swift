@@ -10,7 +10,8 @@ enum ExitCode {
 }
 
 let subcommands: [any Subcommand.Type] = [
-    // Registered as they land.
+    IndexCommand.self, QueryCommand.self, StatsCommand.self, VerifyCommand.self,
+    CheckCommand.self,
     TabularCommand.self,
 ]
 

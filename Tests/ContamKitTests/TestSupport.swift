@@ -2,7 +2,7 @@ import Foundation
 @testable import ContamKit
 
 /// A fresh temporary directory, removed by `cleanup()`.
-struct TemporaryDirectory {
+struct TestDirectory {
     let path: String
 
     init(_ label: String = "contam-test") {

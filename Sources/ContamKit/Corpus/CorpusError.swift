@@ -27,8 +27,8 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
     case binaryContent(path: String, line: Int)
     /// One CSV record grew beyond the size limit; almost always an unbalanced quote swallowing the rest of the file.
     case recordTooLarge(path: String, line: Int, limitBytes: Int)
-    /// `--field` names a CSV column that is not in the header.
-    case missingColumn(path: String, column: String, columns: [String])
+    /// `--field` (or `--id-field`, as `flag` says) names a CSV column that is not in the header.
+    case missingColumn(path: String, column: String, columns: [String], flag: String)
     /// A `.zst` input is truncated, not zstd at all, or otherwise undecodable; `detail` is libzstd's account.
     case compressed(path: String, detail: String)
     /// Every input together held no document with any non-whitespace text.
@@ -69,9 +69,10 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path):\(line): contains a NUL byte, so it looks like binary data rather than text; remove the file from the inputs or pass --skip-bad-records."
         case let .recordTooLarge(path, line, limitBytes):
             return "\(path):\(line): the CSV record starting on this line is larger than \(limitBytes >> 20) MiB; this is almost always an unbalanced quote, check the quotes on that line."
-        case let .missingColumn(path, column, columns):
+        case let .missingColumn(path, column, columns, flag):
             let list = columns.isEmpty ? "the header is empty" : "columns: \(columns.joined(separator: ", "))"
-            return "\(path): no column \"\(column)\" in the CSV header (\(list)); pass --field with one of these columns, or leave it out to index whole rows."
+            let fallback = flag == "--field" ? "leave it out to index whole rows" : "leave it out"
+            return "\(path): no column \"\(column)\" in the CSV header (\(list)); pass \(flag) with one of these columns, or \(fallback)."
         case let .compressed(path, detail):
             return "\(path): cannot decompress: \(detail)."
         case let .emptyInput(paths):
@@ -87,7 +88,7 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .missingPath(path), let .unreadablePath(path, _), let .unknownFormat(path),
              let .malformedJSON(path, _, _, _), let .notAnObject(path, _, _), let .missingField(path, _, _, _, _, _),
              let .fieldNotString(path, _, _, _, _), let .unbalancedQuote(path, _), let .binaryContent(path, _),
-             let .recordTooLarge(path, _, _), let .missingColumn(path, _, _), let .compressed(path, _):
+             let .recordTooLarge(path, _, _), let .missingColumn(path, _, _, _), let .compressed(path, _):
             return path
         case let .noSupportedFiles(directory, _, _): return directory
         }

@@ -27,6 +27,8 @@ public struct IndexManifest: Codable, Equatable, Sendable {
         public var inputFiles: Int = 0
         public var emptyDocumentsSkipped: Int = 0
         public var badRecordsSkipped: Int = 0
+        /// The first few reasons records were skipped (file:line and what was wrong).
+        public var badRecordReasons: [String] = []
         public var invalidUTF8Replaced: Int = 0
         public init() {}
     }

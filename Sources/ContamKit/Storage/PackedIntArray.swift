@@ -71,21 +71,38 @@ public struct PackedIntArray: @unchecked Sendable {
 }
 
 extension PackedIntArray {
-    /// Streams `values` packed at `bitWidth` bits into `writer`'s payload, chunk by chunk (chunks hold a
-    /// multiple of 8 values, so every chunk ends on a byte boundary), then the 8 padding bytes.
+    /// Streams `values` packed at `bitWidth` bits into `writer`'s payload, chunk by chunk, then the 8
+    /// padding bytes. A 64-bit accumulator emits whole words (chunks hold 2^16 values, a multiple of 64,
+    /// so every full chunk ends on a word boundary); the layout is the one `pack` writes.
     public static func write<T: FixedWidthInteger>(_ values: UnsafeBufferPointer<T>, bitWidth: Int, to writer: BinaryFileWriter) throws {
         let chunkValues = 1 << 16
-        var chunk = [UInt8](repeating: 0, count: byteCount(count: chunkValues, bitWidth: bitWidth))
+        let words = UnsafeMutablePointer<UInt64>.allocate(capacity: chunkValues * bitWidth / 64 + 1)
+        defer { words.deallocate() }
+        let width = UInt64(bitWidth)
         var start = 0
         while start < values.count {
             let end = min(values.count, start + chunkValues)
-            let used = ((end - start) * bitWidth + 7) / 8
-            try chunk.withUnsafeMutableBytes { raw in
-                raw.initializeMemory(as: UInt8.self, repeating: 0)
-                var packer = Packer(output: raw, bitWidth: bitWidth)
-                for i in start..<end { packer.append(UInt64(truncatingIfNeeded: values[i])) }
-                try writer.append(UnsafeRawBufferPointer(rebasing: raw[..<used]))
+            var accumulator: UInt64 = 0
+            var filled: UInt64 = 0
+            var wordCount = 0
+            // Invariants: 0 <= filled < 64 between values; wordCount <= chunkValues * bitWidth / 64.
+            for i in start..<end {
+                let value = UInt64(truncatingIfNeeded: values[i])
+                accumulator |= value << filled
+                filled &+= width
+                if filled >= 64 {
+                    words[wordCount] = accumulator.littleEndian
+                    wordCount &+= 1
+                    filled &-= 64
+                    accumulator = filled == 0 ? 0 : value >> (width &- filled)
+                }
             }
+            var byteCount = wordCount * 8
+            if filled > 0 {
+                words[wordCount] = accumulator.littleEndian
+                byteCount += Int((filled + 7) / 8)
+            }
+            try writer.append(UnsafeRawBufferPointer(start: words, count: byteCount))
             start = end
         }
         try writer.append([UInt8](repeating: 0, count: 8))

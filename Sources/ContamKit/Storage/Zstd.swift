@@ -11,6 +11,19 @@ public enum Zstd {
     }
 }
 
+extension Zstd {
+    /// The decompressed size a `.zst` file declares in its first frame header, or nil when the header
+    /// does not say (streamed compression) or the file is not zstd. Reads only the first 18 bytes.
+    public static func declaredContentSize(ofFileAt path: String) -> Int? {
+        guard let source = try? FileByteSource(path: path) else { return nil }
+        var header = [UInt8](repeating: 0, count: 18)
+        guard let read = try? header.withUnsafeMutableBytes({ try source.read(into: $0) }), read > 0 else { return nil }
+        let size = header.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, read) }
+        guard size != contam_zstd_contentsize_unknown(), size != contam_zstd_contentsize_error(), size < UInt64(Int.max) else { return nil }
+        return Int(size)
+    }
+}
+
 /// A reusable compression context. Not thread-safe: one per thread.
 public final class ZstdCompressor {
     private let context: OpaquePointer

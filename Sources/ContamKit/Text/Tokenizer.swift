@@ -37,7 +37,7 @@ public struct Tokenizer: Sendable {
     }
 
     /// Size of the stack buffer normalized tokens are written to; longer tokens take a slower path.
-    @usableFromInline static var scratchByteCount: Int { 1024 }
+    @inlinable static var scratchByteCount: Int { 1024 }
 
     /// Calls `body(normalizedUTF8, rawByteRange)` for each token of `text`, in order; `normalizedUTF8`
     /// is valid only during the call. O(n), no allocation for ASCII text.
@@ -184,6 +184,7 @@ extension Tokenizer {
         let table = UnicodeScalarTable.shared
         let byteCount = text.count
         let dropPunctuation = options.dropPunctuation
+        let lowercase = !options.keepCase
         var tokenStart = start
         var i = position
         var inWordRun = start < position
@@ -193,12 +194,22 @@ extension Tokenizer {
         var pendingIsWord = false
         while true {
             if inWordRun {
-                // Continue the run through letters, digits and marks (ASCII or not); an ideograph,
-                // separator, symbol or invalid byte ends it.
+                // Continue the run through letters, digits and marks (ASCII or not), normalizing as it
+                // goes; an ideograph, separator, symbol or invalid byte ends it. `written` becomes nil
+                // when a scalar needs Foundation (or the scratch buffer is full).
+                var written = appendNormalized(text, range: tokenStart..<i, table: table, to: scratch, at: 0)
                 while i < byteCount {
                     let byte = text[i]
                     if byte < 0x80 {
                         if table.kind(of: UInt32(byte)) != .word { break }
+                        if let offset = written {
+                            if offset < scratch.count {
+                                scratch[offset] = lowercase && byte &- 0x41 < 26 ? byte | 0x20 : byte
+                                written = offset &+ 1
+                            } else {
+                                written = nil
+                            }
+                        }
                         i &+= 1
                         continue
                     }
@@ -206,9 +217,18 @@ extension Tokenizer {
                     if length == 0 { break }
                     let kind = table.kind(of: value)
                     if kind != .word && kind != .mark { break }
+                    if let offset = written {
+                        written = table.appendNormalized(
+                            value, raw: UnsafeRawBufferPointer(rebasing: text[i..<(i &+ length)]),
+                            lowercase: lowercase, to: scratch, at: offset)
+                    }
                     i &+= length
                 }
-                try emitUnicodeToken(in: text, range: tokenStart..<i, table: table, scratch: scratch, body)
+                if let written {
+                    try body(UnsafeRawBufferPointer(rebasing: scratch[0..<written]), tokenStart..<i)
+                } else {
+                    try emitWithFoundation(text, range: tokenStart..<i, body)
+                }
                 inWordRun = false
             }
             // At a token boundary, or inside a pending one-scalar token.
@@ -284,14 +304,38 @@ extension Tokenizer {
                 return
             }
         }
-        var written = 0
+        if let written = appendNormalized(text, range: range, table: table, to: scratch, at: 0) {
+            try body(UnsafeRawBufferPointer(rebasing: scratch[0..<written]), range)
+        } else {
+            try emitWithFoundation(text, range: range, body)
+        }
+    }
+
+    /// Normalizes the token `text[range]` with Foundation (`normalize(_:)`) and passes it to `body`.
+    private func emitWithFoundation(
+        _ text: UnsafeRawBufferPointer, range: Range<Int>,
+        _ body: (UnsafeRawBufferPointer, Range<Int>) throws -> Void
+    ) rethrows {
+        var normalized = normalize(String(decoding: UnsafeRawBufferPointer(rebasing: text[range]), as: UTF8.self))
+        try normalized.withUTF8 { try body(UnsafeRawBufferPointer($0), range) }
+    }
+
+    /// Appends the per-scalar normalization of `text[range]` to `output` at `offset` and returns the
+    /// offset after it; nil when a scalar needs Foundation (see `UnicodeScalarTable`), a byte is
+    /// invalid, or `output` is full.
+    @inline(__always)
+    private func appendNormalized(
+        _ text: UnsafeRawBufferPointer, range: Range<Int>, table: UnicodeScalarTable,
+        to output: UnsafeMutableRawBufferPointer, at offset: Int
+    ) -> Int? {
+        let lowercase = !options.keepCase
+        var written = offset
         var i = range.lowerBound
-        var complete = true
         while i < range.upperBound {
             let byte = text[i]
             if byte < 0x80 {
-                guard written < scratch.count else { complete = false; break }
-                scratch[written] = lowercase && byte &- 0x41 < 26 ? byte | 0x20 : byte
+                guard written < output.count else { return nil }
+                output[written] = lowercase && byte &- 0x41 < 26 ? byte | 0x20 : byte
                 written &+= 1
                 i &+= 1
                 continue
@@ -299,17 +343,12 @@ extension Tokenizer {
             let (value, length) = Self.decodeScalar(in: text, at: i)
             guard length > 0, let end = table.appendNormalized(
                 value, raw: UnsafeRawBufferPointer(rebasing: text[i..<(i &+ length)]), lowercase: lowercase,
-                to: scratch, at: written)
-            else { complete = false; break }
+                to: output, at: written)
+            else { return nil }
             written = end
             i &+= length
         }
-        if complete {
-            try body(UnsafeRawBufferPointer(rebasing: scratch[0..<written]), range)
-        } else {
-            var normalized = normalize(String(decoding: UnsafeRawBufferPointer(rebasing: text[range]), as: UTF8.self))
-            try normalized.withUTF8 { try body(UnsafeRawBufferPointer($0), range) }
-        }
+        return written
     }
 
     /// Decodes the UTF-8 scalar at `position` (< `text.count`): its value and byte length, or length 0
@@ -320,28 +359,29 @@ extension Tokenizer {
         let remaining = text.count &- position
         let b0 = UInt32(text[position])
         if b0 < 0x80 { return (b0, 1) }
-        @inline(__always) func continuation(_ offset: Int, _ low: UInt32 = 0x80, _ high: UInt32 = 0xBF) -> UInt32? {
-            guard offset < remaining else { return nil }
-            let byte = UInt32(text[position &+ offset])
-            return byte >= low && byte <= high ? byte & 0x3F : nil
+        if b0 < 0xC2 || b0 > 0xF4 { return (0, 0) }
+        guard remaining >= 2 else { return (0, 0) }
+        let b1 = UInt32(text[position &+ 1])
+        if b0 < 0xE0 {
+            guard b1 & 0xC0 == 0x80 else { return (0, 0) }
+            return ((b0 & 0x1F) << 6 | (b1 & 0x3F), 2)
         }
-        switch b0 {
-        case 0xC2...0xDF:
-            guard let c1 = continuation(1) else { return (0, 0) }
-            return ((b0 & 0x1F) << 6 | c1, 2)
-        case 0xE0...0xEF:
+        guard remaining >= 3 else { return (0, 0) }
+        let b2 = UInt32(text[position &+ 2])
+        guard b2 & 0xC0 == 0x80 else { return (0, 0) }
+        if b0 < 0xF0 {
+            // E0 needs A0...BF (no overlongs), ED needs 80...9F (no surrogates).
             let low: UInt32 = b0 == 0xE0 ? 0xA0 : 0x80
             let high: UInt32 = b0 == 0xED ? 0x9F : 0xBF
-            guard let c1 = continuation(1, low, high), let c2 = continuation(2) else { return (0, 0) }
-            return ((b0 & 0x0F) << 12 | c1 << 6 | c2, 3)
-        case 0xF0...0xF4:
-            let low: UInt32 = b0 == 0xF0 ? 0x90 : 0x80
-            let high: UInt32 = b0 == 0xF4 ? 0x8F : 0xBF
-            guard let c1 = continuation(1, low, high), let c2 = continuation(2), let c3 = continuation(3)
-            else { return (0, 0) }
-            return ((b0 & 0x07) << 18 | c1 << 12 | c2 << 6 | c3, 4)
-        default:
-            return (0, 0)
+            guard b1 >= low && b1 <= high else { return (0, 0) }
+            return ((b0 & 0x0F) << 12 | (b1 & 0x3F) << 6 | (b2 & 0x3F), 3)
         }
+        guard remaining >= 4 else { return (0, 0) }
+        let b3 = UInt32(text[position &+ 3])
+        // F0 needs 90...BF (no overlongs), F4 needs 80...8F (nothing above U+10FFFF).
+        let low: UInt32 = b0 == 0xF0 ? 0x90 : 0x80
+        let high: UInt32 = b0 == 0xF4 ? 0x8F : 0xBF
+        guard b1 >= low && b1 <= high, b3 & 0xC0 == 0x80 else { return (0, 0) }
+        return ((b0 & 0x07) << 18 | (b1 & 0x3F) << 12 | (b2 & 0x3F) << 6 | (b3 & 0x3F), 4)
     }
 }

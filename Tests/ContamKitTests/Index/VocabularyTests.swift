@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct VocabularyTests {
     @Test func builderAgreesWithDictionaryAndFileLookups() throws {
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         var rng = SeededRandom(seed: 9)
         let alphabet = Array("abcdefghé日本_-.,0123456789")
         let words = (0..<3000).map { _ in String((0..<Int.random(in: 1...12, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }) }
@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func emptyVocabulary() throws {
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         try VocabularyBuilder().write(to: dir.file("vocab.bin"))
         let vocabulary = try Vocabulary(path: dir.file("vocab.bin"))
         #expect(vocabulary.count == 0)

@@ -3,7 +3,7 @@ import Testing
 @testable import ContamKit
 
 @Suite struct BinaryFileTests {
-    func writeSample(_ dir: TemporaryDirectory, name: String = "f.bin", payload: [UInt8]) throws -> String {
+    func writeSample(_ dir: TestDirectory, name: String = "f.bin", payload: [UInt8]) throws -> String {
         let path = dir.file(name)
         let writer = try BinaryFileWriter(path: path, header: BinaryFileHeader(kind: "TEST", elementBits: 8, count: UInt64(payload.count), parameter: 42))
         try writer.append(payload)
@@ -12,7 +12,7 @@ import Testing
     }
 
     @Test func roundTripAndChecksum() throws {
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         var rng = SeededRandom(seed: 1)
         let payload = (0..<10_000).map { _ in UInt8.random(in: 0...255, using: &rng) }
         let path = try writeSample(dir, payload: payload)
@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func flippedByteFailsChecksumNamingTheFile() throws {
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         let path = try writeSample(dir, payload: Array(repeating: 7, count: 1000))
         var bytes = Array(FileManager.default.contents(atPath: path)!)
         bytes[500] ^= 0x10
@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func truncatedFileIsRefusedOnOpen() throws {
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         let path = try writeSample(dir, payload: Array(repeating: 1, count: 1000))
         let bytes = Array(FileManager.default.contents(atPath: path)!)
         FileManager.default.createFile(atPath: path, contents: Data(bytes.prefix(700)))
@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func foreignWrongKindAndOtherVersionAreRefused() throws {
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         let foreign = dir.write("foreign.bin", String(repeating: "hello world, not an index\n", count: 10))
         #expect(throws: StorageError.notAnIndexFile(path: foreign)) { try BinaryFile(path: foreign, kind: "TEST") }
         let path = try writeSample(dir, payload: [1, 2, 3])
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func unfinishedWriterLeavesAFileThatIsRefused() throws {
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         let path = dir.file("partial.bin")
         do {
             let writer = try BinaryFileWriter(path: path, header: BinaryFileHeader(kind: "TEST", elementBits: 8, count: 3))
@@ -88,10 +88,10 @@ import Testing
     }
 
     @Test func streamedWriteEqualsInMemoryPack() throws {
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         var rng = SeededRandom(seed: 3)
-        for (count, width) in [(0, 5), (1, 1), (70_000, 19), (65_536, 25), (131_075, 32)] {
-            let values = (0..<count).map { _ in UInt32.random(in: 0...UInt32(min(UInt64(UInt32.max), (UInt64(1) << UInt64(width)) - 1)), using: &rng) }
+        for (count, width) in [(0, 5), (1, 1), (70_000, 19), (65_536, 25), (131_075, 32), (70_001, 57), (9, 13), (65_537, 64 - 7)] {
+            let values = (0..<count).map { _ in UInt64.random(in: 0...((UInt64(1) << UInt64(width)) - 1), using: &rng) }
             let path = dir.file("p\(count)-\(width).bin")
             let writer = try BinaryFileWriter(path: path, header: BinaryFileHeader(kind: "TOKN", elementBits: UInt32(width), count: UInt64(count)))
             try values.withUnsafeBufferPointer { try PackedIntArray.write($0, bitWidth: width, to: writer) }

@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func blockStoreRandomAccessMatchesOriginal() throws {
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         var rng = SeededRandom(seed: 5)
         let text = sampleText(400_000)
         var documents: [(offset: UInt64, bytes: [UInt8])] = []
@@ -77,7 +77,7 @@ import Testing
 
 @Suite struct AtomicDirectoryTests {
     @Test func refusesExistingWithoutReplaceAndKeepsOldUntilCommit() throws {
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         let target = dir.file("idx")
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
         _ = dir.write("idx/old", "old")
@@ -92,7 +92,7 @@ import Testing
     }
 
     @Test func discardRemovesTemporaryAndLeavesPrevious() throws {
-        let dir = TemporaryDirectory(); defer { dir.cleanup() }
+        let dir = TestDirectory(); defer { dir.cleanup() }
         let target = dir.file("idx")
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
         _ = dir.write("idx/old", "old")

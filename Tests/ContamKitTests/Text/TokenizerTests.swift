@@ -354,6 +354,21 @@ struct SplitMix64: RandomNumberGenerator {
         }
     }
 
+    /// Real Chinese, Japanese, Korean and Italian text: the Linux kernel's translated "howto" documents
+    /// (part of the benchmark corpus), when the kernel source is on this machine.
+    @Test func realTranslatedDocuments() throws {
+        let directory = "/work/bench/linux-source-6.1/Documentation/translations"
+        let paths = ["zh_CN/process/howto.rst", "zh_TW/process/howto.rst", "ja_JP/howto.rst", "ko_KR/howto.rst",
+                     "it_IT/process/howto.rst"].map { "\(directory)/\($0)" }
+            .filter { FileManager.default.fileExists(atPath: $0) }
+        for path in paths {
+            let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            for options in [TokenizerOptions(), TokenizerOptions(keepCase: true, dropPunctuation: true)] {
+                Self.check(bytes, options: options)
+            }
+        }
+    }
+
     @Test func bodyErrorsPropagate() {
         struct Stop: Error {}
         var seen = 0

@@ -1,0 +1,92 @@
+// contam-bench: in-process query latency of an index (warm), for Benchmarks/index-bench.py.
+//   contam-bench count INDEX [--queries N] [--lengths 1,5,20] [--seed S] [--phrases-out FILE]
+// Samples phrases of each length from the indexed corpus itself (random token positions, never across a
+// document boundary), runs every count once to warm the page cache, then times each count again and prints
+// the median and p99 latency in microseconds per phrase length, one JSON object per length.
+import ContamKit
+import Foundation
+
+struct Options {
+    var index = ""
+    var queries = 5000
+    var lengths = [1, 5, 20]
+    var seed: UInt64 = 1
+    var phrasesOut: String?
+}
+
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+func parse() -> Options? {
+    var args = Array(CommandLine.arguments.dropFirst())
+    guard args.first == "count", args.count >= 2 else { return nil }
+    var options = Options()
+    options.index = args[1]
+    args.removeFirst(2)
+    while !args.isEmpty {
+        let flag = args.removeFirst()
+        guard let value = args.first else { return nil }
+        args.removeFirst()
+        switch flag {
+        case "--queries": options.queries = Int(value) ?? options.queries
+        case "--lengths": options.lengths = value.split(separator: ",").compactMap { Int($0) }
+        case "--seed": options.seed = UInt64(value) ?? 1
+        case "--phrases-out": options.phrasesOut = value
+        default: return nil
+        }
+    }
+    return options
+}
+
+guard let options = parse() else {
+    FileHandle.standardError.write(Data("usage: contam-bench count INDEX [--queries N] [--lengths 1,5,20] [--seed S] [--phrases-out FILE]\n".utf8))
+    exit(2)
+}
+do {
+    let index = try Index.open(path: options.index)
+    var rng = SplitMix(state: options.seed)
+    var phraseLines: [String] = []
+    for length in options.lengths {
+        // Sample phrases from the corpus: shard chosen by size, position uniform, no separator inside.
+        var phrases: [[String]] = []
+        var attempts = 0
+        while phrases.count < options.queries && attempts < options.queries * 100 {
+            attempts += 1
+            let shard = index.shards[Int.random(in: 0..<index.shards.count, using: &rng)]
+            let tokens = shard.suffixArray.tokens
+            guard tokens.count > length else { continue }
+            let start = Int.random(in: 0..<(tokens.count - length), using: &rng)
+            let ids = (start..<(start + length)).map { UInt32(tokens[$0]) }
+            if ids.contains(0) { continue }
+            phrases.append(ids.map { shard.vocabulary.token($0) })
+        }
+        for phrase in phrases.prefix(50) { phraseLines.append("\(length)\t" + phrase.joined(separator: " ")) }
+        var total = 0
+        for phrase in phrases { total &+= index.count(of: phrase[...]) }  // warm-up pass
+        var latencies: [Double] = []
+        latencies.reserveCapacity(phrases.count)
+        for phrase in phrases {
+            let start = DispatchTime.now().uptimeNanoseconds
+            total &+= index.count(of: phrase[...])
+            latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1000)
+        }
+        latencies.sort()
+        let median = latencies[latencies.count / 2]
+        let p99 = latencies[min(latencies.count - 1, Int(Double(latencies.count) * 0.99))]
+        print("{\"tokens\": \(length), \"queries\": \(latencies.count), \"median_us\": \(String(format: "%.2f", median)), \"p99_us\": \(String(format: "%.2f", p99)), \"checksum\": \(total)}")
+    }
+    if let out = options.phrasesOut {
+        try (phraseLines.joined(separator: "\n") + "\n").write(toFile: out, atomically: true, encoding: .utf8)
+    }
+} catch {
+    FileHandle.standardError.write(Data("contam-bench: \(error)\n".utf8))
+    exit(2)
+}

@@ -1,0 +1,146 @@
+import Foundation
+
+/// Runs the whole per-item analysis of `contam check` against a corpus: tokenizes the items with the
+/// corpus's options, computes matching statistics once per item, derives the verbatim figures, the
+/// near-verbatim alignment and every selected method's verdict. Items are spread over `threads`
+/// threads; documents fetched for evidence are shared through one `DocumentCache`.
+public final class ContaminationChecker: @unchecked Sendable {
+    public let corpus: any CorpusQuerying
+    public let options: CheckOptions
+    public let documents: DocumentCache
+    public let tokenizer: Tokenizer
+
+    public init(corpus: any CorpusQuerying, options: CheckOptions) {
+        self.corpus = corpus
+        self.options = options
+        documents = DocumentCache(corpus: corpus)
+        tokenizer = Tokenizer(options: corpus.tokenizerOptions)
+    }
+
+    var verbatimAnalyzer: VerbatimAnalyzer {
+        VerbatimAnalyzer(minMatch: options.minMatch, maxSources: options.maxSources, contextBytes: options.contextBytes, withPassages: options.sourcePassages)
+    }
+
+    var aligner: NearVerbatimAligner {
+        var aligner = NearVerbatimAligner(minSpan: options.minSpan, similarity: options.similarity, seedLength: options.seedLength)
+        aligner.contextBytes = options.contextBytes
+        aligner.withPassages = options.sourcePassages
+        return aligner
+    }
+
+    /// Tokenizes every item (in parallel), refusing items with no tokens or more than `maxItemTokens`.
+    public func tokenize(_ items: [CheckItem]) throws -> [TokenizedItem] {
+        try Self.parallelMap(items.count, threads: options.threads) { k in
+            let item = items[k]
+            let tokenized = TokenizedItem(text: item.text, tokenizer: tokenizer)
+            if tokenized.tokenCount == 0 {
+                throw DetectError.emptyItem(path: item.sourcePath, record: item.recordNumber, detail: "no tokens after normalization (\(corpus.tokenizerOptions.summary))")
+            }
+            if tokenized.tokenCount > options.maxItemTokens {
+                throw DetectError.itemTooLong(path: item.sourcePath, record: item.recordNumber, tokens: tokenized.tokenCount, limit: options.maxItemTokens)
+            }
+            return tokenized
+        }
+    }
+
+    /// The method evaluator for these items (`gpt3`'s N depends on all of them).
+    public func evaluator(for tokenized: [TokenizedItem]) -> MethodEvaluator {
+        var n = 13
+        if options.methods.contains(.gpt3) { n = MethodEvaluator.gpt3NgramLength(wordCounts: tokenized.map(MethodEvaluator.wordCount)) }
+        return MethodEvaluator(methods: options.methods, gpt3NgramLength: n)
+    }
+
+    /// Checks all items; results are in input order. `progress` is called with the number of items done.
+    public func check(_ items: [CheckItem], progress: (@Sendable (Int) -> Void)? = nil) throws -> [ItemResult] {
+        let tokenized = try tokenize(items)
+        let evaluator = evaluator(for: tokenized)
+        let done = Counter()
+        return try Self.parallelMap(items.count, threads: options.threads) { k in
+            let result = try check(items[k], tokenized: tokenized[k], evaluator: evaluator)
+            if let progress { progress(done.increment()) }
+            return result
+        }
+    }
+
+    /// Checks one tokenized item.
+    public func check(_ item: CheckItem, tokenized: TokenizedItem, evaluator: MethodEvaluator) throws -> ItemResult {
+        let lengths = corpus.matchingStatistics(of: tokenized.strings)
+        let verbatim = try verbatimAnalyzer.analyze(tokenized, matchingStatistics: lengths, documents: documents)
+        let near = try aligner.align(tokenized, matchingStatistics: lengths, documents: documents)
+        let methods = try evaluator.evaluate(tokenized, matchingStatistics: lengths, verbatim: verbatim, near: near, documents: documents)
+        return ItemResult(item: item, tokenized: tokenized, verbatim: verbatim, near: near, methods: methods)
+    }
+
+    /// `body(0..<count)` on `threads` threads pulling indices from a shared counter; results in index
+    /// order. The first error stops the remaining work and is rethrown.
+    static func parallelMap<T>(_ count: Int, threads: Int, _ body: (Int) throws -> T) throws -> [T] {
+        let slots = Slots<T>(count: count)
+        let next = Counter()
+        let failure = FirstError()
+        let workers = max(1, min(threads, count))
+        withoutActuallyEscaping(body) { body in
+            // Safe: `body` only reads state that no worker mutates; each result slot is written once, under a lock.
+            let work = WorkerBody(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while !failure.isSet {
+                    let k = next.increment() - 1
+                    guard k < count else { return }
+                    do { slots.set(k, try work.value(k)) } catch { failure.set(error) }
+                }
+            }
+        }
+        if let error = failure.error { throw error }
+        return slots.values()
+    }
+}
+
+extension ContaminationChecker {
+    /// A lock-protected counter shared by worker threads.
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+
+        /// Adds one and returns the new value.
+        func increment() -> Int {
+            lock.lock(); defer { lock.unlock() }
+            value += 1
+            return value
+        }
+    }
+
+    /// The first error thrown by any worker.
+    final class FirstError: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: Error?
+
+        var isSet: Bool { lock.lock(); defer { lock.unlock() }; return stored != nil }
+        var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
+
+        func set(_ error: Error) {
+            lock.lock(); defer { lock.unlock() }
+            if stored == nil { stored = error }
+        }
+    }
+
+    /// One result slot per index, each written by exactly one worker.
+    final class Slots<T>: @unchecked Sendable {
+        private var storage: [T?]
+        private let lock = NSLock()
+
+        init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+        func set(_ index: Int, _ value: T) {
+            lock.lock(); defer { lock.unlock() }
+            storage[index] = value
+        }
+
+        /// All values; only called after every slot was set.
+        func values() -> [T] { storage.compactMap { $0 } }
+    }
+
+    /// Carries a non-Sendable value (a closure that only reads shared, immutable state) into worker threads.
+    struct WorkerBody<Value>: @unchecked Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
+    }
+}

@@ -1,0 +1,85 @@
+import ContamKit
+import Foundation
+
+/// `contam index`: build an index of a corpus.
+enum IndexCommand: Subcommand {
+    static let spec = CommandSpec(
+        name: "contam index",
+        overview: "Build a suffix-array index (token array, suffix array, vocabulary, zstd document store) of a corpus.",
+        arguments: [.init("corpus", help: "Files or directories (searched recursively) to index; '-' reads standard input.", variadic: true)],
+        options: [
+            .init("--output", "-o", value: "index", help: "Directory to write the index to (required)."),
+            .init("--format", value: "format", help: "Input format for every input: text, jsonl or csv (default: from each file's extension; .zst is decompressed)."),
+            .init("--field", value: "name", help: "JSONL: field holding the text (default: text; repeat to join several). CSV: column to index (default: the whole row).", repeatable: true),
+            .init("--id-field", value: "name", help: "JSONL/CSV: field holding each document's id, shown in reports."),
+            .init("--lines", help: "Text files: one document per line instead of one per file."),
+            .init("--keep-case", help: "Do not lowercase (the default folds case)."),
+            .init("--drop-punct", help: "Drop punctuation tokens (GPT-3 / lm-eval style word n-grams)."),
+            .init("--shard-tokens", value: "n", help: "At most this many tokens per shard (accepts 500M, 2G). Default: planned from the input size; as few shards as half of RAM allows (8 bytes a token), but two once the corpus passes ~4 M tokens, so suffix arrays build on a second core while reading goes on."),
+            .init("--skip-bad-records", help: "Skip malformed records (counted and reported) instead of stopping at the first."),
+            .init("--force", help: "Replace an existing index at --output (the old one stays until the new one is complete)."),
+            .init("--quiet", "-q", help: "No progress display and no summary line."),
+        ],
+        examples: [
+            "contam index corpora/licenses -o /tmp/licenses.idx",
+            "contam index train.jsonl.zst --field text --id-field id -o train.idx --force",
+        ],
+        discussion: "The build writes into a temporary directory beside --output and renames it into place when complete: an\ninterrupted or failed build leaves any previous index intact. Exit codes: 0 built, 2 bad input or usage, 3 internal error.")
+
+    static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+        guard let output = arguments.value("--output") else { throw arguments.error("missing --output <index>") }
+        var options = IndexBuildOptions()
+        if let format = arguments.value("--format") {
+            guard let parsed = InputFormat(rawValue: format) else {
+                throw arguments.error("--format must be one of \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")), not '\(format)'")
+            }
+            options.corpus.format = parsed
+        }
+        let fields = arguments.values("--field")
+        if !fields.isEmpty {
+            options.corpus.textFields = fields
+            options.corpus.csvColumn = fields.first
+        }
+        options.corpus.idField = arguments.value("--id-field")
+        options.corpus.linesAreDocuments = arguments.flag("--lines")
+        options.corpus.skipBadRecords = arguments.flag("--skip-bad-records")
+        options.tokenizer = TokenizerOptions(keepCase: arguments.flag("--keep-case"), dropPunctuation: arguments.flag("--drop-punct"))
+        if arguments.value("--shard-tokens") != nil {
+            options.shardTokens = try arguments.integer("--shard-tokens", default: 0, range: 16...IndexBuildOptions.maximumShardTokens)
+        }
+        options.replaceExisting = arguments.flag("--force")
+        options.buildCommand = (["contam"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        let quiet = arguments.flag("--quiet")
+        let progress = ProgressDisplay(enabled: !quiet)
+        let builder = IndexBuilder(inputs: arguments.positionals, outputPath: output, options: options, progress: progress)
+        let summary: IndexBuildSummary
+        do {
+            summary = try builder.build()
+        } catch {
+            progress.finish()
+            throw error
+        }
+        if !quiet {
+            let corpus = summary.manifest.corpus
+            let megabytes = Double(corpus.textBytes) / 1e6
+            Console.line(String(format: "indexed %@ documents, %@ tokens, %d shard%@ -> %@ (%@, %.2fx the text) in %.1fs (%.1f MB/s, %@ tokens/s)",
+                                ProgressDisplay.count(corpus.documents), ProgressDisplay.count(corpus.tokens), summary.manifest.shards.count,
+                                summary.manifest.shards.count == 1 ? "" : "s", summary.outputPath, ProgressDisplay.bytes(summary.indexBytes),
+                                Double(summary.indexBytes) / Double(max(corpus.textBytes, 1)), summary.seconds, megabytes / summary.seconds,
+                                ProgressDisplay.count(Int(Double(corpus.tokens) / summary.seconds))))
+            Console.line(String(format: "  reading and tokenizing %.1fs; suffix arrays and shard files %.1fs (on a second thread); peak memory %@",
+                                summary.readingSeconds, summary.suffixArraySeconds, ProgressDisplay.bytes(ResourceUsage.peakResidentBytes)))
+            if corpus.invalidUTF8Replaced > 0 {
+                Console.line("note: \(corpus.invalidUTF8Replaced) invalid UTF-8 sequence(s) were replaced by U+FFFD")
+            }
+            if corpus.badRecordsSkipped > 0 {
+                Console.line("note: \(corpus.badRecordsSkipped) bad record(s) skipped (--skip-bad-records):")
+                for reason in corpus.badRecordReasons { Console.line("  \(reason)") }
+            }
+            if corpus.emptyDocumentsSkipped > 0 {
+                Console.line("note: \(corpus.emptyDocumentsSkipped) empty document(s) skipped")
+            }
+        }
+        return ExitCode.ok
+    }
+}

@@ -1,0 +1,92 @@
+import ContamKit
+import Foundation
+
+/// `contam query INDEX count|locate|longest TEXT`: explore an index.
+enum QueryCommand: Subcommand {
+    static let spec = CommandSpec(
+        name: "contam query",
+        overview: "Count, locate, or find the longest corpus match of a phrase.",
+        arguments: [
+            .init("index", help: "Index directory built by 'contam index'."),
+            .init("mode", help: "count: occurrences of the phrase; locate: where it occurs, in the original text; longest: the longest span of the text found in the corpus."),
+            .init("text", help: "The phrase or text (tokenized with the index's own options)."),
+        ],
+        options: [
+            .init("--limit", value: "n", help: "locate: show at most n occurrences (default 10)."),
+            .init("--context", value: "bytes", help: "Bytes of original text shown on each side of a match (default 80)."),
+            .init("--json", help: "Print JSON (count: an object with a \"count\" field)."),
+        ],
+        examples: [
+            "contam query /tmp/licenses.idx count \"the GNU General Public License\"",
+            "contam query /tmp/licenses.idx locate \"free software foundation\" --limit 3",
+            "contam query /tmp/licenses.idx longest \"you may convey verbatim copies of the program's source code\"",
+        ],
+        discussion: "Exit codes: 0 answered, 2 bad index or usage, 3 internal error.")
+
+    struct CountAnswer: Encodable {
+        var query: String
+        var tokens: Int
+        var count: Int
+    }
+
+    struct LocateAnswer: Encodable {
+        var query: String
+        var tokens: Int
+        var count: Int
+        var occurrences: [PhraseQuery.Located]
+    }
+
+    static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+        let (path, mode, text) = (arguments.positionals[0], arguments.positionals[1], arguments.positionals[2])
+        guard ["count", "locate", "longest"].contains(mode) else {
+            throw arguments.error("mode must be count, locate or longest, not '\(mode)'")
+        }
+        let limit = try arguments.integer("--limit", default: 10, range: 1...1_000_000)
+        let context = try arguments.integer("--context", default: 80, range: 0...100_000)
+        let json = arguments.flag("--json")
+        let query = PhraseQuery(index: try Index.open(path: path))
+        let color = Console.stdoutIsTerminal
+        switch mode {
+        case "count":
+            let (tokens, count) = query.count(text)
+            if json {
+                Console.line(JSONOutput.line(CountAnswer(query: text, tokens: tokens, count: count)))
+            } else {
+                Console.line("\(count)")
+            }
+        case "locate":
+            let (count, occurrences) = try query.locate(text, limit: limit, contextBytes: context)
+            let tokens = query.tokens(of: text).count
+            if json {
+                Console.line(JSONOutput.line(LocateAnswer(query: text, tokens: tokens, count: count, occurrences: occurrences)))
+            } else {
+                Console.line("\(count) occurrence\(count == 1 ? "" : "s") of \(tokens) token\(tokens == 1 ? "" : "s")\(count > occurrences.count ? " (showing \(occurrences.count))" : "")")
+                for (i, occurrence) in occurrences.enumerated() {
+                    Console.line(describe(occurrence, number: i + 1))
+                    if let passage = occurrence.passage { Console.line("    " + passage.rendered(color: color)) }
+                }
+            }
+        default:
+            let answer = try query.longest(text, contextBytes: context)
+            if json {
+                Console.line(JSONOutput.line(answer))
+            } else if answer.matchTokens == 0 {
+                Console.line("no token of the text occurs in the corpus")
+            } else {
+                Console.line("longest match: \(answer.matchTokens) of \(answer.queryTokens) tokens (from token \(answer.startToken)), \(answer.count) occurrence\(answer.count == 1 ? "" : "s")")
+                Console.line("    \"\(answer.text)\"")
+                if let example = answer.example {
+                    Console.line(describe(example, number: 1))
+                    if let passage = example.passage { Console.line("    " + passage.rendered(color: color)) }
+                }
+            }
+        }
+        return ExitCode.ok
+    }
+
+    static func describe(_ occurrence: PhraseQuery.Located, number: Int) -> String {
+        let place = "\(occurrence.source):\(occurrence.record)"
+        let label = occurrence.documentID.map { "\($0) (\(place))" } ?? place
+        return "[\(number)] \(label), token \(occurrence.tokenOffset)"
+    }
+}
