@@ -90,7 +90,7 @@ import Testing
         let client = ModelClient(configuration: .init(endpoint: server.baseURL, model: "nope", retry: Self.fastRetry))
         await #expect { _ = try await TabularRunner(client: client).run(plan) } throws: { error in
             let text = "\(error)"
-            return text.hasPrefix("wine: feature completion of 'alpha', query 1 of 8: POST http://127.0.0.1:") && text.contains("HTTP 404: model 'nope' not found")
+            return text.hasPrefix("wine: feature completion of 'alpha', query ") && text.contains(" of 8: POST http://127.0.0.1:") && text.contains("HTTP 404: model 'nope' not found")
         }
     }
 
