@@ -13,7 +13,7 @@ public enum TabularExposure {
         /// Source documents named per hit.
         public var maxSources = 3
         /// Example rows kept in the report.
-        public var maxExamples = 5
+        public var maxExamples = 3
 
         public init() {}
     }
