@@ -37,9 +37,11 @@ public enum TabularScorer {
         case .firstToken: result = scoreFirstToken(plan, answers)
         case .featureNames: result = scoreFeatureNames(plan, answers)
         }
-        let empty = answers.filter { $0.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }.count
+        let emptyQueries = answers.indices.filter { answers[$0].text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let empty = emptyQueries.count
         if empty > 0 {
-            result.notes.append("\(empty) of \(answers.count) answers were empty")
+            let which = emptyQueries.prefix(10).map { String($0 + 1) }.joined(separator: ", ") + (empty > 10 ? ", …" : "")
+            result.notes.append("\(empty) of \(answers.count) answers were empty (quer\(empty == 1 ? "y" : "ies") \(which))")
             if empty == answers.count {
                 result.verdict = .inconclusive
                 result.reason = "every answer was empty: the model did not do the task (try the other of --chat / --completion)"

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One query's outcome: what was asked, the truth, the model's answer, and how it scored.
 public struct TabularQueryOutcome: Codable, Sendable, Equatable {
     public var index: Int
@@ -114,4 +116,15 @@ public struct TabularDatasetReport: Codable, Sendable {
 
     /// True when any test found memorization.
     public var memorized: Bool { tests.contains { $0.verdict == .memorized } }
+
+    /// One warning per test with empty answers, naming the dataset, the test and the queries
+    /// ("iris: row completion: the model gave 3 empty answers of 25 (queries 2, 5, 7)").
+    public var emptyAnswerWarnings: [String] {
+        tests.compactMap { test in
+            let empty = test.queries.filter { $0.answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            guard !empty.isEmpty else { return nil }
+            let which = empty.prefix(10).map { String($0.index + 1) }.joined(separator: ", ") + (empty.count > 10 ? ", …" : "")
+            return "\(dataset): \(test.test.title): the model gave \(empty.count) empty answer\(empty.count == 1 ? "" : "s") of \(test.queries.count) (quer\(empty.count == 1 ? "y" : "ies") \(which))"
+        }
+    }
 }

@@ -195,5 +195,7 @@ import Testing
             #expect(test.verdict == .inconclusive)
             #expect(test.reason.contains("empty"))
         }
+        #expect(report.emptyAnswerWarnings.contains("test: row completion: the model gave 25 empty answers of 25 (queries 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, …)"))
+        #expect(report.tests.first { $0.test == .featureNames }?.notes.last == "1 of 1 answers were empty (query 1)")
     }
 }
