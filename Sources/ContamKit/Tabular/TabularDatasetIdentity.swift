@@ -8,44 +8,70 @@ import Foundation
 /// quotes and punctuation; at least two features), or when at least half of up to 200 rows of one have a
 /// near-duplicate in the other: a row that shares at least 75 % of its normalized values (as a multiset).
 public enum TabularDatasetIdentity {
+    /// Rows of a dataset indexed for lookups at most (a contiguous head); enough to find a known dataset inside
+    /// a larger one without indexing a hundred thousand rows per comparison.
+    public static let indexedRows = 20_000
+
+    /// A dataset reduced to what the comparison needs: normalized feature names, normalized rows (up to
+    /// `indexedRows`), an index from each value to the rows holding it, and up to 200 evenly spread sample rows.
+    public struct Fingerprint {
+        var names: Set<String>
+        var rows: [[String]]
+        var rowsByValue: [String: [Int]]
+        var sample: [Int]
+
+        public init(_ dataset: TabularDataset) {
+            names = Set(dataset.featureNames.map(TabularDatasetIdentity.normalizedName))
+            let count = min(dataset.rowCount, TabularDatasetIdentity.indexedRows)
+            rows = (0..<count).map { dataset.fields[$0 + 1].map(TabularDatasetIdentity.normalizedValue) }
+            rowsByValue = [:]
+            for (row, values) in rows.enumerated() {
+                for value in Set(values) { rowsByValue[value, default: []].append(row) }
+            }
+            let sampleCount = min(200, count)
+            let step = Double(count) / Double(max(1, sampleCount))
+            sample = (0..<sampleCount).map { Int(Double($0) * step) }
+        }
+    }
+
     /// `candidates` without any that is the same dataset as `dataset`.
     public static func excludingSameDataset(as dataset: TabularDataset, from candidates: [TabularDataset]) -> [TabularDataset] {
-        candidates.filter { !isSameDataset(dataset, $0) }
+        guard !candidates.isEmpty else { return [] }
+        let tested = Fingerprint(dataset)
+        return candidates.filter { !isSameDataset(tested, Fingerprint($0)) }
     }
 
     /// True when `a` and `b` hold the same dataset (see the type's documentation).
     public static func isSameDataset(_ a: TabularDataset, _ b: TabularDataset) -> Bool {
-        let namesA = Set(a.featureNames.map(normalizedName)), namesB = Set(b.featureNames.map(normalizedName))
-        if namesA.count >= 2 && namesA == namesB { return true }
+        isSameDataset(Fingerprint(a), Fingerprint(b))
+    }
+
+    static func isSameDataset(_ a: Fingerprint, _ b: Fingerprint) -> Bool {
+        if a.names.count >= 2 && a.names == b.names { return true }
         return rowOverlap(a, b) >= 0.5 || rowOverlap(b, a) >= 0.5
     }
 
     /// Fraction of (up to 200, evenly spread) rows of `a` that have a near-duplicate row in `b`.
     public static func rowOverlap(_ a: TabularDataset, _ b: TabularDataset) -> Double {
-        guard a.rowCount > 0, b.rowCount > 0 else { return 0 }
-        let sampleCount = min(200, a.rowCount)
-        let step = Double(a.rowCount) / Double(sampleCount)
-        let sample = (0..<sampleCount).map { 1 + Int(Double($0) * step) }
-        // Index b's rows by each of their values, so only rows sharing a value are compared.
-        var rowsByValue = [String: [Int]]()
-        let bRows = (1..<b.fields.count).map { b.fields[$0].map(normalizedValue) }
-        for (row, values) in bRows.enumerated() {
-            for value in Set(values) { rowsByValue[value, default: []].append(row) }
-        }
+        rowOverlap(Fingerprint(a), Fingerprint(b))
+    }
+
+    static func rowOverlap(_ a: Fingerprint, _ b: Fingerprint) -> Double {
+        guard !a.sample.isEmpty, !b.rows.isEmpty else { return 0 }
         var matched = 0
-        for row in sample {
-            let values = a.fields[row].map(normalizedValue)
+        for row in a.sample {
+            let values = a.rows[row]
             let needed = Int((0.75 * Double(values.count)).rounded(.up))
             guard needed > 0 else { continue }
             // Candidates: rows of b sharing the value of `a`'s rarest field value.
-            let rarest = values.min { (rowsByValue[$0]?.count ?? 0) < (rowsByValue[$1]?.count ?? 0) } ?? ""
-            var candidates = rowsByValue[rarest] ?? []
+            let rarest = values.min { (b.rowsByValue[$0]?.count ?? 0) < (b.rowsByValue[$1]?.count ?? 0) } ?? ""
+            var candidates = b.rowsByValue[rarest] ?? []
             if candidates.count > 2000 { candidates = Array(candidates.prefix(2000)) }
             let valueCounts = Dictionary(values.map { ($0, 1) }, uniquingKeysWith: +)
             for candidate in candidates {
                 var remaining = valueCounts
                 var shared = 0
-                for value in bRows[candidate] {
+                for value in b.rows[candidate] {
                     if let count = remaining[value], count > 0 {
                         remaining[value] = count - 1
                         shared += 1
@@ -54,7 +80,7 @@ public enum TabularDatasetIdentity {
                 if shared >= needed { matched += 1; break }
             }
         }
-        return Double(matched) / Double(sampleCount)
+        return Double(matched) / Double(a.sample.count)
     }
 
     /// A feature name reduced to lowercase letters and digits.
