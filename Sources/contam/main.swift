@@ -12,6 +12,7 @@ enum ExitCode {
 let subcommands: [any Subcommand.Type] = [
     IndexCommand.self, QueryCommand.self, StatsCommand.self, VerifyCommand.self,
     CheckCommand.self,
+    TabularCommand.self,
 ]
 
 let topLevelHelp = """

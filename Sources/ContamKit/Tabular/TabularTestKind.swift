@@ -1,0 +1,88 @@
+import Foundation
+
+/// The memorization tests of `contam tabular` (after Bordt et al. 2024, "Elephants Never Forget").
+public enum TabularTestKind: String, CaseIterable, Codable, Sendable, Comparable {
+    /// Complete the file text cut inside one of the first rows.
+    case header
+    /// Complete the next row after 10 consecutive rows.
+    case row
+    /// Complete one feature's value from all the others.
+    case feature
+    /// Complete the first characters of the next row.
+    case firstToken = "first-token"
+    /// List the remaining feature names from the dataset name and the first quarter of them.
+    case featureNames = "feature-names"
+
+    /// The name in reports.
+    public var title: String {
+        switch self {
+        case .header: return "header test"
+        case .row: return "row completion"
+        case .feature: return "feature completion"
+        case .firstToken: return "first-token test"
+        case .featureNames: return "feature-names test"
+        }
+    }
+
+    /// Short column heading.
+    public var shortTitle: String {
+        switch self {
+        case .header: return "header"
+        case .row: return "row"
+        case .feature: return "feature"
+        case .firstToken: return "first token"
+        case .featureNames: return "feature names"
+        }
+    }
+
+    public static func < (a: Self, b: Self) -> Bool {
+        (allCases.firstIndex(of: a) ?? 0) < (allCases.firstIndex(of: b) ?? 0)
+    }
+
+    /// Parses `--tests header,row,...`; throws a message listing the valid names.
+    public static func parseList(_ text: String) throws -> [TabularTestKind] {
+        var result = [TabularTestKind]()
+        for part in text.split(separator: ",") {
+            let name = part.trimmingCharacters(in: .whitespaces).lowercased()
+            if name == "all" { return allCases }
+            guard let kind = TabularTestKind(rawValue: name) ?? (name == "first_token" ? .firstToken : name == "feature_names" ? .featureNames : nil) else {
+                throw TabularError.unknownTest(name: name)
+            }
+            if !result.contains(kind) { result.append(kind) }
+        }
+        guard !result.isEmpty else { throw TabularError.unknownTest(name: text) }
+        return result.sorted()
+    }
+}
+
+/// How the model is asked: a raw prefix to continue, or a chat with a system prompt and few-shot turns.
+public enum TabularMode: String, Codable, Sendable {
+    /// `/v1/completions`.
+    case completion
+    /// `/v1/chat/completions`.
+    case chat
+}
+
+/// The verdict of one test on one dataset. Thresholds are documented in `TabularScorer`.
+public enum TabularVerdict: String, Codable, Sendable, Comparable {
+    /// The model reproduces the dataset beyond what a model without memorization reaches.
+    case memorized
+    /// Some evidence, not enough to conclude.
+    case inconclusive
+    /// The model does no better than the baseline.
+    case noEvidence = "no evidence"
+    /// The test cannot run on this dataset (too few rows, one column, no usable first token).
+    case notApplicable = "n/a"
+
+    /// Ordering by strength of evidence, strongest first.
+    public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
+
+    private var rank: Int {
+        switch self {
+        case .memorized: return 0
+        case .inconclusive: return 1
+        case .noEvidence: return 2
+        case .notApplicable: return 3
+        }
+    }
+}
