@@ -7,3 +7,9 @@ protocol Subcommand {
     static var spec: CommandSpec { get }
     static func run(_ arguments: ParsedArguments) async throws -> Int32
 }
+
+/// A subcommand with subcommands of its own (`contam tabular test …`): `main.swift` hands it the rest of the
+/// command line unparsed, and it picks the sub-subcommand and parses with that one's spec.
+protocol NestedSubcommand: Subcommand {
+    static func main(_ arguments: [String]) async throws -> Int32
+}

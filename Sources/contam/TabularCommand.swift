@@ -4,7 +4,7 @@ import Foundation
 /// `contam tabular test|scan|prompts|score|exposure`: memorization tests of tabular datasets against a model
 /// (after Bordt et al. 2024), batch scans, offline prompts/answers, and corpus-side exposure. The first argument
 /// picks the sub-command; each has its own spec, options and `--help`.
-enum TabularCommand: Subcommand {
+enum TabularCommand: NestedSubcommand {
     /// The sub-commands, each with its spec and implementation.
     static let commands: [(spec: CommandSpec, run: @Sendable (ParsedArguments) async throws -> Int32)] = [
         (TabularModelCommands.testSpec, TabularModelCommands.test),
@@ -15,25 +15,10 @@ enum TabularCommand: Subcommand {
 
     static let overview = "Test whether a model memorized tabular datasets (CSV), or whether a corpus contains them."
 
-    /// The spec `main.swift` parses against before `run`: the union of every sub-command's options, so any valid
-    /// sub-command line gets through, and `--help` under another key, so the sub-command's own help is shown.
-    /// `run` then parses the command line again with the sub-command's spec.
-    static var spec: CommandSpec {
-        var seen = Set<String>()
-        var options = [CommandSpec.Option]()
-        for command in commands {
-            for option in command.spec.options where !option.names.contains("--help") && seen.insert(option.names[0]).inserted {
-                options.append(option)
-            }
-        }
-        var spec = CommandSpec(name: "contam tabular", overview: overview,
-                               arguments: [.init("subcommand", help: "test, scan, prompts, score or exposure.", optional: true),
-                                           .init("inputs", help: "CSV files or directories.", variadic: true, optional: true)],
-                               options: options)
-        spec.options.removeAll { $0.names.contains("--help") }
-        spec.options.append(CommandSpec.Option("--tabular-help", "--help", "-h", help: "Show help information."))
-        return spec
-    }
+    /// The spec of `contam tabular` itself (its overview in `contam --help`; usage errors point at it).
+    static let spec = CommandSpec(name: "contam tabular", overview: overview,
+                                  arguments: [.init("subcommand", help: "test, scan, prompts, score or exposure."),
+                                              .init("arguments", help: "The sub-command's arguments and options.", variadic: true, optional: true)])
 
     /// The help of `contam tabular` itself: the list of sub-commands.
     static var help: String {
@@ -50,7 +35,7 @@ enum TabularCommand: Subcommand {
     }
 
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
-        try await main(Array(CommandLine.arguments.dropFirst(2)))
+        try await main(arguments.positionals)
     }
 
     /// Dispatches a `contam tabular …` command line (without `contam tabular`).

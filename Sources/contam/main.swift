@@ -53,6 +53,9 @@ EXIT CODES:
         return ExitCode.usageOrInput
     }
     do {
+        if let nested = command as? any NestedSubcommand.Type {
+            return try await nested.main(Array(arguments.dropFirst()))
+        }
         let parsed = try ArgumentParser.parse(Array(arguments.dropFirst()), spec: command.spec)
         if parsed.wantsHelp {
             Console.out(command.spec.help)
