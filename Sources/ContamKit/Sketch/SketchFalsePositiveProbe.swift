@@ -39,6 +39,25 @@ public struct SketchFalsePositiveProbe {
     /// `isPresent` (the suffix array's exact answer, when available) filters out shuffled n-grams that
     /// really occur.
     public func measure(_ sketch: NGramSketch, n: Int, words: [String] = [], isPresent: (([String]) -> Bool)? = nil) -> Result {
+        measure(n: n, words: words, isPresent: isPresent) { sketch.contains(tokenHashes: $0) }
+    }
+
+    /// Probes every sketch of `index` together (a query answers present when any shard's sketch does).
+    public func measure(_ index: Index, n: Int) -> Result {
+        var words: [String] = []
+        if let shard = index.shards.first {
+            words = (1...max(1, min(shard.vocabulary.count, 20_000))).map { shard.vocabulary.token(UInt32($0)) }
+        }
+        let sketches = index.sketches.filter { $0.parameters.ngramSizes.contains(n) }
+        let isPresent: (([String]) -> Bool)? = index.isSketchOnly ? nil : { index.count(of: $0[...]) > 0 }
+        return measure(n: n, words: words, isPresent: isPresent) { hashes in
+            let hash = NGramHash.hash(tokenHashes: hashes)
+            return sketches.contains { $0.filter.contains(hash) }
+        }
+    }
+
+    /// Probes `contains` (given the token hashes of an n-gram) with absent n-grams.
+    public func measure(n: Int, words: [String], isPresent: (([String]) -> Bool)?, contains: ([UInt64]) -> Bool) -> Result {
         var generator = SplitMix(state: seed)
         var result = Result(probes: probes, shuffledProbes: 0, randomFalsePositives: 0, shuffledFalsePositives: 0, shuffledSkippedAsPresent: 0)
         let letters = Array("abcdefghijklmnopqrstuvwxyz".utf8)
@@ -50,7 +69,7 @@ public struct SketchFalsePositiveProbe {
                 for j in 0..<12 { word[j] = letters[Int(generator.next() % 26)] }
                 hashes[i] = word.withUnsafeBytes { TokenHash.hash($0) }
             }
-            if sketch.contains(tokenHashes: hashes) { result.randomFalsePositives += 1 }
+            if contains(hashes) { result.randomFalsePositives += 1 }
         }
         let pool = words.count >= 2 ? words : Self.commonWords
         var shuffled = 0
@@ -63,7 +82,7 @@ public struct SketchFalsePositiveProbe {
                 continue
             }
             shuffled += 1
-            if sketch.contains(tokens: tokens) { result.shuffledFalsePositives += 1 }
+            if contains(tokens.map { TokenHash.hash($0) }) { result.shuffledFalsePositives += 1 }
         }
         result.shuffledProbes = shuffled
         return result

@@ -57,6 +57,8 @@ import Testing
         let sketch = index.sketches[0]
         let vocabulary = (1...min(index.shards[0].vocabulary.count, 3000)).map { index.shards[0].vocabulary.token(UInt32($0)) }
         let result = SketchFalsePositiveProbe(probes: 20_000).measure(sketch, n: 13, words: vocabulary) { index.count(of: $0[...]) > 0 }
+        let overIndex = SketchFalsePositiveProbe(probes: 20_000).measure(index, n: 13)
+        #expect(overIndex.randomRate == result.randomRate)
         let target = sketch.parameters.targetFalsePositiveRate
         #expect(result.randomRate <= 1.5 * target, "random \(result.randomRate)")
         #expect(result.shuffledRate <= 1.5 * target, "shuffled \(result.shuffledRate)")
