@@ -47,7 +47,7 @@ enum QueryCommand: Subcommand {
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         let (path, mode, text) = (arguments.positionals[0], arguments.positionals[1], arguments.positionals[2])
         guard ["count", "locate", "longest", "has"].contains(mode) else {
-            throw arguments.error("mode must be count, locate, longest or has, not '\(mode)'")
+            throw arguments.error("mode must be count, locate or longest, or has (sketch membership), not '\(mode)'")
         }
         let limit = try arguments.integer("--limit", default: 10, range: 1...1_000_000)
         let context = try arguments.integer("--context", default: 80, range: 0...100_000)

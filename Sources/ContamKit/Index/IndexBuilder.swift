@@ -301,6 +301,9 @@ final class ShardBuilder: @unchecked Sendable {
                 sideResult.value = error
             }
         }
+        // Never return (e.g. throw on a failed write) while the writer thread still reads `text`: the
+        // token buffer is unmapped when this builder goes away.
+        defer { group.wait() }
         let suffixes = try AnonymousBuffer<UInt32>(capacity: tokenCount)
         suffixes.setCount(tokenCount)
         SAIS.buildSuffixArray(text: text, alphabetSize: alphabetSize, into: suffixes.buffer)

@@ -136,10 +136,34 @@ public final class NGramSketch: @unchecked Sendable {
     /// Inserts every n-gram (of every configured size) of one document given as token hashes.
     public func insert(documentTokenHashes hashes: [UInt64]) {
         let roller = NGramRoller(sizes: parameters.ngramSizes)
-        var inserted = 0
-        let filter = self.filter
-        for h in hashes { roller.add(h) { filter.insert($0); inserted &+= 1 } }
-        insertedNGrams += inserted
+        let inserter = BatchInserter(sketch: self)
+        for h in hashes { roller.add(h) { inserter.add($0) } }
+        inserter.flush()
+    }
+
+    /// Collects n-gram hashes and inserts them 256 at a time (`BloomFilter.insert(batch:count:)`), counting
+    /// them. Call `flush()` at the end.
+    final class BatchInserter {
+        static let capacity = 256
+        let sketch: NGramSketch
+        private let buffer = UnsafeMutablePointer<UInt64>.allocate(capacity: BatchInserter.capacity)
+        private var count = 0
+
+        init(sketch: NGramSketch) { self.sketch = sketch }
+        deinit { buffer.deallocate() }
+
+        @inline(__always)
+        func add(_ hash: UInt64) {
+            buffer[count] = hash
+            count &+= 1
+            if count == Self.capacity { flush() }
+        }
+
+        func flush() {
+            sketch.filter.insert(batch: buffer, count: count)
+            sketch.insertedNGrams += count
+            count = 0
+        }
     }
 
     /// A roller for this sketch's n-gram sizes (reuse it across documents).

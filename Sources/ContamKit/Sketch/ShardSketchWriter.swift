@@ -6,23 +6,22 @@ enum ShardSketchWriter {
     static func write(parameters: NGramSketchParameters, tokens: UnsafeBufferPointer<UInt32>, vocabulary: VocabularyBuilder, to path: String) throws {
         let sketch = try NGramSketch(parameters: parameters)
         let hashes = vocabulary.withTable { $0.hashes }
-        sketch.insertedNGrams = insert(tokens: tokens, hashes: hashes, into: sketch)
+        insert(tokens: tokens, hashes: hashes, into: sketch)
         try sketch.write(to: path)
     }
 
-    /// The hot loop; returns the n-gram occurrences inserted.
-    private static func insert(tokens: UnsafeBufferPointer<UInt32>, hashes: UnsafeMutablePointer<UInt64>, into sketch: NGramSketch) -> Int {
+    /// The hot loop.
+    private static func insert(tokens: UnsafeBufferPointer<UInt32>, hashes: UnsafeMutablePointer<UInt64>, into sketch: NGramSketch) {
         let roller = sketch.makeRoller()
-        let filter = sketch.filter
-        var inserted = 0
+        let inserter = NGramSketch.BatchInserter(sketch: sketch)
+        defer { inserter.flush() }
         // Invariant: every id in `tokens` is 0 or an id the table assigned, so hashes[id] is initialized.
         for id in tokens {
             if id == 0 {
                 roller.reset()
             } else {
-                roller.add(hashes[Int(id)]) { filter.insert($0); inserted &+= 1 }
+                roller.add(hashes[Int(id)]) { inserter.add($0) }
             }
         }
-        return inserted
     }
 }

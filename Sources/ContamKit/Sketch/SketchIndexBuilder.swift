@@ -42,6 +42,7 @@ public final class SketchIndexBuilder {
         let roller = NGramRoller(sizes: sketchOptions.ngramSizes)
 
         var sketch: NGramSketch?
+        var inserter: NGramSketch.BatchInserter?
         var sample: [[UInt64]] = []
         var sampleBytes = 0
         var sampleNGrams = 0
@@ -58,24 +59,22 @@ public final class SketchIndexBuilder {
             for hashes in sample { made.insert(documentTokenHashes: hashes) }
             sample = []
             sketch = made
+            inserter = NGramSketch.BatchInserter(sketch: made)
         }
         if let expected = sketchOptions.expectedNGrams { try makeSketch(expected: expected) }
 
         progress.begin("hashing n-grams")
         try reader.forEachDocument { document in
             let sourcePath = reader.sources[document.sourceIndex]
-            if let sketch {
+            if let inserter {
                 var count = 0
-                let filter = sketch.filter
-                var inserted = 0
                 roller.reset()
                 document.text.withUnsafeBytes { text in
                     tokenizer.forEachToken(in: text) { normalized, _ in
                         count &+= 1
-                        roller.add(TokenHash.hash(normalized)) { filter.insert($0); inserted &+= 1 }
+                        roller.add(TokenHash.hash(normalized)) { inserter.add($0) }
                     }
                 }
-                sketch.insertedNGrams += inserted
                 if count == 0 { return }
                 tokens += count
             } else {
@@ -102,6 +101,7 @@ public final class SketchIndexBuilder {
                             extra: "\(ProgressDisplay.count(tokens)) tokens")
         }
         if sketch == nil { try makeSketch(expected: sampleNGrams) }  // the whole corpus fit in the sample: exact
+        inserter?.flush()
         guard let sketch, documents > 0 else {
             throw IndexError.emptyCorpus(detail: "\(reader.sources.count) input file(s), \(reader.statistics.documents) document(s) read, none with a token")
         }
