@@ -111,7 +111,7 @@ enum IndexCommand: Subcommand {
                 let ngrams = summary.manifest.shards.compactMap(\.sketch).reduce(0) { $0 + $1.expectedNGrams }
                 Console.line(String(format: "  n-gram sketch: n = %@, %@, %.1f bits per n-gram sized for, %d hash functions, target false-positive rate %g",
                                     sketch.ngramSizes.map(String.init).joined(separator: ","), ProgressDisplay.bytes(bits / 8),
-                                    Double(bits) / Double(max(ngrams, 1)), sketch.hashFunctions, sketch.targetFalsePositiveRate))
+                                    Double(bits) / Double(max(ngrams, 1)), sketch.hashFunctions, summary.manifest.shards.compactMap(\.sketch).reduce(0) { $0 + $1.targetFalsePositiveRate }))
             }
             if corpus.invalidUTF8Replaced > 0 {
                 Console.line("note: \(corpus.invalidUTF8Replaced) invalid UTF-8 sequence(s) were replaced by U+FFFD")

@@ -57,7 +57,7 @@ enum QueryCommand: Subcommand {
             let answers = try index.sketchAnswers(for: text)
             let present = answers.allSatisfy(\.present)
             if json {
-                let rate = index.sketches.map(\.parameters.targetFalsePositiveRate).max() ?? 0
+                let rate = index.sketches.reduce(0) { $0 + $1.parameters.targetFalsePositiveRate }
                 Console.line(JSONOutput.line(HasAnswer(query: text, present: present, falsePositiveRate: rate, ngrams: answers)))
             } else if answers.count == 1 {
                 Console.line(present ? "present (probably: the sketch has false positives, never false negatives)" : "absent")

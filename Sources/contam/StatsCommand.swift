@@ -47,6 +47,7 @@ enum StatsCommand: Subcommand {
         var bitsPerNGram: Double
         var estimatedDistinctNGrams: Int
         var fillRatio: Double
+        /// For a query over all shards: the sum of the shards' targets.
         var targetFalsePositiveRate: Double
         /// Expected for a query over all shards, from the filters' actual fill.
         var theoreticalFalsePositiveRate: Double
@@ -70,7 +71,7 @@ enum StatsCommand: Subcommand {
         let measured = probes > 0 ? SketchFalsePositiveProbe(probes: probes).measure(index, n: n) : nil
         return SketchStats(ngramSizes: first.parameters.ngramSizes, bytes: bits / 8, hashFunctions: index.sketches.map(\.parameters.hashFunctions),
                            insertedNGrams: inserted, bitsPerNGram: Double(bits) / Double(max(inserted, 1)), estimatedDistinctNGrams: distinct,
-                           fillRatio: set / Double(max(bits, 1)), targetFalsePositiveRate: first.parameters.targetFalsePositiveRate,
+                           fillRatio: set / Double(max(bits, 1)), targetFalsePositiveRate: index.sketches.reduce(0) { $0 + $1.parameters.targetFalsePositiveRate },
                            theoreticalFalsePositiveRate: 1 - missProbability, measured: measured,
                            measuredRandomRate: measured?.randomRate, measuredShuffledRate: measured?.shuffledRate)
     }

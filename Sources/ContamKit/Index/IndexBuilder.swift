@@ -74,6 +74,8 @@ public final class IndexBuilder {
         var statistics = IndexManifest.CorpusStatistics()
         var current: ShardBuilder?
         let shardTokens = Self.plannedShardTokens(explicit: options.shardTokens, sources: reader.sources)
+        // A query asks every shard's sketch: split the false-positive budget over the planned shards.
+        let shardSketch = options.sketch.map { SketchIndexBuilder.perShardOptions($0, shardTokens: shardTokens, sources: reader.sources) }
 
         // A full shard's suffix array is built on a second thread while this one reads the next shard;
         // at most one shard is being finished at a time, which bounds memory.
@@ -91,7 +93,7 @@ public final class IndexBuilder {
         func startShard() throws -> ShardBuilder {
             let name = String(format: "shard-%04d", shardNumber)
             shardNumber += 1
-            return try ShardBuilder(directory: try directory.makeSubdirectory(name), name: name, capacity: shardTokens, sketch: options.sketch)
+            return try ShardBuilder(directory: try directory.makeSubdirectory(name), name: name, capacity: shardTokens, sketch: shardSketch)
         }
         func finishShardInBackground(_ shard: ShardBuilder) throws {
             try waitForPendingShard()
