@@ -16,6 +16,12 @@ enum IndexCommand: Subcommand {
             .init("--keep-case", help: "Do not lowercase (the default folds case)."),
             .init("--drop-punct", help: "Drop punctuation tokens (GPT-3 / lm-eval style word n-grams)."),
             .init("--shard-tokens", value: "n", help: "At most this many tokens per shard (accepts 500M, 2G). Default: planned from the input size; as few shards as half of RAM allows (8 bytes a token), but two once the corpus passes ~4 M tokens, so suffix arrays build on a second core while reading goes on."),
+            .init("--no-sketch", help: "Do not build the n-gram sketch (Bloom filter) beside the suffix array."),
+            .init("--sketch-only", help: "Build only the n-gram sketch, in one streaming pass (memory: the filter plus ~64 MiB): for corpora too big for a suffix array. Answers 'query has' and n-gram checks, probabilistically."),
+            .init("--sketch-n", value: "n", help: "N-gram size of the sketch (default 13; repeat or give a comma list, e.g. 8,13, to hold several sizes in one filter)."),
+            .init("--sketch-fpr", value: "rate", help: "Target false-positive rate of the sketch (default 0.01)."),
+            .init("--sketch-ngrams", value: "n", help: "Size the sketch for this many n-grams (accepts 500M, 2G). Default: exact per shard; --sketch-only estimates from the input size. Give the same value (and --sketch-n/-fpr/-seed) on every machine to build sketches that 'contam merge' can combine."),
+            .init("--sketch-seed", value: "n", help: "Seed of the sketch's hash functions (default fixed; must match to merge)."),
             .init("--skip-bad-records", help: "Skip malformed records (counted and reported) instead of stopping at the first."),
             .init("--force", help: "Replace an existing index at --output (the old one stays until the new one is complete)."),
             .init("--quiet", "-q", help: "No progress display and no summary line."),
@@ -23,6 +29,7 @@ enum IndexCommand: Subcommand {
         examples: [
             "contam index corpora/licenses -o /tmp/licenses.idx",
             "contam index train.jsonl.zst --field text --id-field id -o train.idx --force",
+            "contam index huge.jsonl.zst --sketch-only --sketch-fpr 0.001 -o huge.sketch",
         ],
         discussion: "The build writes into a temporary directory beside --output and renames it into place when complete: an\ninterrupted or failed build leaves any previous index intact. Exit codes: 0 built, 2 bad input or usage, 3 internal error.")
 
@@ -47,6 +54,31 @@ enum IndexCommand: Subcommand {
         if arguments.value("--shard-tokens") != nil {
             options.shardTokens = try arguments.integer("--shard-tokens", default: 0, range: 16...IndexBuildOptions.maximumShardTokens)
         }
+        if arguments.flag("--no-sketch") {
+            guard !arguments.flag("--sketch-only") else { throw arguments.error("--no-sketch and --sketch-only contradict each other") }
+            options.sketch = nil
+        } else {
+            var sketch = SketchBuildOptions()
+            let sizes = arguments.values("--sketch-n").flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+            if !sizes.isEmpty {
+                var parsed: [Int] = []
+                for text in sizes {
+                    guard let n = Int(text), n >= 1, n <= 64 else { throw arguments.error("--sketch-n must be whole numbers from 1 to 64, not '\(text)'") }
+                    parsed.append(n)
+                }
+                sketch.ngramSizes = Array(Set(parsed)).sorted()
+            }
+            sketch.targetFalsePositiveRate = try arguments.double("--sketch-fpr", default: 0.01, range: 1e-9...0.5)
+            if arguments.value("--sketch-ngrams") != nil {
+                sketch.expectedNGrams = try arguments.integer("--sketch-ngrams", default: 0, range: 1...(1 << 50))
+            }
+            if let seed = arguments.value("--sketch-seed") {
+                guard let value = UInt64(seed) else { throw arguments.error("--sketch-seed must be a non-negative integer, not '\(seed)'") }
+                sketch.seed = value
+            }
+            options.sketch = sketch
+            options.sketchOnly = arguments.flag("--sketch-only")
+        }
         options.replaceExisting = arguments.flag("--force")
         options.buildCommand = (["contam"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         let quiet = arguments.flag("--quiet")
@@ -67,8 +99,20 @@ enum IndexCommand: Subcommand {
                                 summary.manifest.shards.count == 1 ? "" : "s", summary.outputPath, ProgressDisplay.bytes(summary.indexBytes),
                                 Double(summary.indexBytes) / Double(max(corpus.textBytes, 1)), summary.seconds, megabytes / summary.seconds,
                                 ProgressDisplay.count(Int(Double(corpus.tokens) / summary.seconds))))
-            Console.line(String(format: "  reading and tokenizing %.1fs; suffix arrays and shard files %.1fs (on a second thread); peak memory %@",
-                                summary.readingSeconds, summary.suffixArraySeconds, ProgressDisplay.bytes(ResourceUsage.peakResidentBytes)))
+            if options.sketchOnly {
+                Console.line(String(format: "  sketch only: reading, tokenizing and hashing %.1fs; peak memory %@", summary.readingSeconds,
+                                    ProgressDisplay.bytes(ResourceUsage.peakResidentBytes)))
+            } else {
+                Console.line(String(format: "  reading and tokenizing %.1fs; suffix arrays and shard files %.1fs (on a second thread); peak memory %@",
+                                    summary.readingSeconds, summary.suffixArraySeconds, ProgressDisplay.bytes(ResourceUsage.peakResidentBytes)))
+            }
+            if let sketch = summary.manifest.shards.first?.sketch {
+                let bits = summary.manifest.shards.compactMap(\.sketch).reduce(0) { $0 + $1.blockCount * 512 }
+                let ngrams = summary.manifest.shards.compactMap(\.sketch).reduce(0) { $0 + $1.expectedNGrams }
+                Console.line(String(format: "  n-gram sketch: n = %@, %@, %.1f bits per n-gram sized for, %d hash functions, target false-positive rate %g",
+                                    sketch.ngramSizes.map(String.init).joined(separator: ","), ProgressDisplay.bytes(bits / 8),
+                                    Double(bits) / Double(max(ngrams, 1)), sketch.hashFunctions, summary.manifest.shards.compactMap(\.sketch).reduce(0) { $0 + $1.targetFalsePositiveRate }))
+            }
             if corpus.invalidUTF8Replaced > 0 {
                 Console.line("note: \(corpus.invalidUTF8Replaced) invalid UTF-8 sequence(s) were replaced by U+FFFD")
             }

@@ -5,10 +5,10 @@ import Foundation
 enum QueryCommand: Subcommand {
     static let spec = CommandSpec(
         name: "contam query",
-        overview: "Count, locate, or find the longest corpus match of a phrase.",
+        overview: "Count, locate, or find the longest corpus match of a phrase; or test n-gram membership in the sketch.",
         arguments: [
             .init("index", help: "Index directory built by 'contam index'."),
-            .init("mode", help: "count: occurrences of the phrase; locate: where it occurs, in the original text; longest: the longest span of the text found in the corpus."),
+            .init("mode", help: "count: occurrences of the phrase; locate: where it occurs, in the original text; longest: the longest span of the text found in the corpus; has: whether the phrase's n-gram(s) are in the n-gram sketch (probabilistic: false positives at the sketch's rate, never false negatives)."),
             .init("text", help: "The phrase or text (tokenized with the index's own options)."),
         ],
         options: [
@@ -19,9 +19,17 @@ enum QueryCommand: Subcommand {
         examples: [
             "contam query /tmp/licenses.idx count \"the GNU General Public License\"",
             "contam query /tmp/licenses.idx locate \"free software foundation\" --limit 3",
+            "contam query /tmp/licenses.idx has \"you may convey verbatim copies of the program's source code as you receive it\"",
             "contam query /tmp/licenses.idx longest \"you may convey verbatim copies of the program's source code\"",
         ],
-        discussion: "Exit codes: 0 answered, 2 bad index or usage, 3 internal error.")
+        discussion: "Exit codes: 0 answered (has: every n-gram present), 1 has: some n-gram absent, 2 bad index or usage, 3 internal error.")
+
+    struct HasAnswer: Encodable {
+        var query: String
+        var present: Bool
+        var falsePositiveRate: Double
+        var ngrams: [SketchNGramAnswer]
+    }
 
     struct CountAnswer: Encodable {
         var query: String
@@ -38,13 +46,29 @@ enum QueryCommand: Subcommand {
 
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         let (path, mode, text) = (arguments.positionals[0], arguments.positionals[1], arguments.positionals[2])
-        guard ["count", "locate", "longest"].contains(mode) else {
-            throw arguments.error("mode must be count, locate or longest, not '\(mode)'")
+        guard ["count", "locate", "longest", "has"].contains(mode) else {
+            throw arguments.error("mode must be count, locate or longest, or has (sketch membership), not '\(mode)'")
         }
         let limit = try arguments.integer("--limit", default: 10, range: 1...1_000_000)
         let context = try arguments.integer("--context", default: 80, range: 0...100_000)
         let json = arguments.flag("--json")
-        let query = PhraseQuery(index: try Index.open(path: path))
+        let index = try Index.open(path: path)
+        if mode == "has" {
+            let answers = try index.sketchAnswers(for: text)
+            let present = answers.allSatisfy(\.present)
+            if json {
+                let rate = index.sketches.reduce(0) { $0 + $1.parameters.targetFalsePositiveRate }
+                Console.line(JSONOutput.line(HasAnswer(query: text, present: present, falsePositiveRate: rate, ngrams: answers)))
+            } else if answers.count == 1 {
+                Console.line(present ? "present (probably: the sketch has false positives, never false negatives)" : "absent")
+            } else {
+                let found = answers.filter(\.present).count
+                Console.line("\(found) of \(answers.count) \(answers[0].n)-grams present\(present ? "" : "; first absent: \"\(answers.first { !$0.present }?.text ?? "")\"")")
+            }
+            return present ? ExitCode.ok : ExitCode.found
+        }
+        try index.requireSuffixArray(for: mode)
+        let query = PhraseQuery(index: index)
         let color = Console.stdoutIsTerminal
         switch mode {
         case "count":

@@ -10,7 +10,7 @@ enum ExitCode {
 }
 
 let subcommands: [any Subcommand.Type] = [
-    IndexCommand.self, QueryCommand.self, StatsCommand.self, VerifyCommand.self,
+    IndexCommand.self, QueryCommand.self, StatsCommand.self, VerifyCommand.self, MergeCommand.self,
     CheckCommand.self,
     TabularCommand.self,
 ]

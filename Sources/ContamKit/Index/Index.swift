@@ -8,6 +8,12 @@ public final class Index: CorpusQuerying, @unchecked Sendable {
     public let manifest: IndexManifest
     public let shards: [IndexShard]
     public let tokenizer: Tokenizer
+    /// The n-gram sketches of the shards that have one (all of them unless built with --no-sketch).
+    public let sketches: [NGramSketch]
+
+    /// True when the index holds only n-gram sketches (built with --sketch-only): `shards` is empty and
+    /// suffix-array queries must be refused (`requireSuffixArray`).
+    public var isSketchOnly: Bool { manifest.sketchOnly == true }
 
     public var tokenizerOptions: TokenizerOptions { manifest.tokenizer }
 
@@ -21,7 +27,8 @@ public final class Index: CorpusQuerying, @unchecked Sendable {
         let normalized = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         self.path = normalized
         manifest = try IndexManifest.read(directory: normalized)
-        shards = try manifest.shards.map { try IndexShard(indexPath: normalized, entry: $0) }
+        shards = manifest.sketchOnly == true ? [] : try manifest.shards.map { try IndexShard(indexPath: normalized, entry: $0) }
+        sketches = try manifest.shards.compactMap { try NGramSketch.open(indexPath: normalized, entry: $0) }
         tokenizer = Tokenizer(options: manifest.tokenizer)
     }
 
@@ -48,7 +55,7 @@ public final class Index: CorpusQuerying, @unchecked Sendable {
     }
 
     public func matchingStatistics(of tokens: [String]) -> [Int] {
-        guard !tokens.isEmpty else { return [] }
+        guard !tokens.isEmpty, !shards.isEmpty else { return tokens.map { _ in 0 } }
         let perShard = perShard(parallel: tokens.count >= 32) { shard in shard.suffixArray.matchingStatistics(of: shard.ids(of: tokens)).map(\.length) }
         var result = perShard[0]
         for other in perShard.dropFirst() {
@@ -132,7 +139,8 @@ public final class Index: CorpusQuerying, @unchecked Sendable {
         do { manifest = try IndexManifest.read(directory: path) } catch { return ["\(error)"] }
         for entry in manifest.shards {
             let shardPath = "\(path)/\(entry.directory)"
-            let files: [(String, String)] = [("tokens.bin", "TOKN"), ("sa.bin", "SUFA"), ("vocab.bin", "VOCB"), ("docs.bin", "DOCS"), ("ids.bin", "DIDS"), ("store.zst.bin", "STOR")]
+            var files: [(String, String)] = manifest.sketchOnly == true ? [] : [("tokens.bin", "TOKN"), ("sa.bin", "SUFA"), ("vocab.bin", "VOCB"), ("docs.bin", "DOCS"), ("ids.bin", "DIDS"), ("store.zst.bin", "STOR")]
+            if entry.sketch != nil { files.append((NGramSketch.fileName, NGramSketch.fileKind)) }
             for (name, kind) in files {
                 do {
                     try BinaryFile(path: "\(shardPath)/\(name)", kind: kind).verifyChecksum()
@@ -141,7 +149,10 @@ public final class Index: CorpusQuerying, @unchecked Sendable {
                 }
             }
             if problems.isEmpty {
-                do { _ = try IndexShard(indexPath: path, entry: entry) } catch { problems.append("\(error)") }
+                do {
+                    if manifest.sketchOnly != true { _ = try IndexShard(indexPath: path, entry: entry) }
+                    _ = try NGramSketch.open(indexPath: path, entry: entry)
+                } catch { problems.append("\(error)") }
             }
         }
         return problems

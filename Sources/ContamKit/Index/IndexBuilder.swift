@@ -11,6 +11,10 @@ public struct IndexBuildOptions: Sendable {
     public var replaceExisting = false
     /// Recorded in the manifest.
     public var buildCommand = ""
+    /// The n-gram sketch built beside the suffix array (nil: `--no-sketch`).
+    public var sketch: SketchBuildOptions? = SketchBuildOptions()
+    /// Build only the sketch, streaming (`--sketch-only`, see `SketchIndexBuilder`).
+    public var sketchOnly = false
 
     public init() {}
 
@@ -58,6 +62,9 @@ public final class IndexBuilder {
 
     /// Builds the index. Throws (leaving any previous index at the output path untouched) on bad input.
     public func build() throws -> IndexBuildSummary {
+        if options.sketchOnly {
+            return try SketchIndexBuilder(inputs: inputs, outputPath: outputPath, options: options, progress: progress).build()
+        }
         let started = Date()
         let reader = try CorpusReader(inputs: inputs, options: options.corpus)
         let directory = try AtomicDirectory(finalPath: outputPath, replaceExisting: options.replaceExisting)
@@ -67,6 +74,8 @@ public final class IndexBuilder {
         var statistics = IndexManifest.CorpusStatistics()
         var current: ShardBuilder?
         let shardTokens = Self.plannedShardTokens(explicit: options.shardTokens, sources: reader.sources)
+        // A query asks every shard's sketch: split the false-positive budget over the planned shards.
+        let shardSketch = options.sketch.map { SketchIndexBuilder.perShardOptions($0, shardTokens: shardTokens, sources: reader.sources) }
 
         // A full shard's suffix array is built on a second thread while this one reads the next shard;
         // at most one shard is being finished at a time, which bounds memory.
@@ -84,7 +93,7 @@ public final class IndexBuilder {
         func startShard() throws -> ShardBuilder {
             let name = String(format: "shard-%04d", shardNumber)
             shardNumber += 1
-            return try ShardBuilder(directory: try directory.makeSubdirectory(name), name: name, capacity: shardTokens)
+            return try ShardBuilder(directory: try directory.makeSubdirectory(name), name: name, capacity: shardTokens, sketch: shardSketch)
         }
         func finishShardInBackground(_ shard: ShardBuilder) throws {
             try waitForPendingShard()
@@ -198,12 +207,16 @@ final class ShardBuilder: @unchecked Sendable {
     private let documents: DocumentTableWriter
     private var sources: [String] = []
     private var sourceIndexByPath: [String: UInt32] = [:]
+    private let sketchOptions: SketchBuildOptions?
+    /// N-gram occurrences of the documents so far (sizes the sketch exactly).
+    private var ngramCount = 0
 
     var tokenCount: Int { tokens.count }
     var documentCount: Int { documents.count }
 
-    init(directory: String, name: String, capacity: Int) throws {
+    init(directory: String, name: String, capacity: Int, sketch: SketchBuildOptions? = nil) throws {
         self.directory = directory
+        sketchOptions = sketch
         self.name = name
         self.capacity = capacity
         tokens = try AnonymousBuffer(capacity: capacity)
@@ -236,6 +249,7 @@ final class ShardBuilder: @unchecked Sendable {
         }
         let count = tokens.count - firstToken
         if count == 0 { return true }
+        if let sketchOptions { ngramCount += sketchOptions.ngramCount(documentTokens: count) }
         tokens.append(0)  // document separator: never matched, so no match crosses documents
         let storeOffset = try store.append(document.text)
         let sourceIndex: UInt32
@@ -265,6 +279,10 @@ final class ShardBuilder: @unchecked Sendable {
         let sideResult = LockedBox<Error?>(nil)
         let directory = self.directory
         let vocabulary = self.vocabulary, store = self.store, documents = self.documents
+        let sketchParameters = sketchOptions.map {
+            NGramSketchParameters(ngramSizes: $0.ngramSizes, expectedNGrams: $0.expectedNGrams ?? ngramCount,
+                                  targetFalsePositiveRate: $0.targetFalsePositiveRate, seed: $0.seed)
+        }
         // Safe: the writer thread only reads `text` (the SA-IS thread reads it too, nobody writes it) and is
         // the only user of the vocabulary, store and document writers until `group.wait()`.
         let shared = UncheckedSendable((text, vocabulary, store, documents))
@@ -277,13 +295,17 @@ final class ShardBuilder: @unchecked Sendable {
                 try vocabulary.write(to: "\(directory)/vocab.bin")
                 try store.finish()
                 try documents.finish()
+                if let sketchParameters {
+                    try ShardSketchWriter.write(parameters: sketchParameters, tokens: text, vocabulary: vocabulary,
+                                                to: "\(directory)/\(NGramSketch.fileName)")
+                }
             } catch {
                 sideResult.value = error
             }
         }
-        // Whatever happens on this thread, the writer thread must be done with the token buffer before it goes away.
-        var sideWaited = false
-        defer { if !sideWaited { group.wait() } }
+        // Never return (e.g. throw on a failed write) while the writer thread still reads `text`: the
+        // token buffer is unmapped when this builder goes away.
+        defer { group.wait() }
         let suffixes = try AnonymousBuffer<UInt32>(capacity: tokenCount)
         suffixes.setCount(tokenCount)
         SAIS.buildSuffixArray(text: text, alphabetSize: alphabetSize, into: suffixes.buffer)
@@ -291,10 +313,9 @@ final class ShardBuilder: @unchecked Sendable {
         try PackedIntArray.write(UnsafeBufferPointer(suffixes.buffer), bitWidth: suffixBits, to: writer)
         try writer.finish()
         group.wait()
-        sideWaited = true
         if let error = sideResult.value { throw error }
         return IndexManifest.Shard(directory: name, documents: documents.count, tokens: tokenCount, vocabularySize: vocabulary.count,
-                                   tokenBits: tokenBits, suffixBits: suffixBits, sources: sources)
+                                   tokenBits: tokenBits, suffixBits: suffixBits, sources: sources, sketch: sketchParameters)
     }
 }
 

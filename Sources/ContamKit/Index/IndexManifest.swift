@@ -17,6 +17,8 @@ public struct IndexManifest: Codable, Equatable, Sendable {
         public var suffixBits: Int
         /// Input files of this shard's documents (`DocumentRecord.sourceIndex` indexes this list).
         public var sources: [String]
+        /// The shard's n-gram sketch (`sketch.bloom`), when built (absent with --no-sketch).
+        public var sketch: NGramSketchParameters? = nil
     }
 
     /// Corpus figures gathered while building.
@@ -42,6 +44,9 @@ public struct IndexManifest: Codable, Equatable, Sendable {
     public var shards: [Shard]
     public var corpus: CorpusStatistics
     public var buildSeconds: Double
+    /// True for an index built with --sketch-only: shards hold only `sketch.bloom` (no suffix array,
+    /// vocabulary or document store). Absent (nil) means a full index.
+    public var sketchOnly: Bool? = nil
 
     /// Reads and validates `dir/manifest.json`.
     public static func read(directory: String) throws -> IndexManifest {

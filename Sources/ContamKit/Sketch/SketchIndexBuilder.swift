@@ -1,0 +1,151 @@
+import Foundation
+
+/// `contam index --sketch-only`: one streaming pass that tokenizes every document, hashes its tokens and
+/// inserts its n-grams into a single Bloom filter. Memory is the filter plus a bounded sample buffer;
+/// no token array, suffix array, vocabulary or document store is kept.
+///
+/// The document store is left out on purpose: it would cost ~0.26 bytes per text byte (more than the
+/// filter itself, ~0.4 bytes per token) and it only serves locate and passages, which need the suffix
+/// array that a sketch-only index does not have.
+///
+/// Sizing: with `--sketch-ngrams` the filter is sized for that count. Otherwise the first documents
+/// (up to 8 MB of text) are held as token hashes, their n-gram count per input byte read is measured,
+/// and the corpus total is extrapolated from the input size (+5 %); a corpus that fits in the sample is
+/// sized exactly.
+public final class SketchIndexBuilder {
+    private let inputs: [String]
+    private let outputPath: String
+    private let options: IndexBuildOptions
+    private let progress: ProgressDisplay
+    /// Text bytes held for sizing before the filter is made.
+    static let sampleTextBytes = 8 << 20
+    /// N-grams assumed for standard input without `--sketch-ngrams`.
+    static let fallbackNGrams = 100_000_000
+
+    public init(inputs: [String], outputPath: String, options: IndexBuildOptions, progress: ProgressDisplay = ProgressDisplay(enabled: false)) {
+        self.inputs = inputs
+        self.outputPath = outputPath
+        self.options = options
+        self.progress = progress
+    }
+
+    /// The sketch options for each shard of a full build: a query answers present when any shard's
+    /// filter does, so each shard gets the target rate divided by the planned shard count (the input
+    /// size's token estimate, as `IndexBuilder.plannedShardTokens` makes it, over `shardTokens`).
+    static func perShardOptions(_ options: SketchBuildOptions, shardTokens: Int, sources: [String]) -> SketchBuildOptions {
+        var bytes = 0
+        for source in sources {
+            guard source != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: source),
+                  let size = attributes[.size] as? Int else { return options }
+            bytes += InputFormat.isCompressed(path: source) ? (Zstd.declaredContentSize(ofFileAt: source) ?? size * 4) : size
+        }
+        let shards = max(1, (bytes / 3 + shardTokens - 1) / max(shardTokens, 1))
+        var perShard = options
+        perShard.targetFalsePositiveRate = options.targetFalsePositiveRate / Double(shards)
+        return perShard
+    }
+
+    /// Builds the sketch-only index.
+    public func build() throws -> IndexBuildSummary {
+        let started = Date()
+        let sketchOptions = options.sketch ?? SketchBuildOptions()
+        let reader = try CorpusReader(inputs: inputs, options: options.corpus)
+        let directory = try AtomicDirectory(finalPath: outputPath, replaceExisting: options.replaceExisting)
+        defer { directory.discard() }
+        let shardName = "shard-0000"
+        let shardPath = try directory.makeSubdirectory(shardName)
+        let tokenizer = Tokenizer(options: options.tokenizer)
+        let roller = NGramRoller(sizes: sketchOptions.ngramSizes)
+
+        var sketch: NGramSketch?
+        var inserter: NGramSketch.BatchInserter?
+        var sample: [[UInt64]] = []
+        var sampleBytes = 0
+        var sampleNGrams = 0
+        var documents = 0
+        var tokens = 0
+        var sources: [String] = []
+        var sourceSeen = Set<Int>()
+        var scratch: [UInt64] = []
+
+        func makeSketch(expected: Int) throws {
+            let parameters = NGramSketchParameters(ngramSizes: sketchOptions.ngramSizes, expectedNGrams: max(expected, 1),
+                                                   targetFalsePositiveRate: sketchOptions.targetFalsePositiveRate, seed: sketchOptions.seed)
+            let made = try NGramSketch(parameters: parameters)
+            for hashes in sample { made.insert(documentTokenHashes: hashes) }
+            sample = []
+            sketch = made
+            inserter = NGramSketch.BatchInserter(sketch: made)
+        }
+        if let expected = sketchOptions.expectedNGrams { try makeSketch(expected: expected) }
+
+        progress.begin("hashing n-grams")
+        try reader.forEachDocument { document in
+            let sourcePath = reader.sources[document.sourceIndex]
+            if let inserter {
+                var count = 0
+                roller.reset()
+                document.text.withUnsafeBytes { text in
+                    tokenizer.forEachToken(in: text) { normalized, _ in
+                        count &+= 1
+                        roller.add(TokenHash.hash(normalized)) { inserter.add($0) }
+                    }
+                }
+                if count == 0 { return }
+                tokens += count
+            } else {
+                scratch.removeAll(keepingCapacity: true)
+                document.text.withUnsafeBytes { text in
+                    tokenizer.forEachToken(in: text) { normalized, _ in scratch.append(TokenHash.hash(normalized)) }
+                }
+                if scratch.isEmpty { return }
+                tokens += scratch.count
+                sample.append(scratch)
+                sampleBytes += document.text.count
+                sampleNGrams += sketchOptions.ngramCount(documentTokens: scratch.count)
+                if sampleBytes >= Self.sampleTextBytes {
+                    let read = max(reader.inputBytesRead, 1)
+                    let expected = reader.inputBytesTotal > 0
+                        ? Int(Double(sampleNGrams) * Double(max(reader.inputBytesTotal, read)) / Double(read) * 1.05)
+                        : max(Self.fallbackNGrams, sampleNGrams * 2)
+                    try makeSketch(expected: expected)
+                }
+            }
+            documents += 1
+            if sourceSeen.insert(document.sourceIndex).inserted { sources.append(sourcePath) }
+            progress.update(done: reader.inputBytesRead, total: reader.inputBytesTotal > 0 ? reader.inputBytesTotal : nil,
+                            extra: "\(ProgressDisplay.count(tokens)) tokens")
+        }
+        if sketch == nil { try makeSketch(expected: sampleNGrams) }  // the whole corpus fit in the sample: exact
+        inserter?.flush()
+        guard let sketch, documents > 0 else {
+            throw IndexError.emptyCorpus(detail: "\(reader.sources.count) input file(s), \(reader.statistics.documents) document(s) read, none with a token")
+        }
+        let readingSeconds = Date().timeIntervalSince(started)
+        progress.begin("writing sketch")
+        try sketch.write(to: "\(shardPath)/\(NGramSketch.fileName)")
+
+        let corpusStats = reader.statistics
+        var statistics = IndexManifest.CorpusStatistics()
+        statistics.documents = documents
+        statistics.tokens = tokens
+        statistics.textBytes = corpusStats.textBytes
+        statistics.inputFiles = reader.sources.count
+        statistics.emptyDocumentsSkipped = corpusStats.emptyDocumentsSkipped
+        statistics.badRecordsSkipped = corpusStats.recordsSkipped
+        statistics.badRecordReasons = corpusStats.skipReasons
+        statistics.invalidUTF8Replaced = corpusStats.invalidUTF8Replaced
+        let shard = IndexManifest.Shard(directory: shardName, documents: documents, tokens: tokens, vocabularySize: 0, tokenBits: 0,
+                                        suffixBits: 0, sources: sources, sketch: sketch.parameters)
+        var manifest = IndexManifest(createdAt: ISO8601DateFormatter().string(from: Date()), buildCommand: options.buildCommand,
+                                     tokenizer: options.tokenizer, shards: [shard], corpus: statistics,
+                                     buildSeconds: Date().timeIntervalSince(started))
+        manifest.sketchOnly = true
+        try manifest.write(directory: directory.temporaryPath)
+        let size = IndexBuilder.directorySize(directory.temporaryPath)
+        try directory.commit()
+        progress.finish()
+        return IndexBuildSummary(manifest: manifest, indexBytes: size, seconds: Date().timeIntervalSince(started), outputPath: directory.finalPath,
+                                 readingSeconds: readingSeconds, suffixArraySeconds: 0)
+    }
+}
