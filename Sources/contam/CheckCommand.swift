@@ -94,11 +94,43 @@ enum CheckCommand: Subcommand {
         if !asked.isEmpty {
             throw DetectError.tokenizerMismatch(index: request.indexPath, indexOptions: corpus.tokenizerOptions.summary, asked: asked.joined(separator: " and "))
         }
+        if corpus.isSketchOnly { return try runOnSketch(request, arguments: arguments, index: corpus) }
         let progress = ProgressDisplay(enabled: !arguments.flag("--quiet"))
         let outcome = try CheckPipeline.run(request, corpus: corpus, progress: progress)
         Console.out(outcome.standardOutput)
         for message in outcome.messages { Console.err(message + "\n") }
         return outcome.exitCode
+    }
+
+    /// `check` on a sketch-only index: the n-gram methods a Bloom filter answers (see `SketchCheck`).
+    static func runOnSketch(_ request: CheckRequest, arguments: ParsedArguments, index: Index) throws -> Int32 {
+        let explicit = try ContaminationMethod.parseList(arguments.values("--method"))
+        guard !explicit.isEmpty else {
+            throw IndexError.incompatibleOptions(path: index.path, detail: "this index was built with --sketch-only: the default method (near) needs a full index; pass --method lmeval13 or --method palm")
+        }
+        for option in ["--html", "--write-clean", "--markdown"] where arguments.value(option) != nil || arguments.flag(option) {
+            throw arguments.error("\(option) needs a full index (this one was built with --sketch-only)")
+        }
+        let items = try ItemReader(options: request.reader).read(paths: request.itemPaths).items
+        let answers = try SketchCheck.check(items, methods: explicit, index: index)
+        if request.output == .json {
+            Console.out(answers.map { JSONOutput.line($0) }.joined(separator: "\n") + (answers.isEmpty ? "" : "\n"))
+        } else {
+            Console.out(SketchCheck.table(answers, methods: explicit, indexPath: index.path))
+        }
+        var exitCode = ExitCode.ok
+        for rule in request.failOn {
+            guard explicit.contains(rule.method) else {
+                throw arguments.error("--fail-on \(rule.method.rawValue): that method was not run (pass it to --method)")
+            }
+            let dirty = answers.filter { $0.methods[rule.method.rawValue] == "dirty" }.count
+            let share = answers.isEmpty ? 0 : Double(dirty) / Double(answers.count)
+            if share > rule.fraction {
+                Console.err("--fail-on \(rule.method.rawValue): \(String(format: "%.1f", share * 100))% of items dirty > \(String(format: "%.1f", rule.fraction * 100))% allowed: failing\n")
+                exitCode = ExitCode.found
+            }
+        }
+        return exitCode
     }
 
     /// The request the arguments describe (everything but opening the index).

@@ -73,3 +73,40 @@ import Testing
         #expect(wrongOptions.stderr.contains("case"))
     }
 }
+
+/// `contam check` on a sketch-only index: the n-gram methods, marked probabilistic; the others refused.
+@Suite(.serialized) struct SketchCheckCLITests {
+    static let index: String = {
+        let dir = CLI.temporaryDirectory()
+        let path = "\(dir)/sketch.idx"
+        _ = try? CLI.run(["index", "corpora/licenses", "corpora/python-tutorial.jsonl.zst", "corpora/python-faq.csv", "-o", path, "--sketch-only", "--sketch-n", "8,13", "--quiet"])
+        return path
+    }()
+
+    @Test func ngramMethodsAgreeWithTheFullIndexOnCleanItems() throws {
+        let result = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "lmeval13,palm", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        var verdicts: [String: [String: String]] = [:]
+        for line in result.stdout.split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            verdicts[object["id"] as! String] = object["methods"] as? [String: String]
+            #expect(object["probabilistic"] as? Bool == true)
+        }
+        // No false negatives: the verbatim copies are dirty under both rules.
+        for copied in ["gpl-preamble", "range-end-point", "lambda-statements"] {
+            #expect(verdicts[copied] == ["lmeval13": "dirty", "palm": "dirty"], "\(copied)")
+        }
+        #expect(verdicts["shuffled-gpl"]?["palm"] == "clean")
+    }
+
+    @Test func suffixArrayMethodsAreRefused() throws {
+        let near = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "answer", "--method", "near"])
+        #expect(near.status == 2)
+        #expect(near.stderr.contains("--sketch-only"))
+        let defaultMethod = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "answer"])
+        #expect(defaultMethod.status == 2)
+        #expect(defaultMethod.stderr.contains("pass --method lmeval13"))
+        let gate = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "answer", "--method", "lmeval13", "--fail-on", "lmeval13:0.1"])
+        #expect(gate.status == 1)
+    }
+}
