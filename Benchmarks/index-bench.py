@@ -91,7 +91,11 @@ def main():
     print("|---|---|---|---|---|")
     print(f"| build time | {contam_s:.2f} s ({mb/contam_s:.1f} MB/s, {tokens/contam_s/1e6:.2f} M tokens/s) | pydivsufsort {base_s:.2f} s ({mb/base_s:.1f} MB/s) | {contam_s/base_s:.2f}x | <= 1.0x |")
     print(f"| peak RSS | {contam_rss/1e6:.0f} MB ({contam_rss/corpus_bytes:.2f}x corpus) | pydivsufsort {base_rss/1e6:.0f} MB | {contam_rss/base_rss:.2f}x | <= 3x corpus |")
+    sketch_bytes = sum(f["bytes"] for f in stats["files"] if f["file"] == "sketch.bloom")
     print(f"| index size | {index_bytes/1e6:.0f} MB ({index_bytes/corpus_bytes:.2f}x corpus) | byte-level SA 5x corpus | {index_bytes/(5*corpus_bytes):.2f}x | <= 2x corpus |")
+    if sketch_bytes:
+        rest = index_bytes - sketch_bytes
+        print(f"| index size without the n-gram sketch (`--no-sketch`) | {rest/1e6:.0f} MB ({rest/corpus_bytes:.2f}x corpus) | byte-level SA 5x corpus | {rest/(5*corpus_bytes):.2f}x | <= 2x corpus |")
     for entry in latencies:
         n = entry["tokens"]
         g = grep_us.get(n)
