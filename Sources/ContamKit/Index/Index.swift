@@ -56,7 +56,9 @@ public final class Index: CorpusQuerying, @unchecked Sendable {
 
     public func matchingStatistics(of tokens: [String]) -> [Int] {
         guard !tokens.isEmpty, !shards.isEmpty else { return tokens.map { _ in 0 } }
-        let perShard = perShard(parallel: tokens.count >= 32) { shard in shard.suffixArray.matchingStatistics(of: shard.ids(of: tokens)).map(\.length) }
+        guard !shards.isEmpty else { return Array(repeating: 0, count: tokens.count) }
+        // In parallel only for long texts: `check` already runs one item per core.
+        let perShard = perShard(parallel: tokens.count >= 2048) { shard in shard.suffixArray.matchingLengths(of: shard.ids(of: tokens)) }
         var result = perShard[0]
         for other in perShard.dropFirst() {
             for i in result.indices where other[i] > result[i] { result[i] = other[i] }

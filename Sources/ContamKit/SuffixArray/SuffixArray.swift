@@ -193,6 +193,70 @@ public struct SuffixArray: Sendable {
     // MARK: - Probes
 
     @inline(__always)
+    /// For every start i, only the length of the longest match of `query[i...]` (what `matchingStatistics`
+    /// reports as `length`), computed with fewer binary searches: a match at i seen at text position p
+    /// continues at p + 1 for i + 1, so each position first extends that witness token by token (sequential
+    /// reads), then asks once whether one token more occurs anywhere (a single lower-bound search), and
+    /// only searches again when it does. A copied passage costs about one binary search per token instead of
+    /// the two to four of range-keeping matching statistics.
+    public func matchingLengths(of query: [UInt32]) -> [Int] {
+        var lengths = [Int](repeating: 0, count: query.count)
+        guard count > 0 else { return lengths }
+        query.withUnsafeBufferPointer { q in
+            let m = q.count
+            var witness = -1  // text position where q[i..<i+length] occurs (when length > 0)
+            var length = 0
+            for i in 0..<m {
+                if i > 0 && length > 0 {
+                    length -= 1
+                    witness += 1
+                }
+                if length == 0 { witness = -1 }
+                if witness >= 0 { length = extend(witness: witness, query: q, start: i, length: length) }
+                while i &+ length < m && Self.canMatch(q[i &+ length]) {
+                    let pattern = UnsafeBufferPointer(rebasing: q[i..<(i &+ length &+ 1)])
+                    guard let row = firstRow(startingWith: pattern) else { break }
+                    witness = Int(suffixes[row])
+                    length = extend(witness: witness, query: q, start: i, length: length &+ 1)
+                }
+                lengths[i] = length
+            }
+        }
+        return lengths
+    }
+
+    /// Grows a match of `query[start..<start+length]` at text position `witness` while the text goes on equal.
+    @inline(__always)
+    func extend(witness: Int, query: UnsafeBufferPointer<UInt32>, start: Int, length: Int) -> Int {
+        var length = length
+        // A separator (0) or an absent token never equals a query token, so a match never crosses documents.
+        while start &+ length < query.count && witness &+ length < tokens.count
+            && Self.canMatch(query[start &+ length]) && tokens[witness &+ length] == UInt64(query[start &+ length]) {
+            length &+= 1
+        }
+        return length
+    }
+
+    /// The first row whose suffix starts with `pattern`, or nil when none does. One binary search.
+    func firstRow(startingWith pattern: UnsafeBufferPointer<UInt32>) -> Int? {
+        var low = -1
+        var high = count
+        var lowMatched = 0
+        var highMatched = 0
+        while high &- low > 1 {
+            let middle = Int(bitPattern: UInt(bitPattern: low &+ high) >> 1)
+            let (order, matched) = compare(row: middle, with: pattern, from: min(lowMatched, highMatched))
+            if order < 0 {
+                low = middle
+                lowMatched = matched
+            } else {
+                high = middle
+                highMatched = matched
+            }
+        }
+        return high < count && highMatched == pattern.count ? high : nil
+    }
+
     static func canMatch(_ token: UInt32) -> Bool {
         token != 0 && token != absentToken
     }

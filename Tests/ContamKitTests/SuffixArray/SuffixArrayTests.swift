@@ -195,6 +195,9 @@ private func samplePatterns(for text: [UInt32], alphabetSize: UInt32, count: Int
                                  sourceLocation: SourceLocation = #_sourceLocation) {
         let statistics = sa.matchingStatistics(of: query)
         #expect(statistics.count == query.count, sourceLocation: sourceLocation)
+        // The lengths-only variant (witness extension + one lower-bound search) against the same brute force.
+        let lengths = sa.matchingLengths(of: query)
+        #expect(lengths == query.indices.map { bruteLongestMatch(query, at: $0, in: text) }, "lengths of \(query)", sourceLocation: sourceLocation)
         for (start, statistic) in statistics.enumerated() {
             let expected = bruteLongestMatch(query, at: start, in: text)
             #expect(statistic.length == expected, "query \(query) at \(start)", sourceLocation: sourceLocation)
