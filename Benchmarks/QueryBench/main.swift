@@ -14,16 +14,6 @@ struct Options {
     var phrasesOut: String?
 }
 
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 func parse() -> Options? {
     var args = Array(CommandLine.arguments.dropFirst())
@@ -52,7 +42,7 @@ guard let options = parse() else {
 }
 do {
     let index = try Index.open(path: options.index)
-    var rng = SplitMix(state: options.seed)
+    var rng = SplitMix64(state: options.seed)
     var phraseLines: [String] = []
     for length in options.lengths {
         // Sample phrases from the corpus: shard chosen by size, position uniform, no separator inside.

@@ -58,7 +58,7 @@ public struct SketchFalsePositiveProbe {
 
     /// Probes `contains` (given the token hashes of an n-gram) with absent n-grams.
     public func measure(n: Int, words: [String], isPresent: (([String]) -> Bool)?, contains: ([UInt64]) -> Bool) -> Result {
-        var generator = SplitMix(state: seed)
+        var generator = SplitMix64(state: seed)
         var result = Result(probes: probes, shuffledProbes: 0, randomFalsePositives: 0, shuffledFalsePositives: 0, shuffledSkippedAsPresent: 0)
         let letters = Array("abcdefghijklmnopqrstuvwxyz".utf8)
         var hashes = [UInt64](repeating: 0, count: n)
@@ -86,17 +86,5 @@ public struct SketchFalsePositiveProbe {
         }
         result.shuffledProbes = shuffled
         return result
-    }
-
-    /// SplitMix64: a small deterministic generator.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }

@@ -1,7 +1,7 @@
 /// A seeded pseudo-random generator (SplitMix64, Steele, Lea & Flood 2014), so every tabular test draws the
 /// same cuts, rows and few-shot examples for the same `--seed` on every machine. Not for cryptography.
 public struct TabularRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    private var generator: SplitMix64
 
     /// A generator for `seed`, separated by `stream` so two tests with the same seed draw independently.
     public init(seed: UInt64, stream: String = "") {
@@ -9,16 +9,10 @@ public struct TabularRandom: RandomNumberGenerator, Sendable {
         for byte in stream.utf8 {
             mixed = (mixed ^ UInt64(byte)) &* 0x100_0000_01B3
         }
-        state = mixed
+        generator = SplitMix64(state: mixed)
     }
 
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    public mutating func next() -> UInt64 { generator.next() }
 
     /// A uniform integer in `range` (no modulo bias; Swift's own algorithm over this generator).
     public mutating func int(in range: Range<Int>) -> Int {
