@@ -43,10 +43,18 @@ public final class VocabularyBuilder {
     /// Header count = V, parameter = TokenHash.version.
     public func write(to path: String) throws {
         let distinct = table.distinct
-        let slotCount = table.slotMask + 1
+        // The build table starts large; write a table sized for the tokens seen (at most half full).
+        var slotCount = 16
+        while slotCount < distinct * 2 { slotCount <<= 1 }
+        var slots = [UInt32](repeating: 0, count: slotCount)
+        for id in stride(from: 1, through: distinct, by: 1) {
+            var slot = Int(truncatingIfNeeded: table.hashes[id]) & (slotCount - 1)
+            while slots[slot] != 0 { slot = (slot + 1) & (slotCount - 1) }
+            slots[slot] = UInt32(id)
+        }
         let writer = try BinaryFileWriter(path: path, header: BinaryFileHeader(kind: "VOCB", elementBits: 32, count: UInt64(distinct), parameter: TokenHash.version))
         try writer.append(integers: [UInt64(slotCount)])
-        try writer.append(UnsafeRawBufferPointer(start: table.slots, count: slotCount * 4))
+        try writer.append(integers: slots)
         if slotCount % 2 == 1 { try writer.append([0, 0, 0, 0]) }
         try writer.append(UnsafeRawBufferPointer(start: table.hashes, count: (distinct + 1) * 8))
         try writer.append(UnsafeRawBufferPointer(start: table.offsets, count: (distinct + 2) * 8))
