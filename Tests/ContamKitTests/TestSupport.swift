@@ -28,17 +28,11 @@ struct TestDirectory {
     func cleanup() { try? FileManager.default.removeItem(atPath: path) }
 }
 
-/// A small deterministic random generator (SplitMix64) so failures reproduce.
+/// Deterministic generator (the library's SplitMix64) so failures reproduce.
 struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var base: SplitMix64
+    init(seed: UInt64) { base = SplitMix64(state: seed) }
+    mutating func next() -> UInt64 { base.next() }
 }
 
 /// The repository root (for corpora/), found from this file's path.

@@ -30,17 +30,11 @@ enum SuffixArrayFixtures {
         return sa.map { Int($0) }
     }
 
-    /// Deterministic generator (SplitMix64) so failures reproduce.
+    /// Deterministic generator (the library's SplitMix64) so failures reproduce.
     struct Random: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var base: SplitMix64
+        init(seed: UInt64) { base = SplitMix64(state: seed) }
+        mutating func next() -> UInt64 { base.next() }
     }
 
     /// Word-level token ids of a few KB of a real text (GPL-3, or a fixed paragraph if it is missing), ids from 1 in
