@@ -70,6 +70,9 @@ enum QueryCommand: Subcommand {
         try index.requireSuffixArray(for: mode)
         let query = PhraseQuery(index: index)
         let color = Console.stdoutIsTerminal
+        if mode != "has" && query.tokens(of: text).isEmpty {
+            throw arguments.error("the text has no token to look up (after \(query.index.tokenizerOptions.summary) normalization)")
+        }
         switch mode {
         case "count":
             let (tokens, count) = query.count(text)

@@ -143,6 +143,9 @@ import Testing
         #expect(usage.status == 2)
         #expect(usage.stderr.contains("Error: mode must be count, locate or longest"))
         #expect(usage.stderr.contains("See 'contam query --help'"))
+        let emptyPhrase = try CLI.run(["query", Self.sampleIndex, "count", "  "])
+        #expect(emptyPhrase.status == 2)
+        #expect(emptyPhrase.stderr.contains("no token to look up"))
         #expect(try CLI.run(["index", "--help"]).stdout.contains("OVERVIEW:"))
         #expect(try CLI.run(["index", "corpora/licenses", "--bogus"]).stderr.contains("unknown option '--bogus'"))
     }
