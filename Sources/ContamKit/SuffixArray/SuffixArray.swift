@@ -40,43 +40,15 @@ public struct SuffixArray: Sendable {
         if pattern.isEmpty { return 0..<n }
         let m = pattern.count
 
-        // Lower bound: first row whose suffix is >= pattern (a suffix starting with the pattern counts as equal).
-        // Invariant: rows <= low are smaller, rows >= high are not; lowMatched / highMatched are the lengths of
-        // their common prefixes with the pattern (0 for the virtual rows -1 and n).
-        // Probes on the way also bound the second search: the largest row seen that starts with the pattern,
-        // and the smallest row seen that is greater.
-        var low = -1
-        var high = n
-        var lowMatched = 0
-        var highMatched = 0
-        var lastMatching = -1
-        var greater = n
-        var greaterMatched = 0
-        while high &- low > 1 {
-            let middle = Int(bitPattern: UInt(bitPattern: low &+ high) >> 1)
-            let (order, matched) = compare(row: middle, with: pattern, from: min(lowMatched, highMatched))
-            if order < 0 {
-                low = middle
-                lowMatched = matched
-            } else {
-                high = middle
-                highMatched = matched
-                if order > 0 {
-                    greater = middle
-                    greaterMatched = matched
-                } else if lastMatching < 0 {
-                    lastMatching = middle
-                }
-            }
-        }
-        let first = high
-        guard first < n, highMatched == m else { return first..<first }
+        let bound = lowerBound(of: pattern)
+        let first = bound.row
+        guard first < n, bound.matched == m else { return first..<first }
 
         // Upper bound: first row whose suffix is greater (does not start with the pattern).
-        low = max(first, lastMatching)
-        lowMatched = m
-        high = greater
-        highMatched = greaterMatched
+        var low = max(first, bound.lastMatching)
+        var lowMatched = m
+        var high = bound.greater
+        var highMatched = bound.greaterMatched
         while high &- low > 1 {
             let middle = Int(bitPattern: UInt(bitPattern: low &+ high) >> 1)
             let (order, matched) = compare(row: middle, with: pattern, from: min(lowMatched, highMatched))
@@ -239,10 +211,24 @@ public struct SuffixArray: Sendable {
 
     /// The first row whose suffix starts with `pattern`, or nil when none does. One binary search.
     func firstRow(startingWith pattern: UnsafeBufferPointer<UInt32>) -> Int? {
+        let bound = lowerBound(of: pattern)
+        return bound.row < count && bound.matched == pattern.count ? bound.row : nil
+    }
+
+    /// The first row whose suffix is >= `pattern` (a suffix starting with the pattern counts as equal), with
+    /// the length of its common prefix with the pattern. Probes on the way also bound a search for the upper
+    /// end: the largest row seen that starts with the pattern, and the smallest row seen that is greater.
+    /// Invariant: rows <= low are smaller, rows >= high are not; lowMatched / highMatched are the lengths of
+    /// their common prefixes with the pattern (0 for the virtual rows -1 and count).
+    @inline(__always)
+    func lowerBound(of pattern: UnsafeBufferPointer<UInt32>) -> (row: Int, matched: Int, lastMatching: Int, greater: Int, greaterMatched: Int) {
         var low = -1
         var high = count
         var lowMatched = 0
         var highMatched = 0
+        var lastMatching = -1
+        var greater = count
+        var greaterMatched = 0
         while high &- low > 1 {
             let middle = Int(bitPattern: UInt(bitPattern: low &+ high) >> 1)
             let (order, matched) = compare(row: middle, with: pattern, from: min(lowMatched, highMatched))
@@ -252,9 +238,15 @@ public struct SuffixArray: Sendable {
             } else {
                 high = middle
                 highMatched = matched
+                if order > 0 {
+                    greater = middle
+                    greaterMatched = matched
+                } else if lastMatching < 0 {
+                    lastMatching = middle
+                }
             }
         }
-        return high < count && highMatched == pattern.count ? high : nil
+        return (high, highMatched, lastMatching, greater, greaterMatched)
     }
 
     static func canMatch(_ token: UInt32) -> Bool {
