@@ -52,19 +52,26 @@ public final class BloomFilter: @unchecked Sendable {
         isWritable = false
     }
 
+    /// `key`'s block number (< blockCount) and the source of its bit offsets.
+    @inline(__always)
+    private func location(_ key: UInt64) -> (block: Int, offsets: UInt64) {
+        let x = TokenHash.mix(key ^ seed)
+        let block = Int(truncatingIfNeeded: x.multipliedFullWidth(by: UInt64(blockCount)).high)
+        return (block, TokenHash.mix(x ^ 0x8EBC_6AF0_9C88_C6E3))
+    }
+
     /// The first word of `key`'s block and the bit-offset source for it.
     @inline(__always)
     private func probe(_ key: UInt64) -> (block: UnsafeMutablePointer<UInt64>, offsets: UInt64) {
-        let x = TokenHash.mix(key ^ seed)
-        let block = Int(truncatingIfNeeded: x.multipliedFullWidth(by: UInt64(blockCount)).high)
+        let (block, offsets) = location(key)
         // Invariant: block < blockCount, so the 8 words at block * 8 are inside the array.
-        return (words + block &* Self.wordsPerBlock, TokenHash.mix(x ^ 0x8EBC_6AF0_9C88_C6E3))
+        return (words + block &* Self.wordsPerBlock, offsets)
     }
 
-    /// Adds `key`. The filter must be writable.
+    /// Sets the `hashFunctions` bits that `offsets` selects in one 512-bit block (9 bits an offset, the
+    /// source re-mixed every 7 offsets).
     @inline(__always)
-    public func insert(_ key: UInt64) {
-        let (block, start) = probe(key)
+    private func setBits(in block: UnsafeMutablePointer<UInt64>, offsets start: UInt64) {
         var offsets = start
         var used = 0
         for _ in 0..<hashFunctions {
@@ -76,6 +83,13 @@ public final class BloomFilter: @unchecked Sendable {
         }
     }
 
+    /// Adds `key`. The filter must be writable.
+    @inline(__always)
+    public func insert(_ key: UInt64) {
+        let (block, offsets) = probe(key)
+        setBits(in: block, offsets: offsets)
+    }
+
     /// Adds `count` keys. Two passes so the cache misses overlap: the first computes every key's block
     /// and loads one word of it (independent loads: the core keeps ~10 misses in flight, where a plain
     /// insert loop waits for each block in turn), the second sets the bits in blocks now in cache.
@@ -83,26 +97,16 @@ public final class BloomFilter: @unchecked Sendable {
     public func insert(batch keys: UnsafePointer<UInt64>, count: Int) {
         precondition(count <= 256)
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 512) { scratch in
-            // scratch[2i] = block index, scratch[2i + 1] = bit-offset source of keys[i]; i < count <= 256.
+            // scratch[2i] = block number, scratch[2i + 1] = bit-offset source of keys[i]; i < count <= 256.
             var touched: UInt64 = 0
             for i in 0..<count {
-                let x = TokenHash.mix(keys[i] ^ seed)
-                let block = x.multipliedFullWidth(by: UInt64(blockCount)).high
-                scratch[2 &* i] = block
-                scratch[2 &* i &+ 1] = x
-                touched ^= words[Int(truncatingIfNeeded: block) &* Self.wordsPerBlock]
+                let (block, offsets) = location(keys[i])
+                scratch[2 &* i] = UInt64(block)
+                scratch[2 &* i &+ 1] = offsets
+                touched ^= words[block &* Self.wordsPerBlock]
             }
             for i in 0..<count {
-                let block = words + Int(truncatingIfNeeded: scratch[2 &* i]) &* Self.wordsPerBlock
-                var offsets = TokenHash.mix(scratch[2 &* i &+ 1] ^ 0x8EBC_6AF0_9C88_C6E3)
-                var used = 0
-                for _ in 0..<hashFunctions {
-                    if used == 7 { offsets = TokenHash.mix(offsets); used = 0 }
-                    let bit = Int(truncatingIfNeeded: offsets & 511)
-                    block[bit &>> 6] |= 1 &<< UInt64(bit & 63)
-                    offsets &>>= 9
-                    used &+= 1
-                }
+                setBits(in: words + Int(truncatingIfNeeded: scratch[2 &* i]) &* Self.wordsPerBlock, offsets: scratch[2 &* i &+ 1])
             }
             // Keep the touching loads (their value is irrelevant; this branch is never taken in practice).
             if touched == 0x5EED_5EED_5EED_5EED { touchSink &+= 1 }
