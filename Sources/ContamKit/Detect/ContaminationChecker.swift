@@ -54,10 +54,10 @@ public final class ContaminationChecker: @unchecked Sendable {
     public func check(_ items: [CheckItem], progress: (@Sendable (Int) -> Void)? = nil) throws -> [ItemResult] {
         let tokenized = try tokenize(items)
         let evaluator = evaluator(for: tokenized)
-        let done = Counter()
+        let done = LockedBox(0)
         return try Self.parallelMap(items.count, threads: options.threads) { k in
             let result = try check(items[k], tokenized: tokenized[k], evaluator: evaluator)
-            if let progress { progress(done.increment()) }
+            if let progress { progress(done.update { $0 += 1; return $0 }) }
             return result
         }
     }
@@ -75,53 +75,26 @@ public final class ContaminationChecker: @unchecked Sendable {
     /// order. The first error stops the remaining work and is rethrown.
     static func parallelMap<T>(_ count: Int, threads: Int, _ body: (Int) throws -> T) throws -> [T] {
         let slots = Slots<T>(count: count)
-        let next = Counter()
-        let failure = FirstError()
+        let next = LockedBox(0)
+        let failure = LockedBox<Error?>(nil)
         let workers = max(1, min(threads, count))
         withoutActuallyEscaping(body) { body in
             // Safe: `body` only reads state that no worker mutates; each result slot is written once, under a lock.
             let work = WorkerBody(body)
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while !failure.isSet {
-                    let k = next.increment() - 1
+                while failure.value == nil {
+                    let k = next.update { $0 += 1; return $0 } - 1
                     guard k < count else { return }
-                    do { slots.set(k, try work.value(k)) } catch { failure.set(error) }
+                    do { slots.set(k, try work.value(k)) } catch { failure.update { if $0 == nil { $0 = error } } }
                 }
             }
         }
-        if let error = failure.error { throw error }
+        if let error = failure.value { throw error }
         return slots.values()
     }
 }
 
 extension ContaminationChecker {
-    /// A lock-protected counter shared by worker threads.
-    final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-
-        /// Adds one and returns the new value.
-        func increment() -> Int {
-            lock.lock(); defer { lock.unlock() }
-            value += 1
-            return value
-        }
-    }
-
-    /// The first error thrown by any worker.
-    final class FirstError: @unchecked Sendable {
-        private let lock = NSLock()
-        private var stored: Error?
-
-        var isSet: Bool { lock.lock(); defer { lock.unlock() }; return stored != nil }
-        var error: Error? { lock.lock(); defer { lock.unlock() }; return stored }
-
-        func set(_ error: Error) {
-            lock.lock(); defer { lock.unlock() }
-            if stored == nil { stored = error }
-        }
-    }
-
     /// One result slot per index, each written by exactly one worker.
     final class Slots<T>: @unchecked Sendable {
         private var storage: [T?]

@@ -318,14 +318,3 @@ final class ShardBuilder: @unchecked Sendable {
                                    tokenBits: tokenBits, suffixBits: suffixBits, sources: sources, sketch: sketchParameters)
     }
 }
-
-/// A value shared between threads under a lock.
-final class LockedBox<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: Value
-    init(_ value: Value) { storage = value }
-    var value: Value {
-        get { lock.lock(); defer { lock.unlock() }; return storage }
-        set { lock.lock(); storage = newValue; lock.unlock() }
-    }
-}

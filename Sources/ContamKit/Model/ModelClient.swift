@@ -73,7 +73,7 @@ public final class ModelClient: Sendable {
     public let configuration: Configuration
     private let transport: any HTTPTransport
     private let limiter: AsyncLimiter
-    private let counters = LockedCounters()
+    private let counters = LockedBox(ModelClientStatistics())
 
     /// Creates a client; no request is sent until `complete`.
     public init(configuration: Configuration) {
@@ -103,7 +103,7 @@ public final class ModelClient: Sendable {
     }
 
     /// What the client has done so far.
-    public var statistics: ModelClientStatistics { counters.snapshot() }
+    public var statistics: ModelClientStatistics { counters.value }
 
     /// The answer to one request: from the cache when present, else from the server (with retries), then cached.
     public func complete(_ request: ModelRequest) async throws -> ModelResponse {
@@ -212,21 +212,5 @@ public final class ModelClient: Sendable {
         case .unsupportedURL: return "unsupported URL"
         default: return error.localizedDescription
         }
-    }
-}
-
-/// Thread-safe statistics counters.
-final class LockedCounters: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = ModelClientStatistics()
-
-    func update(_ change: (inout ModelClientStatistics) -> Void) {
-        lock.lock(); defer { lock.unlock() }
-        change(&value)
-    }
-
-    func snapshot() -> ModelClientStatistics {
-        lock.lock(); defer { lock.unlock() }
-        return value
     }
 }
