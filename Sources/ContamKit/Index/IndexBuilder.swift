@@ -278,16 +278,15 @@ final class ShardBuilder: @unchecked Sendable {
         let group = DispatchGroup()
         let sideResult = LockedBox<Error?>(nil)
         let directory = self.directory
-        let vocabulary = self.vocabulary, store = self.store, documents = self.documents
         let sketchParameters = sketchOptions.map {
             NGramSketchParameters(ngramSizes: $0.ngramSizes, expectedNGrams: $0.expectedNGrams ?? ngramCount,
                                   targetFalsePositiveRate: $0.targetFalsePositiveRate, seed: $0.seed)
         }
-        // Safe: the writer thread only reads `text` (the SA-IS thread reads it too, nobody writes it) and is
-        // the only user of the vocabulary, store and document writers until `group.wait()`.
-        let shared = UncheckedSendable((text, vocabulary, store, documents))
-        DispatchQueue.global().async(group: group) {
-            let (text, vocabulary, store, documents) = shared.value
+        // Safe (ShardBuilder is @unchecked Sendable): the writer thread only reads the token buffer (the SA-IS
+        // thread reads it too, nobody writes it) and is the only user of the vocabulary, store and document
+        // writers until `group.wait()`.
+        DispatchQueue.global().async(group: group) { [self] in
+            let text = UnsafeBufferPointer(tokens.buffer)
             do {
                 let writer = try BinaryFileWriter(path: "\(directory)/tokens.bin", header: BinaryFileHeader(kind: "TOKN", elementBits: UInt32(tokenBits), count: UInt64(tokenCount), parameter: UInt64(alphabetSize)))
                 try PackedIntArray.write(text, bitWidth: tokenBits, to: writer)
