@@ -11,7 +11,9 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
-        .target(name: "ContamKit", dependencies: ["CZstd"]),
+        // Header-only: `__builtin_prefetch`, which Swift cannot spell (see Sources/CPrefetch/prefetch.h).
+        .systemLibrary(name: "CPrefetch"),
+        .target(name: "ContamKit", dependencies: ["CZstd", "CPrefetch"]),
         .executableTarget(name: "contam", dependencies: ["ContamKit"]),
         // In-process query latency for Benchmarks/index-bench.py; not part of the test suite.
         .executableTarget(name: "contam-bench", dependencies: ["ContamKit"], path: "Benchmarks/QueryBench"),

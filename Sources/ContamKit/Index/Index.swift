@@ -161,26 +161,19 @@ public final class Index: CorpusQuerying, @unchecked Sendable {
     }
 }
 
-/// One fan-out over shards. @unchecked Sendable: each worker writes only its own slot of `results`,
-/// and the owner reads them only after `concurrentPerform` has returned.
+/// One fan-out over shards: each worker fills its shard's slot.
 private final class ShardJob<T>: @unchecked Sendable {
     let shards: [IndexShard]
     let body: (IndexShard) -> T
-    private let slots: UnsafeMutableBufferPointer<T?>
+    let slots: ParallelResults<T?>
 
     init(shards: [IndexShard], body: @escaping (IndexShard) -> T) {
         self.shards = shards
         self.body = body
-        slots = .allocate(capacity: shards.count)
-        slots.initialize(repeating: nil)
+        slots = ParallelResults(count: shards.count, initial: nil)
     }
 
-    func run(_ i: Int) { slots[i] = body(shards[i]) }
+    func run(_ i: Int) { slots.set(i, body(shards[i])) }
 
-    var results: [T?] { Array(slots) }
-
-    deinit {
-        _ = slots.deinitialize()
-        slots.deallocate()
-    }
+    var results: [T?] { slots.values }
 }

@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 
 /// A blocked Bloom filter over 64-bit keys (Putze, Sanders & Singler 2007): each key selects one
@@ -90,31 +91,27 @@ public final class BloomFilter: @unchecked Sendable {
         setBits(in: block, offsets: offsets)
     }
 
-    /// Adds `count` keys. Two passes so the cache misses overlap: the first computes every key's block
-    /// and loads one word of it (independent loads: the core keeps ~10 misses in flight, where a plain
-    /// insert loop waits for each block in turn), the second sets the bits in blocks now in cache.
-    /// 3-4x faster than `insert` one by one on a filter larger than the cache. At most 256 keys a call.
+    /// Adds `count` keys (at most 256) in two passes: the first computes every key's block and prefetches
+    /// it, the second sets the bits in blocks now in cache. A prefetch retires at once, so the misses of a
+    /// whole batch overlap, where a plain insert loop waits for each block in turn (and a touching load
+    /// stalls once the reorder buffer is full). Measured on a 32 MiB filter: one by one 7.5 s, touching
+    /// loads 2.1 s, prefetch 1.6 s of CPU for a 105 MB build; prefetching a few keys ahead inside one
+    /// loop (software pipelining, distances 8 to 64) was slower than this.
     public func insert(batch keys: UnsafePointer<UInt64>, count: Int) {
         precondition(count <= 256)
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 512) { scratch in
             // scratch[2i] = block number, scratch[2i + 1] = bit-offset source of keys[i]; i < count <= 256.
-            var touched: UInt64 = 0
             for i in 0..<count {
                 let (block, offsets) = location(keys[i])
                 scratch[2 &* i] = UInt64(block)
                 scratch[2 &* i &+ 1] = offsets
-                touched ^= words[block &* Self.wordsPerBlock]
+                contam_prefetch_for_write(words + block &* Self.wordsPerBlock)
             }
             for i in 0..<count {
                 setBits(in: words + Int(truncatingIfNeeded: scratch[2 &* i]) &* Self.wordsPerBlock, offsets: scratch[2 &* i &+ 1])
             }
-            // Keep the touching loads (their value is irrelevant; this branch is never taken in practice).
-            if touched == 0x5EED_5EED_5EED_5EED { touchSink &+= 1 }
         }
     }
-
-    /// Written (almost never) so the optimizer keeps the touching loads of `insert(batch:count:)`.
-    private var touchSink = 0
 
     /// True when `key` may have been inserted; false means it certainly was not.
     @inline(__always)

@@ -53,9 +53,11 @@ final class NGramRoller {
     private let dropFactors: UnsafeMutablePointer<UInt64>
     private let sizesPointer: UnsafeMutablePointer<Int>
     private let sizeCount: Int
-    private var position = 0
+    /// [0] = the ring slot of the next token, [1] = tokens seen since the last reset (pointer storage:
+    /// no exclusivity check per token).
+    private let state: UnsafeMutablePointer<Int>
     /// Tokens seen since the last reset.
-    private(set) var tokensInDocument = 0
+    var tokensInDocument: Int { state[1] }
     let sizes: [Int]
 
     init(sizes: [Int]) {
@@ -68,6 +70,8 @@ final class NGramRoller {
         rolling.initialize(repeating: 0, count: sizes.count)
         dropFactors = .allocate(capacity: sizes.count)
         sizesPointer = .allocate(capacity: sizes.count)
+        state = .allocate(capacity: 2)
+        state.initialize(repeating: 0, count: 2)
         for (i, n) in sizes.enumerated() {
             dropFactors[i] = NGramHash.basePower(n)
             sizesPointer[i] = n
@@ -79,12 +83,13 @@ final class NGramRoller {
         rolling.deallocate()
         dropFactors.deallocate()
         sizesPointer.deallocate()
+        state.deallocate()
     }
 
     /// Starts a new document.
     @inline(__always)
     func reset() {
-        tokensInDocument = 0
+        state[1] = 0
         for i in 0..<sizeCount { rolling[i] = 0 }
     }
 
@@ -92,8 +97,8 @@ final class NGramRoller {
     /// in the order of `sizes`).
     @inline(__always)
     func add(_ tokenHash: UInt64, _ body: (UInt64) -> Void) {
-        let slot = position
-        let seen = tokensInDocument &+ 1
+        let slot = state[0]
+        let seen = state[1] &+ 1
         // Invariant: slot and (slot - n) & 63 index the 64-entry ring (n <= 64); i < sizeCount.
         for i in 0..<sizeCount {
             let n = sizesPointer[i]
@@ -105,7 +110,7 @@ final class NGramRoller {
             if seen >= n { body(NGramHash.finalize(p, n: n)) }
         }
         ring[slot] = tokenHash
-        position = (slot &+ 1) & (Self.maximumN &- 1)
-        tokensInDocument = seen
+        state[0] = (slot &+ 1) & (Self.maximumN &- 1)
+        state[1] = seen
     }
 }

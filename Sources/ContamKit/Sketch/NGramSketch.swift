@@ -141,28 +141,47 @@ public final class NGramSketch: @unchecked Sendable {
         inserter.flush()
     }
 
+    /// Inserts `count` n-gram hashes, 256 at a time (`BloomFilter.insert(batch:count:)`), and counts them.
+    func insert(hashes: UnsafePointer<UInt64>, count: Int) {
+        var done = 0
+        while done < count {
+            let batch = min(BatchInserter.capacity, count - done)
+            filter.insert(batch: hashes + done, count: batch)
+            done += batch
+        }
+        insertedNGrams += count
+    }
+
     /// Collects n-gram hashes and inserts them 256 at a time (`BloomFilter.insert(batch:count:)`), counting
     /// them. Call `flush()` at the end.
     final class BatchInserter {
         static let capacity = 256
         let sketch: NGramSketch
         private let buffer = UnsafeMutablePointer<UInt64>.allocate(capacity: BatchInserter.capacity)
-        private var count = 0
+        /// Hashes in `buffer`, in pointer storage so the per-hash path has no exclusivity check.
+        private let count = UnsafeMutablePointer<Int>.allocate(capacity: 1)
 
-        init(sketch: NGramSketch) { self.sketch = sketch }
-        deinit { buffer.deallocate() }
+        init(sketch: NGramSketch) {
+            self.sketch = sketch
+            count.initialize(to: 0)
+        }
+
+        deinit {
+            buffer.deallocate()
+            count.deallocate()
+        }
 
         @inline(__always)
         func add(_ hash: UInt64) {
-            buffer[count] = hash
-            count &+= 1
-            if count == Self.capacity { flush() }
+            let n = count.pointee
+            buffer[n] = hash
+            count.pointee = n &+ 1
+            if n &+ 1 == Self.capacity { flush() }
         }
 
         func flush() {
-            sketch.filter.insert(batch: buffer, count: count)
-            sketch.insertedNGrams += count
-            count = 0
+            sketch.insert(hashes: buffer, count: count.pointee)
+            count.pointee = 0
         }
     }
 

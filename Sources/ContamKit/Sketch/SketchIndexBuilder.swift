@@ -55,69 +55,53 @@ public final class SketchIndexBuilder {
         let shardName = "shard-0000"
         let shardPath = try directory.makeSubdirectory(shardName)
         let tokenizer = Tokenizer(options: options.tokenizer)
-        let roller = NGramRoller(sizes: sketchOptions.ngramSizes)
 
         var sketch: NGramSketch?
-        var inserter: NGramSketch.BatchInserter?
-        var sample: [[UInt64]] = []
+        var pipeline: SketchBuildPipeline?
+        var sample: [Document] = []
         var sampleBytes = 0
-        var sampleNGrams = 0
-        var documents = 0
-        var tokens = 0
-        var sources: [String] = []
-        var sourceSeen = Set<Int>()
-        var scratch: [UInt64] = []
+        var totals = SketchBuildPipeline.Totals()
 
         func makeSketch(expected: Int) throws {
             let parameters = NGramSketchParameters(ngramSizes: sketchOptions.ngramSizes, expectedNGrams: max(expected, 1),
                                                    targetFalsePositiveRate: sketchOptions.targetFalsePositiveRate, seed: sketchOptions.seed)
             let made = try NGramSketch(parameters: parameters)
-            for hashes in sample { made.insert(documentTokenHashes: hashes) }
-            sample = []
             sketch = made
-            inserter = NGramSketch.BatchInserter(sketch: made)
+            pipeline = SketchBuildPipeline(sketch: made, tokenizer: tokenizer)
+        }
+        /// Sizes the filter from the sample (extrapolated unless the input is over) and passes the sample on.
+        func finishSample(inputOver: Bool) throws {
+            var sampleNGrams = 0
+            for tokens in Self.tokenCounts(of: sample, tokenizer: tokenizer) {
+                sampleNGrams += sketchOptions.ngramCount(documentTokens: tokens)
+            }
+            let read = max(reader.inputBytesRead, 1)
+            let expected = inputOver ? sampleNGrams  // the whole corpus fit in the sample: exact
+                : reader.inputBytesTotal > 0 ? Int(Double(sampleNGrams) * Double(max(reader.inputBytesTotal, read)) / Double(read) * 1.05)
+                : max(Self.fallbackNGrams, sampleNGrams * 2)
+            try makeSketch(expected: expected)
+            for document in sample { pipeline?.add(document: document.text, sourceIndex: document.sourceIndex) }
+            sample = []
         }
         if let expected = sketchOptions.expectedNGrams { try makeSketch(expected: expected) }
 
         progress.begin("hashing n-grams")
         try reader.forEachDocument { document in
-            let sourcePath = reader.sources[document.sourceIndex]
-            if let inserter {
-                var count = 0
-                roller.reset()
-                document.text.withUnsafeBytes { text in
-                    tokenizer.forEachToken(in: text) { normalized, _ in
-                        count &+= 1
-                        roller.add(TokenHash.hash(normalized)) { inserter.add($0) }
-                    }
-                }
-                if count == 0 { return }
-                tokens += count
+            if let pipeline {
+                pipeline.add(document: document.text, sourceIndex: document.sourceIndex)
             } else {
-                scratch.removeAll(keepingCapacity: true)
-                document.text.withUnsafeBytes { text in
-                    tokenizer.forEachToken(in: text) { normalized, _ in scratch.append(TokenHash.hash(normalized)) }
-                }
-                if scratch.isEmpty { return }
-                tokens += scratch.count
-                sample.append(scratch)
+                sample.append(document)
                 sampleBytes += document.text.count
-                sampleNGrams += sketchOptions.ngramCount(documentTokens: scratch.count)
-                if sampleBytes >= Self.sampleTextBytes {
-                    let read = max(reader.inputBytesRead, 1)
-                    let expected = reader.inputBytesTotal > 0
-                        ? Int(Double(sampleNGrams) * Double(max(reader.inputBytesTotal, read)) / Double(read) * 1.05)
-                        : max(Self.fallbackNGrams, sampleNGrams * 2)
-                    try makeSketch(expected: expected)
-                }
+                if sampleBytes >= Self.sampleTextBytes { try finishSample(inputOver: false) }
             }
-            documents += 1
-            if sourceSeen.insert(document.sourceIndex).inserted { sources.append(sourcePath) }
             progress.update(done: reader.inputBytesRead, total: reader.inputBytesTotal > 0 ? reader.inputBytesTotal : nil,
-                            extra: "\(ProgressDisplay.count(tokens)) tokens")
+                            extra: "\(ProgressDisplay.count(reader.statistics.documents)) documents")
         }
-        if sketch == nil { try makeSketch(expected: sampleNGrams) }  // the whole corpus fit in the sample: exact
-        inserter?.flush()
+        if sketch == nil { try finishSample(inputOver: true) }
+        if let pipeline { totals.add(pipeline.finish()) }
+        let documents = totals.documents
+        let tokens = totals.tokens
+        let sources = totals.sourcesWithTokens.sorted().map { reader.sources[$0] }
         guard let sketch, documents > 0 else {
             throw IndexError.emptyCorpus(detail: "\(reader.sources.count) input file(s), \(reader.statistics.documents) document(s) read, none with a token")
         }
@@ -147,5 +131,23 @@ public final class SketchIndexBuilder {
         progress.finish()
         return IndexBuildSummary(manifest: manifest, indexBytes: size, seconds: Date().timeIntervalSince(started), outputPath: directory.finalPath,
                                  readingSeconds: readingSeconds, suffixArraySeconds: 0)
+    }
+
+    /// The token count of each document, counted on all cores (the filter cannot be made before the
+    /// sample is counted, so this stretch does not overlap with the rest of the build; the pipeline then
+    /// tokenizes the sample again, which costs less than holding its token hashes).
+    static func tokenCounts(of documents: [Document], tokenizer: Tokenizer) -> [Int] {
+        let results = ParallelResults<Int>(count: documents.count, initial: 0)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, documents.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for index in stride(from: worker, to: documents.count, by: workers) {
+                var count = 0
+                documents[index].text.withUnsafeBytes { text in
+                    tokenizer.forEachToken(in: text) { _, _ in count &+= 1 }
+                }
+                results.set(index, count)
+            }
+        }
+        return results.values
     }
 }

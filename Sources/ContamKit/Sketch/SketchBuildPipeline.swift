@@ -1,0 +1,218 @@
+import Dispatch
+
+/// The streaming core of `contam index --sketch-only`: documents go in, their n-grams end up in the
+/// filter, on two threads. The reading thread (zstd, JSON) gathers documents into batches of about
+/// 512 KiB of text and hands each batch to a serial queue. The queue's thread owns the filter: it rolls
+/// the n-gram hashes and inserts them (prefetched Bloom inserts). Tokenizing a batch (tokenizer and
+/// token hash, the largest cost) goes to whichever thread is free: when the queue has nothing waiting,
+/// it gets the raw text; otherwise the reading thread tokenizes the batch itself and queues token hashes.
+/// So the two cores stay busy whatever the input's mix of reading and tokenizing costs.
+///
+/// A fixed ring of batches bounds the memory (text, plus up to 8 bytes of token hash per text byte for a
+/// batch tokenized by the reader) and makes the reader wait when the queue falls behind. Only the
+/// queue's thread writes the filter, so no bit is lost to a race, and the filter is bit-identical to a
+/// one-thread build (OR commutes; no n-gram crosses a document).
+final class SketchBuildPipeline: @unchecked Sendable {
+    /// Which thread tokenizes a batch. Builds use `.whicheverIsFree`; tests pin the others so both paths
+    /// are checked whatever the timing.
+    enum Tokenizing { case whicheverIsFree, readingThread, queue }
+
+    /// Text gathered before a hand-off (tests use tiny batches to cross every boundary).
+    let batchTextBytes: Int
+    let tokenizing: Tokenizing
+    static let batchCount = 4
+
+    /// What the documents added so far contributed (documents and sources count only with a token).
+    struct Totals {
+        var documents = 0
+        var tokens = 0
+        var sourcesWithTokens = Set<Int>()
+
+        mutating func add(_ other: Totals) {
+            documents += other.documents
+            tokens += other.tokens
+            sourcesWithTokens.formUnion(other.sourcesWithTokens)
+        }
+    }
+
+    /// Documents gathered for one hand-off.
+    private final class Batch {
+        var text: [UInt8] = []
+        /// End offset in `text` of each document.
+        var documentEnds: [Int] = []
+        var sourceIndices: [Int] = []
+        /// Set when the reading thread tokenized the batch: then `tokenHashes[0..<tokenEnds.last]` hold its
+        /// token hashes and `tokenEnds` each document's end offset in them.
+        var tokenized = false
+        var tokenHashes: UnsafeMutablePointer<UInt64>
+        var tokenCapacity: Int
+        var tokenEnds: [Int] = []
+
+        init(textBytes: Int) {
+            tokenCapacity = textBytes / 2 + 1024
+            tokenHashes = .allocate(capacity: tokenCapacity)
+        }
+
+        deinit { tokenHashes.deallocate() }
+
+        func reset() {
+            text.removeAll(keepingCapacity: true)
+            documentEnds.removeAll(keepingCapacity: true)
+            sourceIndices.removeAll(keepingCapacity: true)
+            tokenEnds.removeAll(keepingCapacity: true)
+            tokenized = false
+        }
+
+        /// Room for at least `count` token hashes, keeping the first `kept`.
+        func reserveTokens(_ count: Int, keeping kept: Int = 0) {
+            if count <= tokenCapacity { return }
+            let grown = UnsafeMutablePointer<UInt64>.allocate(capacity: count)
+            grown.update(from: tokenHashes, count: kept)
+            tokenHashes.deallocate()
+            tokenHashes = grown
+            tokenCapacity = count
+        }
+
+        func forEachDocument(_ body: (_ index: Int, _ text: UnsafeRawBufferPointer) -> Void) {
+            text.withUnsafeBytes { bytes in
+                var start = 0
+                for (index, end) in documentEnds.enumerated() {
+                    body(index, UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                    start = end
+                }
+            }
+        }
+    }
+
+    private let sketch: NGramSketch
+    private let tokenizer: Tokenizer
+    private let queue = DispatchQueue(label: "contam.sketch-build")
+    /// Batches the reader may still fill before it must wait for the queue.
+    private let freeBatches = DispatchSemaphore(value: SketchBuildPipeline.batchCount - 1)
+    private let batches: [Batch]
+    /// Batches queued whose work has not started: the reader tokenizes itself while this is non-zero.
+    private let waiting = LockedBox(0)
+    // Reading thread only.
+    private var current = 0
+    private var readerTotals = Totals()
+    // Queue only; read by `finish()` after the queue has drained.
+    private let roller: NGramRoller
+    private let inserter: NGramSketch.BatchInserter
+    private var queueTotals = Totals()
+
+    init(sketch: NGramSketch, tokenizer: Tokenizer, batchTextBytes: Int = 512 << 10, tokenizing: Tokenizing = .whicheverIsFree) {
+        self.sketch = sketch
+        self.tokenizing = tokenizing
+        self.tokenizer = tokenizer
+        self.batchTextBytes = batchTextBytes
+        batches = (0..<Self.batchCount).map { _ in Batch(textBytes: batchTextBytes) }
+        roller = sketch.makeRoller()
+        inserter = NGramSketch.BatchInserter(sketch: sketch)
+    }
+
+    deinit {
+        queue.sync {}  // never free a batch the queue may still read
+    }
+
+    /// Adds one document (reading thread).
+    func add(document text: [UInt8], sourceIndex: Int) {
+        let batch = batches[current]
+        batch.text.append(contentsOf: text)
+        batch.documentEnds.append(batch.text.count)
+        batch.sourceIndices.append(sourceIndex)
+        if batch.text.count >= batchTextBytes { handOff() }
+    }
+
+    /// Inserts what is left, waits for the queue and returns the totals: afterwards the sketch is complete.
+    func finish() -> Totals {
+        if !batches[current].documentEnds.isEmpty { handOff() }
+        queue.sync { inserter.flush() }
+        var totals = readerTotals
+        totals.add(queueTotals)
+        return totals
+    }
+
+    /// Queues the current batch (tokenized here if the queue is busy) and moves to the next one, waiting
+    /// until it is free.
+    private func handOff() {
+        let index = current
+        let batch = batches[index]
+        switch tokenizing {
+        case .whicheverIsFree: if waiting.value > 0 { tokenize(batch) }
+        case .readingThread: tokenize(batch)
+        case .queue: break
+        }
+        waiting.update { $0 += 1 }
+        queue.async { [self] in
+            let batch = batches[index]
+            waiting.update { $0 -= 1 }
+            if batch.tokenized { insertTokenHashes(of: batch) } else { tokenizeAndInsert(batch) }
+            freeBatches.signal()
+        }
+        freeBatches.wait()
+        current = (current + 1) % Self.batchCount
+        batches[current].reset()
+    }
+
+    /// Reading thread: fills the batch's token hashes.
+    private func tokenize(_ batch: Batch) {
+        // Prose has about one token per 3.4 bytes; punctuation runs have one per byte (every scalar is at
+        // most one token), so reserve for the usual and grow when a batch needs more.
+        batch.reserveTokens(batch.text.count / 2 + 1024)
+        var hashes = batch.tokenHashes
+        var capacity = batch.tokenCapacity
+        var count = 0
+        var totals = Totals()
+        batch.forEachDocument { index, text in
+            let start = count
+            tokenizer.forEachToken(in: text) { normalized, _ in
+                if count == capacity {
+                    batch.reserveTokens(capacity * 2, keeping: count)
+                    hashes = batch.tokenHashes
+                    capacity = batch.tokenCapacity
+                }
+                // Invariant: count < capacity.
+                hashes[count] = TokenHash.hash(normalized)
+                count &+= 1
+            }
+            batch.tokenEnds.append(count)
+            totals.record(tokens: count - start, sourceIndex: batch.sourceIndices[index])
+        }
+        batch.tokenized = true
+        readerTotals.add(totals)
+    }
+
+    /// Queue: the n-grams of a batch the reader tokenized.
+    private func insertTokenHashes(of batch: Batch) {
+        var start = 0
+        for end in batch.tokenEnds {
+            roller.reset()
+            for i in start..<end { roller.add(batch.tokenHashes[i]) { inserter.add($0) } }
+            start = end
+        }
+    }
+
+    /// Queue: tokenizes a batch and inserts its n-grams.
+    private func tokenizeAndInsert(_ batch: Batch) {
+        var totals = Totals()
+        batch.forEachDocument { index, text in
+            roller.reset()
+            var count = 0
+            tokenizer.forEachToken(in: text) { normalized, _ in
+                count &+= 1
+                roller.add(TokenHash.hash(normalized)) { inserter.add($0) }
+            }
+            totals.record(tokens: count, sourceIndex: batch.sourceIndices[index])
+        }
+        queueTotals.add(totals)
+    }
+}
+
+extension SketchBuildPipeline.Totals {
+    mutating func record(tokens: Int, sourceIndex: Int) {
+        guard tokens > 0 else { return }
+        documents += 1
+        self.tokens += tokens
+        sourcesWithTokens.insert(sourceIndex)
+    }
+}
