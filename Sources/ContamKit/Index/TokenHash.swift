@@ -26,23 +26,21 @@ public enum TokenHash {
             i &+= 8
         }
         if i < count {
-            // The last 1-7 bytes as a little-endian word, in at most three loads (a byte loop was 10 % of
-            // a sketch-only build: most tokens are shorter than 8 bytes).
+            // The last 1-7 bytes as a little-endian word, branch-light (most tokens are shorter than 8
+            // bytes and their lengths vary, so a byte loop or one branch per bit of the length mispredicts).
+            // 4-7 bytes: the first four and the last four, overlapping bytes landing on themselves;
+            // 1-3 bytes: the first, middle and last byte, the same way.
             let rest = count &- i
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            if rest & 4 != 0 {
-                tail = UInt64(UInt32(littleEndian: pointer.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
-                i &+= 4
-                shift = 32
-            }
-            if rest & 2 != 0 {
-                tail |= UInt64(UInt16(littleEndian: pointer.loadUnaligned(fromByteOffset: i, as: UInt16.self))) << shift
-                i &+= 2
-                shift &+= 16
-            }
-            if rest & 1 != 0 {
-                tail |= UInt64(pointer.load(fromByteOffset: i, as: UInt8.self)) << shift
+            let tail: UInt64
+            if rest >= 4 {
+                let first = UInt64(UInt32(littleEndian: pointer.loadUnaligned(fromByteOffset: i, as: UInt32.self)))
+                let last = UInt64(UInt32(littleEndian: pointer.loadUnaligned(fromByteOffset: i &+ rest &- 4, as: UInt32.self)))
+                tail = first | (last &<< UInt64((rest &- 4) &* 8))
+            } else {
+                let first = UInt64(pointer.load(fromByteOffset: i, as: UInt8.self))
+                let middle = UInt64(pointer.load(fromByteOffset: i &+ (rest &>> 1), as: UInt8.self))
+                let last = UInt64(pointer.load(fromByteOffset: i &+ rest &- 1, as: UInt8.self))
+                tail = first | (middle &<< UInt64((rest &>> 1) &* 8)) | (last &<< UInt64((rest &- 1) &* 8))
             }
             h = mix(h ^ tail)
         }

@@ -62,7 +62,24 @@ public struct Tokenizer: Sendable {
                         var classes = byteClass
                         var next = byteClass
                         i &+= 1
-                        while i < byteCount {
+                        // Eight bytes at a time while eight remain, then byte by byte.
+                        var scanning = true
+                        while scanning && i &+ 8 <= byteCount {
+                            let masks = TokenizerByteClass.asciiWordMasks(UInt64(littleEndian: text.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
+                            let stops = ~masks.word & 0x8080_8080_8080_8080
+                            if stops == 0 {
+                                if masks.upper != 0 { classes |= TokenizerByteClass.upperFlag }
+                                i &+= 8
+                                continue
+                            }
+                            let length = stops.trailingZeroBitCount &>> 3
+                            // The upper bits of the `length` bytes before the stop.
+                            if masks.upper & ((1 &<< UInt64(length &* 8)) &- 1) != 0 { classes |= TokenizerByteClass.upperFlag }
+                            i &+= length
+                            next = table[Int(text[i])]
+                            scanning = false
+                        }
+                        while scanning && i < byteCount {
                             next = table[Int(text[i])]
                             if next & TokenizerByteClass.word == 0 { break }
                             classes |= next
@@ -73,12 +90,22 @@ public struct Tokenizer: Sendable {
                             i = try unicodeTokens(in: text, start: start, at: i, scratch: scratch, body)
                         } else if !lowercase || classes & TokenizerByteClass.upperFlag == 0 {
                             try body(UnsafeRawBufferPointer(rebasing: text[start..<i]), start..<i)
-                        } else if i &- start <= scratch.count {
+                        } else if i &- start <= scratch.count &- 8 {
+                            // Lowercased eight bytes a store (bytes past the token are scratch garbage), so a
+                            // hash reading the token back loads from whole stores, not from byte stores it
+                            // cannot forward from.
                             var k = start
                             while k < i {
-                                let byte = text[k]
-                                scratch[k &- start] = TokenizerByteClass.lowercased(byte, class: table[Int(byte)])
-                                k &+= 1
+                                if k &+ 8 <= byteCount {
+                                    let chunk = UInt64(littleEndian: text.loadUnaligned(fromByteOffset: k, as: UInt64.self))
+                                    let lowered = chunk | (TokenizerByteClass.asciiWordMasks(chunk).upper &>> 2)
+                                    scratch.storeBytes(of: lowered.littleEndian, toByteOffset: k &- start, as: UInt64.self)
+                                    k &+= 8
+                                } else {
+                                    let byte = text[k]
+                                    scratch[k &- start] = TokenizerByteClass.lowercased(byte, class: table[Int(byte)])
+                                    k &+= 1
+                                }
                             }
                             try body(UnsafeRawBufferPointer(rebasing: scratch[0..<(i &- start)]), start..<i)
                         } else {

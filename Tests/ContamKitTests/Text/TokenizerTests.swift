@@ -395,3 +395,28 @@ extension Unicode.GeneralCategory {
         }
     }
 }
+
+extension TokenizerTests {
+    /// The eight-bytes-at-once classification equals the byte-class table on every byte value, in
+    /// every lane, next to every other kind of byte.
+    @Test func asciiWordMasksMatchTheTable() {
+        let table = TokenizerByteClass.table
+        for byte in 0..<256 {
+            for lane in 0..<8 {
+                for filler: UInt8 in [0x20, 0x41, 0x61, 0x7A, 0x80, 0xFF, 0x00] {
+                    var bytes = [UInt8](repeating: filler, count: 8)
+                    bytes[lane] = UInt8(byte)
+                    let x = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+                    let masks = TokenizerByteClass.asciiWordMasks(x)
+                    for k in 0..<8 {
+                        let byteClass = table[Int(bytes[k])]
+                        let isWord = byteClass != TokenizerByteClass.nonASCII && byteClass & TokenizerByteClass.word != 0
+                        let isUpper = isWord && byteClass & TokenizerByteClass.upperFlag != 0
+                        #expect((masks.word >> UInt64(k * 8 + 7)) & 1 == (isWord ? 1 : 0), "byte \(bytes[k]) in lane \(k)")
+                        #expect((masks.upper >> UInt64(k * 8 + 7)) & 1 == (isUpper ? 1 : 0), "byte \(bytes[k]) in lane \(k)")
+                    }
+                }
+            }
+        }
+    }
+}
