@@ -78,14 +78,15 @@ enum CheckCommand: Subcommand {
           match too (may miss hits, never adds any).
 
         FIRST PASS:
-          On an index with an n-gram sketch (built by default, 13-grams), an item none of whose n-grams is in
-          the sketch has no n tokens in a row in the corpus; a Bloom filter has no false negatives, so when n
-          is at most the shortest match that can change a selected method's verdict (lmeval13 13, gpt3 its N,
-          palm 8, llama2 10, exactsubstr 50, near --seed-length; gpt4 cannot be decided this way), every
-          selected method is clean and the suffix-array work is skipped. Verdicts are exact; the skipped
-          figures show as LONGEST <n and '-' (null in --json). Items with a hit, even a false positive, are
-          checked in full. Example: --method lmeval13 on a default index uses it; the default --method near
-          (seed 6) does not. --no-first-pass checks every item in full.
+          On an index with an n-gram sketch (built by default, 13-grams), each item's n-grams are first probed
+          in the sketch; the few the sketch may hold are looked up in the suffix array (a Bloom filter has
+          false positives, never false negatives). An item with no n-gram in the corpus has no n tokens in a
+          row there, so when n is at most the shortest match that can change a selected method's verdict
+          (lmeval13 13, gpt3 its N, palm 8, llama2 10, exactsubstr 50, near --seed-length; gpt4 cannot be
+          decided this way), every selected method is clean and the rest of the suffix-array work is skipped.
+          Verdicts are exact; the skipped figures show as LONGEST <n and '-' (null in --json). Example:
+          --method lmeval13 on a default index uses it; the default --method near (seed 6) does not.
+          --no-first-pass checks every item in full.
 
         EXIT CODES:
           0  success; no --fail-on threshold exceeded

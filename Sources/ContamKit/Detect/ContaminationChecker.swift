@@ -71,10 +71,10 @@ public final class ContaminationChecker: @unchecked Sendable {
         }
     }
 
-    /// Checks one tokenized item; with `firstPass`, an item the sketch clears skips the suffix array.
+    /// Checks one tokenized item; with `firstPass`, an item it clears skips the matching statistics and all after.
     public func check(_ item: CheckItem, tokenized: TokenizedItem, evaluator: MethodEvaluator, firstPass: SketchFirstPass? = nil) throws -> ItemResult {
-        if let firstPass, firstPass.clears(tokenized) {
-            return try firstPass.clearedResult(item, tokenized: tokenized, evaluator: evaluator, documents: documents)
+        if let firstPass, let clearance = firstPass.clearance(of: tokenized) {
+            return try firstPass.clearedResult(item, tokenized: tokenized, clearance: clearance, evaluator: evaluator, documents: documents)
         }
         let lengths = corpus.matchingStatistics(of: tokenized.strings)
         let verbatim = try verbatimAnalyzer.analyze(tokenized, matchingStatistics: lengths, documents: documents)

@@ -1,15 +1,17 @@
-/// `contam check`'s first pass on a full index (DESIGN §7): before the suffix array is asked anything, an
-/// item's token n-grams are probed in the index's per-shard Bloom-filter sketches. A Bloom filter has no
-/// false negatives, so when none of them is in any shard's sketch, no run of n item tokens occurs in the
-/// corpus: every matching-statistics value of the item is below n. If n is at most the shortest match
-/// that can change a selected method's verdict (`threshold(of:evaluator:seedLength:)`), every selected
-/// method is certainly clean and the suffix-array work is skipped. The verdicts are exact; only the
-/// figures the suffix array would have given (longest match, spans, alignment) stay unknown, and the
-/// result says so (`Clearance`). An item with any hit (maybe a false positive) or shorter than n takes
-/// the full path.
+/// `contam check`'s first pass on a full index (DESIGN §7): before the suffix array computes an item's
+/// matching statistics, the item's token n-grams are probed in the index's per-shard Bloom-filter
+/// sketches. A Bloom filter has no false negatives, so an n-gram absent from every shard's sketch is
+/// absent from the corpus. A present one may be a false positive: the suffix array looks that one n-gram
+/// up (one search per shard, far less than the item's matching statistics); if it really occurs, the
+/// item takes the full path. When no n-gram of the item occurs, every matching-statistics value is
+/// below n, and if n is at most the shortest match that can change a selected method's verdict
+/// (`threshold(of:evaluator:seedLength:)`), every selected method is certainly clean: the matching
+/// statistics and everything after them are skipped. Verdicts are exact; the figures the suffix array
+/// would have given (longest match, spans, alignment) stay unknown, and the result says so (`Clearance`).
 ///
-/// Cost: one `TokenHash` per item token and one filter probe per n-gram and shard (one cache line),
-/// stopping at the first hit; no string is hashed twice.
+/// Cost per item: one `TokenHash` per token, one filter probe per n-gram and shard (one cache line),
+/// and a suffix-array lookup per sketch hit, stopping at the first real hit or after
+/// `maxFalsePositives` false ones.
 public struct SketchFirstPass: Sendable {
     /// What is known about an item the first pass cleared, besides its (clean) verdicts.
     public struct Clearance: Sendable, Equatable {
@@ -20,10 +22,16 @@ public struct SketchFirstPass: Sendable {
         /// True when `--seed-length` >= n: there is no alignment seed, so the near-verbatim result is
         /// exactly "no candidate passage".
         public var nearKnownEmpty: Bool
+        /// Sketch hits the suffix array showed to be false positives.
+        public var falsePositives: Int
     }
 
     /// The sketched n-gram size probed.
     public let ngramLength: Int
+    /// Sketch hits checked on the suffix array before giving up on an item (many hits mean real overlap,
+    /// which the full path handles anyway). 0 sends every item with a hit down the full path.
+    public var maxFalsePositives = 8
+    let index: Index
     /// One filter per shard (each holds n-grams of size `ngramLength`).
     let filters: [BloomFilter]
     let methods: [ContaminationMethod]
@@ -39,6 +47,7 @@ public struct SketchFirstPass: Sendable {
         guard let limit = Self.threshold(of: options.methods, evaluator: evaluator, seedLength: options.seedLength),
               let n = index.sketchNGramSizes.last(where: { $0 <= limit }) else { return nil }
         ngramLength = n
+        self.index = index
         // `sketchNGramSizes` is the intersection over all shards, so every shard's filter holds n-grams of size n.
         filters = index.sketches.map(\.filter)
         methods = evaluator.methods
@@ -77,22 +86,27 @@ public struct SketchFirstPass: Sendable {
         return limit
     }
 
-    /// True when the sketches prove that no n-token run of the item occurs in the corpus and every
-    /// lookup a selected method makes has at least n tokens, so every selected method is clean.
-    public func clears(_ item: TokenizedItem) -> Bool {
-        guard item.tokenCount >= ngramLength, gpt3LookupsAreLongEnough(item) else { return false }
-        let roller = NGramRoller(sizes: [ngramLength])
-        var hit = false
-        for token in item.strings {
+    /// What is known about the item when no n-token run of it occurs in the corpus and every lookup a
+    /// selected method makes has at least n tokens (so every selected method is clean); nil otherwise.
+    public func clearance(of item: TokenizedItem) -> Clearance? {
+        let n = ngramLength
+        guard item.tokenCount >= n, gpt3LookupsAreLongEnough(item) else { return nil }
+        let roller = NGramRoller(sizes: [n])
+        var falsePositives = 0
+        for (k, token) in item.strings.enumerated() {
+            var hit = false
             roller.add(TokenHash.hash(token)) { hash in
                 for filter in filters where filter.contains(hash) {
                     hit = true
                     break
                 }
             }
-            if hit { return false }
+            guard hit else { continue }
+            // The n-gram ending at token k may be a false positive: the suffix array decides it alone.
+            if falsePositives == maxFalsePositives || index.count(of: item.strings[(k + 1 - n)...k]) > 0 { return nil }
+            falsePositives += 1
         }
-        return true
+        return Clearance(ngramLength: n, spansKnownEmpty: minMatch >= n, nearKnownEmpty: seedLength >= n, falsePositives: falsePositives)
     }
 
     /// `gpt3` looks up an item of fewer than N words whole (first to last word): that run may be shorter
@@ -111,14 +125,13 @@ public struct SketchFirstPass: Sendable {
         return last - first + 1 >= ngramLength
     }
 
-    /// The result of an item that `clears` accepted: every selected method clean, with the same figures
-    /// and evidence the full path gives (noted as decided by the sketch), except `exactsubstr`, whose
+    /// The result of an item with a `clearance`: every selected method clean, with the same figures and
+    /// evidence the full path gives (noted as decided by the first pass), except `exactsubstr`, whose
     /// longest match is only known to be below n. No verbatim figures; the near-verbatim result only
     /// when it is known to be empty.
-    public func clearedResult(_ item: CheckItem, tokenized: TokenizedItem, evaluator: MethodEvaluator, documents: DocumentCache) throws -> ItemResult {
+    public func clearedResult(_ item: CheckItem, tokenized: TokenizedItem, clearance: Clearance, evaluator: MethodEvaluator, documents: DocumentCache) throws -> ItemResult {
         let n = ngramLength
-        let clearance = Clearance(ngramLength: n, spansKnownEmpty: minMatch >= n, nearKnownEmpty: seedLength >= n)
-        // Every lookup of these methods spans at least n tokens (init and `clears` checked that) and no
+        // Every lookup of these methods spans at least n tokens (init and `clearance` checked that) and no
         // n-token run of the item occurs, so each lookup's `L[start] >= length` test is false for the true
         // statistics and for all-zero ones alike: evaluating on zeros gives exactly the full path's answers.
         let zeros = [Int](repeating: 0, count: tokenized.tokenCount)

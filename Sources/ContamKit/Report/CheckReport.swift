@@ -67,7 +67,9 @@ public struct CheckReport: Sendable {
         guard cleared > 0 else {
             return "the \(n)-gram sketch cleared none of the \(summary.items) item\(summary.items == 1 ? "" : "s") (each has a \(n)-gram that may be in the corpus, or too few tokens), so all were fully checked"
         }
-        return "the \(n)-gram sketch cleared \(cleared) of \(summary.items) item\(summary.items == 1 ? "" : "s") (no \(n)-gram in the corpus, so every selected method is clean); their suffix-array figures were skipped (--no-first-pass computes them)"
+        let falsePositives = summary.clearedFalsePositives
+        let ruledOut = falsePositives == 0 ? "" : "; \(falsePositives) sketch hit\(falsePositives == 1 ? "" : "s") among them looked up in the suffix array: false positive\(falsePositives == 1 ? "" : "s")"
+        return "the \(n)-gram sketch cleared \(cleared) of \(summary.items) item\(summary.items == 1 ? "" : "s") (no \(n)-gram in the corpus, so every selected method is clean\(ruledOut)); their other suffix-array figures were skipped (--no-first-pass computes them)"
     }
 
     /// The label of the most telling source of an item: the near-verbatim match's document, else the

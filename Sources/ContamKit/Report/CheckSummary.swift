@@ -17,6 +17,8 @@ public struct CheckSummary: Sendable, Equatable {
     public var longestMatchTokens = 0
     /// Items the sketch first pass cleared.
     public var cleared = 0
+    /// Sketch hits of cleared items that the suffix array showed to be false positives.
+    public var clearedFalsePositives = 0
     /// Items whose verbatim spans are known (all but cleared items when `--min-match` < n).
     public var verbatimKnown = 0
     /// Items whose near-verbatim result is known (all but cleared items when `--seed-length` < n).
@@ -37,7 +39,10 @@ public struct CheckSummary: Sendable, Equatable {
                 if !spans.isEmpty { withVerbatimSpan += 1 }
             }
             if result.isFlagged { flagged += 1 }
-            if result.firstPass != nil { cleared += 1 }
+            if let clearance = result.firstPass {
+                cleared += 1
+                clearedFalsePositives += clearance.falsePositives
+            }
             longestMatchTokens = max(longestMatchTokens, result.verbatim?.longestMatchTokens ?? 0)
         }
     }

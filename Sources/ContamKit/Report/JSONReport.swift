@@ -120,8 +120,15 @@ public enum JSONReport {
     /// What the sketch first pass did for a cleared item.
     struct FirstPass: Encodable {
         var n: Int
+        /// Sketch hits the suffix array showed to be false positives.
+        var falsePositives: Int
         /// The keys left null because the suffix array was not asked.
         var skipped: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case n, skipped
+            case falsePositives = "false_positives"
+        }
     }
 
     struct Item: Encodable {
@@ -195,6 +202,6 @@ public enum JSONReport {
         var skipped = ["longest_match_tokens", "longest_match_chars"]
         if result.spans == nil { skipped += ["coverage", "covered_tokens", "spans"] }
         if result.near == nil { skipped += ["near_verbatim", "best_similarity", "near"] }
-        return FirstPass(n: clearance.ngramLength, skipped: skipped)
+        return FirstPass(n: clearance.ngramLength, falsePositives: clearance.falsePositives, skipped: skipped)
     }
 }
