@@ -128,7 +128,7 @@ public struct SketchFirstPass: Sendable {
     /// The result of an item with a `clearance`: every selected method clean, with the same figures and
     /// evidence the full path gives (noted as decided by the first pass), except `exactsubstr`, whose
     /// longest match is only known to be below n. No verbatim figures; the near-verbatim result only
-    /// when it is known to be empty.
+    /// when it is known to be empty. `evaluator` must be the one this first pass was made for (same gpt3 N).
     public func clearedResult(_ item: CheckItem, tokenized: TokenizedItem, clearance: Clearance, evaluator: MethodEvaluator, documents: DocumentCache) throws -> ItemResult {
         let n = ngramLength
         // Every lookup of these methods spans at least n tokens (init and `clearance` checked that) and no
