@@ -53,6 +53,7 @@ enum CheckCommand: Subcommand {
             .init("--write-clean", value: "path", help: "Write the items minus the flagged ones, records byte-identical (a directory for whole-file items; .zst compresses)."),
             .init("--fail-on", value: "method[:fraction]", help: "Exit 1 when more than FRACTION (default 0; 0.05 or 5%) of the items are dirty by METHOD; repeatable.", repeatable: true),
             .init("--flagged-only", help: "Table: list only flagged items (the summary counts all)."),
+            .init("--no-first-pass", help: "Ask the suffix array about every item, even those the n-gram sketch proves clean (computes their verbatim figures)."),
             .init("--threads", value: "n", help: "Worker threads (default: 2)."),
             .init("--quiet", "-q", help: "No progress display."),
         ],
@@ -75,6 +76,17 @@ enum CheckCommand: Subcommand {
           looked up as the item's tokens from its first to its last word. On an index built with --drop-punct
           that is exactly the definition; on one that kept punctuation the punctuation between the words must
           match too (may miss hits, never adds any).
+
+        FIRST PASS:
+          On an index with an n-gram sketch (built by default, 13-grams), each item's n-grams are first probed
+          in the sketch; the few the sketch may hold are looked up in the suffix array (a Bloom filter has
+          false positives, never false negatives). An item with no n-gram in the corpus has no n tokens in a
+          row there, so when n is at most the shortest match that can change a selected method's verdict
+          (lmeval13 13, gpt3 its N, palm 8, llama2 10, exactsubstr 50, near --seed-length; gpt4 cannot be
+          decided this way), every selected method is clean and the rest of the suffix-array work is skipped.
+          Verdicts are exact; the skipped figures show as LONGEST <n and '-' (null in --json). Example:
+          --method lmeval13 on a default index uses it; the default --method near (seed 6) does not.
+          --no-first-pass checks every item in full.
 
         EXIT CODES:
           0  success; no --fail-on threshold exceeded
@@ -160,6 +172,7 @@ enum CheckCommand: Subcommand {
         request.options.seedLength = try arguments.integer("--seed-length", default: 6, range: 1...1_000)
         request.options.maxItemTokens = try arguments.integer("--max-item-tokens", default: 100_000, range: 1...100_000_000)
         request.options.threads = try arguments.integer("--threads", default: 2, range: 1...256)
+        request.options.firstPass = !arguments.flag("--no-first-pass")
         let formats = ["--json", "--markdown"].filter { arguments.flag($0) }
         if formats.count > 1 { throw arguments.error("--json and --markdown cannot be combined; --html FILE can go with either") }
         request.output = arguments.flag("--json") ? .json : (arguments.flag("--markdown") ? .markdown : .table)

@@ -58,6 +58,59 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["clean.jsonl"])
     }
 
+    @Test func firstPassClearsItemsHonestlyAndNoFirstPassRestoresTheFigures() throws {
+        let arguments = ["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "lmeval13,exactsubstr"]
+        let fast = try CLI.run(arguments)
+        #expect(fast.status == 0, "\(fast.stderr)")
+        // Item rows: not indented (the summary's method lines are), with a verdict.
+        func isRow(_ line: Substring) -> Bool { !line.hasPrefix(" ") && (line.contains(" clean ") || line.contains(" dirty ")) }
+        let rows = fast.stdout.split(separator: "\n").filter(isRow).map(String.init)
+        #expect(rows.count == 12)
+        let cleared = rows.filter { $0.contains("<13") }
+        #expect(!cleared.isEmpty && cleared.count < rows.count)
+        // A cleared row: clean by both methods, no coverage or similarity made up.
+        for row in cleared {
+            #expect(!row.contains("dirty") && !row.contains("%"), "\(row)")
+        }
+        #expect(fast.stdout.contains("first pass: the 13-gram sketch cleared \(cleared.count) of 12 items"))
+        #expect(fast.stdout.contains("verbatim: 7 of the \(12 - cleared.count) items fully checked share"), "\(fast.stdout)")
+        #expect(fast.stdout.contains("--no-first-pass computes them"))
+
+        let full = try CLI.run(arguments + ["--no-first-pass"])
+        #expect(full.status == 0)
+        #expect(!full.stdout.contains("<13") && !full.stdout.contains("first pass"))
+        #expect(full.stdout.contains("verbatim: 7 items share a span"))
+        // Same verdicts row by row (the first two columns after the id).
+        func verdicts(_ output: String) -> [[Substring]] {
+            output.split(separator: "\n").filter(isRow).map { Array($0.split(separator: " ").prefix(3)) }
+        }
+        #expect(verdicts(fast.stdout) == verdicts(full.stdout))
+
+        let json = try CLI.run(arguments + ["--json"])
+        #expect(json.status == 0 && json.stderr.contains("first pass: the 13-gram sketch cleared"))
+        var nulls = 0
+        for line in json.stdout.split(separator: "\n") {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            if let firstPass = object["first_pass"] as? [String: Any] {
+                nulls += 1
+                #expect(firstPass["n"] as? Int == 13)
+                #expect(object["longest_match_tokens"] is NSNull && object["coverage"] is NSNull && object["best_similarity"] is NSNull)
+                #expect(object["methods"] as? [String: String] == ["lmeval13": "clean", "exactsubstr": "clean"])
+            } else {
+                #expect(object["longest_match_tokens"] is Int)
+            }
+        }
+        #expect(nulls == cleared.count)
+        let fullJSON = try CLI.run(arguments + ["--json", "--no-first-pass"])
+        #expect(!fullJSON.stdout.contains("first_pass") && !fullJSON.stdout.contains("null"))
+
+        // The default method (near, seeds of 6 tokens) cannot use a 13-gram sketch: output as before.
+        let near = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer"])
+        #expect(!near.stdout.contains("first pass") && !near.stdout.contains("<13"))
+        let help = try CLI.run(["check", "--help"])
+        #expect(help.stdout.contains("--no-first-pass") && help.stdout.contains("FIRST PASS:"))
+    }
+
     @Test func badItemsNameTheFileAndLine() throws {
         let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
         let items = "\(dir)/items.jsonl"

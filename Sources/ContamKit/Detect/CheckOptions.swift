@@ -20,6 +20,9 @@ public struct CheckOptions: Sendable {
     public var contextBytes = 80
     /// Fetch verbatim sources' passages in original text (the table output needs only their labels).
     public var sourcePassages = true
+    /// Use the index's n-gram sketch as a first pass when it can decide every selected method
+    /// (`SketchFirstPass`); `--no-first-pass` sets this to false and every item takes the full path.
+    public var firstPass = true
 
     public init() {}
 }

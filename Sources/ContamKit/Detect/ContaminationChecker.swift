@@ -2,8 +2,10 @@ import Foundation
 
 /// Runs the whole per-item analysis of `contam check` against a corpus: tokenizes the items with the
 /// corpus's options, computes matching statistics once per item, derives the verbatim figures, the
-/// near-verbatim alignment and every selected method's verdict. Items are spread over `threads`
-/// threads; documents fetched for evidence are shared through one `DocumentCache`.
+/// near-verbatim alignment and every selected method's verdict. On an index whose n-gram sketch can
+/// decide the selected methods, items the sketch proves clean skip all of that (`SketchFirstPass`).
+/// Items are spread over `threads` threads; documents fetched for evidence are shared through one
+/// `DocumentCache`.
 public final class ContaminationChecker: @unchecked Sendable {
     public let corpus: any CorpusQuerying
     public let options: CheckOptions
@@ -50,20 +52,30 @@ public final class ContaminationChecker: @unchecked Sendable {
         return MethodEvaluator(methods: options.methods, gpt3NgramLength: n)
     }
 
+    /// The sketch first pass for this evaluator's methods, or nil when it is off (`--no-first-pass`) or
+    /// cannot decide them on this corpus.
+    public func firstPass(for evaluator: MethodEvaluator) -> SketchFirstPass? {
+        options.firstPass ? SketchFirstPass(corpus: corpus, evaluator: evaluator, options: options) : nil
+    }
+
     /// Checks all items; results are in input order. `progress` is called with the number of items done.
     public func check(_ items: [CheckItem], progress: (@Sendable (Int) -> Void)? = nil) throws -> [ItemResult] {
         let tokenized = try tokenize(items)
         let evaluator = evaluator(for: tokenized)
+        let firstPass = firstPass(for: evaluator)
         let done = LockedBox(0)
         return try Self.parallelMap(items.count, threads: options.threads) { k in
-            let result = try check(items[k], tokenized: tokenized[k], evaluator: evaluator)
+            let result = try check(items[k], tokenized: tokenized[k], evaluator: evaluator, firstPass: firstPass)
             if let progress { progress(done.update { $0 += 1; return $0 }) }
             return result
         }
     }
 
-    /// Checks one tokenized item.
-    public func check(_ item: CheckItem, tokenized: TokenizedItem, evaluator: MethodEvaluator) throws -> ItemResult {
+    /// Checks one tokenized item; with `firstPass`, an item it clears skips the matching statistics and all after.
+    public func check(_ item: CheckItem, tokenized: TokenizedItem, evaluator: MethodEvaluator, firstPass: SketchFirstPass? = nil) throws -> ItemResult {
+        if let firstPass, let clearance = firstPass.clearance(of: tokenized) {
+            return try firstPass.clearedResult(item, tokenized: tokenized, clearance: clearance, evaluator: evaluator, documents: documents)
+        }
         let lengths = corpus.matchingStatistics(of: tokenized.strings)
         let verbatim = try verbatimAnalyzer.analyze(tokenized, matchingStatistics: lengths, documents: documents)
         let near = try aligner.align(tokenized, matchingStatistics: lengths, documents: documents)

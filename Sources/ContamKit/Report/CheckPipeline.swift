@@ -57,10 +57,11 @@ public enum CheckPipeline {
             notes.append("\(set.skippedRecords) malformed record\(set.skippedRecords == 1 ? "" : "s") skipped (--skip-bad-records), first: \(set.skipReasons.first ?? "")")
         }
         if set.invalidUTF8Replaced > 0 { notes.append("\(set.invalidUTF8Replaced) invalid UTF-8 sequences in items replaced by U+FFFD") }
-        let tokenized = results.map(\.tokenized)
-        let gpt3N = options.methods.contains(.gpt3) ? checker.evaluator(for: tokenized).gpt3NgramLength : nil
+        let evaluator = checker.evaluator(for: results.map(\.tokenized))
+        let gpt3N = options.methods.contains(.gpt3) ? evaluator.gpt3NgramLength : nil
         let report = CheckReport(indexPath: request.indexPath, tokenizerOptions: corpus.tokenizerOptions, options: options,
-                                 gpt3NgramLength: gpt3N, results: results, notes: notes)
+                                 gpt3NgramLength: gpt3N, firstPassNgramLength: checker.firstPass(for: evaluator)?.ngramLength,
+                                 results: results, notes: notes)
         var messages: [String] = []
         if let htmlPath = request.htmlPath {
             let html = try HTMLReport.render(report, documents: checker.documents)

@@ -1,17 +1,28 @@
-/// Counts over all checked items: how many each method called dirty, and the verbatim / near-verbatim totals.
+/// Counts over all checked items: how many each method called dirty, and the verbatim / near-verbatim
+/// totals. Items the sketch first pass cleared have exact verdicts but may lack verbatim or near-verbatim
+/// figures: those totals count only the items whose figures are known (`verbatimKnown`, `nearKnown`).
 public struct CheckSummary: Sendable, Equatable {
     public var items = 0
     /// Dirty items per selected method.
     public var dirty: [ContaminationMethod: Int] = [:]
     /// Items in Llama 2's middle band (not clean, not dirty).
     public var llama2NotClean = 0
+    /// Near-verbatim items, among the `nearKnown` items.
     public var nearVerbatim = 0
-    /// Items with at least one verbatim span of `--min-match` tokens.
+    /// Items with at least one verbatim span of `--min-match` tokens, among the `verbatimKnown` items.
     public var withVerbatimSpan = 0
     /// Items some selected method called dirty.
     public var flagged = 0
-    /// Longest verbatim match over all items, in tokens.
+    /// Longest verbatim match over the items that have one computed, in tokens (a cleared item's is < n).
     public var longestMatchTokens = 0
+    /// Items the sketch first pass cleared.
+    public var cleared = 0
+    /// Sketch hits of cleared items that the suffix array showed to be false positives.
+    public var clearedFalsePositives = 0
+    /// Items whose verbatim spans are known (all but cleared items when `--min-match` < n).
+    public var verbatimKnown = 0
+    /// Items whose near-verbatim result is known (all but cleared items when `--seed-length` < n).
+    public var nearKnown = 0
 
     public init(results: [ItemResult], methods: [ContaminationMethod]) {
         items = results.count
@@ -19,10 +30,20 @@ public struct CheckSummary: Sendable, Equatable {
         for result in results {
             for method in result.methods where method.isDirty { dirty[method.method, default: 0] += 1 }
             if result.result(.llama2)?.verdict == .notClean { llama2NotClean += 1 }
-            if result.near.isNearVerbatim { nearVerbatim += 1 }
-            if !result.verbatim.spans.isEmpty { withVerbatimSpan += 1 }
+            if let near = result.near {
+                nearKnown += 1
+                if near.isNearVerbatim { nearVerbatim += 1 }
+            }
+            if let spans = result.spans {
+                verbatimKnown += 1
+                if !spans.isEmpty { withVerbatimSpan += 1 }
+            }
             if result.isFlagged { flagged += 1 }
-            longestMatchTokens = max(longestMatchTokens, result.verbatim.longestMatchTokens)
+            if let clearance = result.firstPass {
+                cleared += 1
+                clearedFalsePositives += clearance.falsePositives
+            }
+            longestMatchTokens = max(longestMatchTokens, result.verbatim?.longestMatchTokens ?? 0)
         }
     }
 

@@ -31,7 +31,8 @@ public enum HTMLReport {
             html += "<tr><td><code>\(method.rawValue)</code></td><td class=\"num\">\(count)</td><td class=\"num\">\(String(format: "%.1f%%", summary.dirtyFraction(method) * 100))</td><td>\(escape(definition))<br><span class=\"src\">\(escape(method.source))</span></td></tr>\n"
         }
         html += "</tbody></table>\n"
-        html += "<p class=\"meta\">Verbatim: \(summary.withVerbatimSpan) items share a span of at least \(report.options.minMatch) tokens (longest \(summary.longestMatchTokens)); near-verbatim: \(summary.nearVerbatim) (at least \(report.options.minSpan) tokens at similarity ≥ \(report.options.similarity)).</p>\n"
+        if let firstPass = report.firstPassSummary { html += "<p class=\"meta\">First pass: \(escape(firstPass)).</p>\n" }
+        html += "<p class=\"meta\">Verbatim: \(escape(report.verbatimSummary)); near-verbatim: \(escape(report.nearVerbatimSummary)) (at least \(report.options.minSpan) tokens at similarity ≥ \(report.options.similarity)).</p>\n"
         for note in report.notes { html += "<p class=\"note\">Note: \(escape(note))</p>\n" }
         html += "<p class=\"legend\">Legend: <mark class=\"m\">matching</mark> <mark class=\"x\">substituted</mark> <mark class=\"i\">only in the item</mark> <mark class=\"d\">only in the source</mark> <mark class=\"e\">method evidence</mark></p>\n"
         let flagged = report.results.enumerated().filter { $0.element.isFlagged }
@@ -52,8 +53,11 @@ public enum HTMLReport {
             html += "<span class=\"badge \(kind)\">\(method.method.rawValue): \(method.verdict.rawValue)</span> "
         }
         html += "</h2>\n"
-        let similarity = result.near.bestSimilarity > 0 ? String(format: " · similarity %.2f", result.near.bestSimilarity) : ""
-        html += "<p class=\"meta\"><code>\(escape(result.item.location))</code> · \(item.tokenCount) tokens · longest match \(result.verbatim.longestMatchTokens) tokens (\(result.verbatim.longestMatchChars) chars) · coverage \(String(format: "%.0f%%", result.verbatim.coverage * 100))\(similarity)</p>\n<ul class=\"evidence\">"
+        // Flagged items always took the full path; still, a figure the first pass skipped is never shown as 0.
+        let similarity = result.near.map { $0.bestSimilarity > 0 ? String(format: " · similarity %.2f", $0.bestSimilarity) : "" } ?? ""
+        let longest = result.verbatim.map { "\($0.longestMatchTokens) tokens (\($0.longestMatchChars) chars)" } ?? "&lt; \(result.firstPass?.ngramLength ?? 0) tokens"
+        let coverage = result.coverage.map { String(format: "%.0f%%", $0 * 100) } ?? "unknown"
+        html += "<p class=\"meta\"><code>\(escape(result.item.location))</code> · \(item.tokenCount) tokens · longest match \(longest) · coverage \(coverage)\(similarity)</p>\n<ul class=\"evidence\">"
         for method in result.methods where method.verdict != .clean {
             html += "<li><b>\(method.method.rawValue)</b>: \(escape(method.evidence))</li>"
         }
@@ -61,7 +65,8 @@ public enum HTMLReport {
         var itemMarks: [Int: Mark] = [:]
         var documentMarks: [Int: Mark] = [:]
         var source: (document: CachedDocument, tokens: Range<Int>, title: String)?
-        if let best = result.near.best, best.isNearVerbatim || (result.verbatim.spans.allSatisfy({ $0.sources.isEmpty }) && best.similarity > 0) {
+        let spans = result.spans ?? []
+        if let best = result.near?.best, best.isNearVerbatim || (spans.allSatisfy({ $0.sources.isEmpty }) && best.similarity > 0) {
             best.alignment.forEachColumn { kind, i, j in
                 switch kind {
                 case .match: itemMarks[i] = .match; documentMarks[j] = .match
@@ -72,11 +77,11 @@ public enum HTMLReport {
             }
             let title = String(format: "%@ — aligned %d tokens, similarity %.2f (%@)", best.source.label, best.alignment.columns, best.alignment.similarity, EditOperation.cigar(best.alignment.operations))
             source = (try documents.document(best.source.document), best.alignment.targetRange, title)
-        } else if let span = result.verbatim.spans.filter({ !$0.sources.isEmpty }).max(by: { $0.tokenCount < $1.tokenCount }), let first = span.sources.first {
+        } else if let span = spans.filter({ !$0.sources.isEmpty }).max(by: { $0.tokenCount < $1.tokenCount }), let first = span.sources.first {
             for k in span.tokenRange { itemMarks[k] = .match }
             for k in first.tokenRange { documentMarks[k] = .match }
             // Other verbatim spans of the item, lighter, so the coverage is visible.
-            for other in result.verbatim.spans where other.tokenRange != span.tokenRange {
+            for other in spans where other.tokenRange != span.tokenRange {
                 for k in other.tokenRange where itemMarks[k] == nil { itemMarks[k] = .evidence }
             }
             source = (try documents.document(first.document), first.tokenRange, "\(first.label) — verbatim span of \(span.tokenCount) tokens, \(span.occurrenceCount) occurrence\(span.occurrenceCount == 1 ? "" : "s") in the corpus")

@@ -106,29 +106,55 @@ public enum JSONReport {
         }
     }
 
+    /// A figure that is `null` in the output when unknown (a plain optional would drop the key).
+    struct Nullable<Wrapped: Encodable>: Encodable {
+        var value: Wrapped?
+        init(_ value: Wrapped?) { self.value = value }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            if let value { try container.encode(value) } else { try container.encodeNil() }
+        }
+    }
+
+    /// What the sketch first pass did for a cleared item.
+    struct FirstPass: Encodable {
+        var n: Int
+        /// Sketch hits the suffix array showed to be false positives.
+        var falsePositives: Int
+        /// The keys left null because the suffix array was not asked.
+        var skipped: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case n, skipped
+            case falsePositives = "false_positives"
+        }
+    }
+
     struct Item: Encodable {
         var id: String
         var source: String
         var record: Int
         var tokens: Int
         var chars: Int
-        var longestMatchTokens: Int
-        var longestMatchChars: Int
-        var coverage: Double
-        var coveredTokens: Int
-        var nearVerbatim: Bool
-        var bestSimilarity: Double
+        var longestMatchTokens: Nullable<Int>
+        var longestMatchChars: Nullable<Int>
+        var coverage: Nullable<Double>
+        var coveredTokens: Nullable<Int>
+        var nearVerbatim: Nullable<Bool>
+        var bestSimilarity: Nullable<Double>
         var flagged: Bool
         var methods: [String: String]
         var methodDetails: [String: Method]
-        var spans: [Span]
+        var spans: Nullable<[Span]>
         var near: Near?
+        var firstPass: FirstPass?
 
         enum CodingKeys: String, CodingKey {
             case id, source, record, tokens, chars, coverage, flagged, methods, spans, near
             case longestMatchTokens = "longest_match_tokens", longestMatchChars = "longest_match_chars"
             case coveredTokens = "covered_tokens", nearVerbatim = "near_verbatim", bestSimilarity = "best_similarity"
-            case methodDetails = "method_details"
+            case methodDetails = "method_details", firstPass = "first_pass"
         }
     }
 
@@ -144,15 +170,15 @@ public enum JSONReport {
 
     static func item(_ result: ItemResult) -> Item {
         let tokenized = result.tokenized
-        let spans = result.verbatim.spans.map { span in
+        let spans = result.spans?.map { span in
             Span(tokenStart: span.tokenRange.lowerBound, tokenEnd: span.tokenRange.upperBound, tokens: span.tokenCount,
                  byteStart: span.byteRange.lowerBound, byteEnd: span.byteRange.upperBound, chars: span.charCount,
                  text: String(decoding: tokenized.text[span.byteRange], as: UTF8.self), occurrences: span.occurrenceCount,
                  sources: span.sources.map(Source.init))
         }
         var near: Near?
-        if let best = result.near.best {
-            near = Near(nearVerbatim: best.isNearVerbatim, similarity: best.similarity, candidatesAligned: result.near.candidatesAligned,
+        if let result = result.near, let best = result.best {
+            near = Near(nearVerbatim: best.isNearVerbatim, similarity: best.similarity, candidatesAligned: result.candidatesAligned,
                         alignment: Aligned(best.alignment), span: best.span.columns > 0 ? Aligned(best.span) : nil, source: Source(best.source))
         }
         var methods: [String: String] = [:]
@@ -164,9 +190,18 @@ public enum JSONReport {
         }
         return Item(id: result.item.id, source: result.item.sourcePath, record: result.item.recordNumber, tokens: tokenized.tokenCount,
                     chars: String(decoding: tokenized.text, as: UTF8.self).count,
-                    longestMatchTokens: result.verbatim.longestMatchTokens, longestMatchChars: result.verbatim.longestMatchChars,
-                    coverage: result.verbatim.coverage, coveredTokens: result.verbatim.coveredTokens,
-                    nearVerbatim: result.near.isNearVerbatim, bestSimilarity: result.near.bestSimilarity, flagged: result.isFlagged,
-                    methods: methods, methodDetails: details, spans: spans, near: near)
+                    longestMatchTokens: Nullable(result.verbatim?.longestMatchTokens), longestMatchChars: Nullable(result.verbatim?.longestMatchChars),
+                    coverage: Nullable(result.coverage), coveredTokens: Nullable(result.coveredTokens),
+                    nearVerbatim: Nullable(result.near?.isNearVerbatim), bestSimilarity: Nullable(result.near?.bestSimilarity), flagged: result.isFlagged,
+                    methods: methods, methodDetails: details, spans: Nullable(spans), near: near, firstPass: firstPass(result))
+    }
+
+    /// The `first_pass` object of a cleared item: its n and the keys left null.
+    static func firstPass(_ result: ItemResult) -> FirstPass? {
+        guard let clearance = result.firstPass else { return nil }
+        var skipped = ["longest_match_tokens", "longest_match_chars"]
+        if result.spans == nil { skipped += ["coverage", "covered_tokens", "spans"] }
+        if result.near == nil { skipped += ["near_verbatim", "best_similarity", "near"] }
+        return FirstPass(n: clearance.ngramLength, falsePositives: clearance.falsePositives, skipped: skipped)
     }
 }

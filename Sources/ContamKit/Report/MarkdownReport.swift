@@ -22,7 +22,8 @@ public enum MarkdownReport {
             out.append("| `\(method.rawValue)` | \(count) | \(String(format: "%.1f%%", summary.dirtyFraction(method) * 100)) | \(cell(definition)) |")
         }
         out.append("")
-        out.append("Verbatim: \(summary.withVerbatimSpan) item\(summary.withVerbatimSpan == 1 ? "" : "s") share a span of at least \(report.options.minMatch) tokens with the corpus (longest \(summary.longestMatchTokens) tokens); near-verbatim: \(summary.nearVerbatim).")
+        if let firstPass = report.firstPassSummary { out.append("First pass: \(firstPass)."); out.append("") }
+        out.append("Verbatim: \(report.verbatimSummary); near-verbatim: \(report.nearVerbatimSummary).")
         for note in report.notes { out.append(""); out.append("> Note: \(note)") }
         let flagged = report.results.filter(\.isFlagged)
         if !flagged.isEmpty {
@@ -34,8 +35,11 @@ public enum MarkdownReport {
                     guard let verdict = result.result(method)?.verdict else { return "-" }
                     return verdict == .dirty ? "**dirty**" : verdict.rawValue
                 }
-                let similarity = result.near.bestSimilarity > 0 ? String(format: "%.2f", result.near.bestSimilarity) : "-"
-                out.append("| \(cell(result.item.id)) | " + verdicts.joined(separator: " | ") + " | \(result.verbatim.longestMatchTokens) | \(String(format: "%.0f%%", result.verbatim.coverage * 100)) | \(similarity) | \(cell(CheckReport.topSource(result) ?? "-")) |")
+                // Flagged items always took the full path; still, unknown figures show "-", never 0.
+                let similarity = result.near.map { $0.bestSimilarity > 0 ? String(format: "%.2f", $0.bestSimilarity) : "-" } ?? "-"
+                let longest = result.verbatim.map { "\($0.longestMatchTokens)" } ?? "&lt;\(result.firstPass?.ngramLength ?? 0)"
+                let coverage = result.coverage.map { String(format: "%.0f%%", $0 * 100) } ?? "-"
+                out.append("| \(cell(result.item.id)) | " + verdicts.joined(separator: " | ") + " | \(longest) | \(coverage) | \(similarity) | \(cell(CheckReport.topSource(result) ?? "-")) |")
             }
             if flagged.count > maxItems { out.append(""); out.append("… and \(flagged.count - maxItems) more flagged items (see `--json`).") }
             out.append("")
@@ -64,8 +68,8 @@ public enum MarkdownReport {
             guard let passage = source.passage else { return nil }
             return "\(source.label): …\(passage.before.suffix(60))**\(passage.match.prefix(400))**\(passage.after.prefix(60))…"
         }
-        if let best = result.near.best, best.isNearVerbatim { return shown(best.source) }
-        guard let span = result.verbatim.spans.filter({ !$0.sources.isEmpty }).max(by: { $0.tokenCount < $1.tokenCount }), let source = span.sources.first else { return nil }
+        if let best = result.near?.best, best.isNearVerbatim { return shown(best.source) }
+        guard let span = (result.spans ?? []).filter({ !$0.sources.isEmpty }).max(by: { $0.tokenCount < $1.tokenCount }), let source = span.sources.first else { return nil }
         return shown(source)
     }
 

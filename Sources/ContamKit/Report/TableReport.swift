@@ -12,9 +12,10 @@ public enum TableReport {
         for result in report.results where !flaggedOnly || result.isFlagged {
             var row = [truncated(result.item.id, 32)]
             row += methods.map { method in result.result(method)?.verdict.rawValue ?? "-" }
-            row.append("\(result.verbatim.longestMatchTokens)")
-            row.append(String(format: "%.0f%%", result.verbatim.coverage * 100))
-            row.append(result.near.bestSimilarity > 0 ? String(format: "%.2f", result.near.bestSimilarity) : "-")
+            // A cleared item's longest match is only known to be below the sketch's n; unknown figures show "-".
+            row.append(result.verbatim.map { "\($0.longestMatchTokens)" } ?? "<\(result.firstPass?.ngramLength ?? 0)")
+            row.append(result.coverage.map { String(format: "%.0f%%", $0 * 100) } ?? "-")
+            row.append(result.near.map { $0.bestSimilarity > 0 ? String(format: "%.2f", $0.bestSimilarity) : "-" } ?? "-")
             row.append(truncated(CheckReport.topSource(result) ?? "-", 40))
             rows.append(row)
         }
@@ -61,8 +62,9 @@ public enum TableReport {
             if method == .gpt3, let n = report.gpt3NgramLength { text += ", N = \(n)" }
             out.append(text)
         }
-        out.append("verbatim: \(summary.withVerbatimSpan) item\(summary.withVerbatimSpan == 1 ? "" : "s") share a span of at least \(report.options.minMatch) tokens with the corpus (longest \(summary.longestMatchTokens) tokens)")
-        out.append("near-verbatim: \(summary.nearVerbatim) (at least \(report.options.minSpan) tokens aligned at similarity >= \(report.options.similarity))")
+        if let firstPass = report.firstPassSummary { out.append("first pass: \(firstPass)") }
+        out.append("verbatim: \(report.verbatimSummary)")
+        out.append("near-verbatim: \(report.nearVerbatimSummary) (at least \(report.options.minSpan) tokens aligned at similarity >= \(report.options.similarity))")
         out.append("flagged by any method: \(summary.flagged) (\(percent(summary.flagged)))")
         for note in report.notes { out.append("note: \(note)") }
         return out
