@@ -42,6 +42,8 @@ public final class CSVReader {
     private var buffer: [UInt8]
     private var position = 0
     private var count = 0
+    /// Bytes read from the source but not yet scanned into records (for exact consumed-byte counts).
+    var bufferedBytes: Int { count - position }
     private var sourceFinished = false
     private var started = false
     private var finished = false

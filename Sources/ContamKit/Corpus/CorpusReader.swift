@@ -23,8 +23,17 @@ public final class CorpusReader {
     /// The on-disk bytes consumed so far (compressed bytes for `.zst`). Read it from the `forEachDocument` body
     /// to report progress.
     public var inputBytesRead: Int { bytesRead.value }
+    /// The sum of the sources' content sizes: file sizes, and the decompressed sizes `.zst` frames declare;
+    /// nil when one is unknown (stdin, a frame without a declared size).
+    public private(set) var contentBytesTotal: Int?
+    /// The content bytes (decompressed, for `.zst`) consumed so far: read from the sources minus what the
+    /// line or CSV reader holds unconsumed, so it matches the documents delivered. `inputBytesRead`
+    /// runs ahead by the read-ahead and tracks compressed bytes, whose ratio to text changes along a corpus.
+    public var contentBytesRead: Int { contentRead.value - (bufferedBytesOfActiveReader?() ?? 0) }
 
     private let bytesRead = ByteCounter()
+    private let contentRead = ByteCounter()
+    private var bufferedBytesOfActiveReader: (() -> Int)?
     /// Opens standard input; tests replace it.
     var openStandardInput: () throws -> ByteSource = { try FileByteSource(path: "-") }
 
@@ -69,6 +78,23 @@ public final class CorpusReader {
         }
         sources = resolved
         inputBytesTotal = total
+        contentBytesTotal = Self.contentSize(of: resolved)
+    }
+
+    /// The sum of the sources' content sizes, or nil when one is unknown.
+    static func contentSize(of sources: [String]) -> Int? {
+        var total = 0
+        for source in sources {
+            guard source != "-" else { return nil }
+            if InputFormat.isCompressed(path: source) {
+                guard let size = Zstd.declaredContentSize(ofFileAt: source) else { return nil }
+                total += size
+            } else {
+                guard let size = (try? FileManager.default.attributesOfItem(atPath: source)[.size] as? NSNumber)?.intValue else { return nil }
+                total += size
+            }
+        }
+        return total
     }
 
     /// Appends the supported files under `directory` in sorted order; collects the names of unsupported ones.
@@ -106,6 +132,7 @@ public final class CorpusReader {
     public func forEachDocument(_ body: (Document) throws -> Void) throws {
         statistics = CorpusStatistics()
         bytesRead.value = 0
+        contentRead.value = 0
         for (sourceIndex, path) in sources.enumerated() {
             do {
                 try read(sourceIndex: sourceIndex, path: path, body)
@@ -155,6 +182,8 @@ public final class CorpusReader {
             }
         }
         let name = path == "-" ? "<stdin>" : path
+        source = CountingByteSource(source, counter: contentRead)
+        defer { bufferedBytesOfActiveReader = nil }
         switch format {
         case .text:
             if options.linesAreDocuments {
@@ -219,6 +248,7 @@ public final class CorpusReader {
 
     private func readTextLines(_ source: ByteSource, sourceIndex: Int, path: String, _ body: (Document) throws -> Void) throws {
         let lines = LineReader(source: source)
+        bufferedBytesOfActiveReader = { lines.bufferedBytes }
         try lines.forEachLine { line, number in
             var text = Array(line)
             if number == 1 && text.starts(with: [0xEF, 0xBB, 0xBF]) { text.removeFirst(3) }
@@ -229,6 +259,7 @@ public final class CorpusReader {
     private func readJSONLines(_ source: ByteSource, sourceIndex: Int, path: String, _ body: (Document) throws -> Void) throws {
         let parser = JSONLineParser(textFields: options.textFields, idField: options.idField)
         let lines = LineReader(source: source)
+        bufferedBytesOfActiveReader = { lines.bufferedBytes }
         try lines.forEachLine { line, number in
             var line = line
             if number == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line = UnsafeBufferPointer(rebasing: line[3...]) }
@@ -254,6 +285,7 @@ public final class CorpusReader {
 
     private func readCSV(_ source: ByteSource, sourceIndex: Int, path: String, _ body: (Document) throws -> Void) throws {
         let reader = CSVReader(source: source, path: path, delimiter: options.csvDelimiter)
+        bufferedBytesOfActiveReader = { reader.bufferedBytes }
         var textColumn: Int?
         var idColumn: Int?
         var header: [String] = []

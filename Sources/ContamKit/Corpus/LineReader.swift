@@ -10,6 +10,8 @@ public final class LineReader {
     private var sourceFinished = false
     /// The number of the line most recently returned (1-based); 0 before the first.
     public private(set) var lineNumber = 0
+    /// Bytes read from the source but not yet returned as lines (for exact consumed-byte counts).
+    public var bufferedBytes: Int { end - start }
 
     /// Reads lines from `source`, `chunkSize` bytes per read.
     public init(source: ByteSource, chunkSize: Int = 1 << 20) {

@@ -20,7 +20,7 @@ final class SketchBuildPipeline: @unchecked Sendable {
     /// Text gathered before a hand-off (tests use tiny batches to cross every boundary).
     let batchTextBytes: Int
     let tokenizing: Tokenizing
-    static let batchCount = 4
+    static let batchCount = 3
 
     /// What the documents added so far contributed (documents and sources count only with a token).
     struct Totals {
@@ -100,7 +100,7 @@ final class SketchBuildPipeline: @unchecked Sendable {
     private let inserter: NGramSketch.BatchInserter
     private var queueTotals = Totals()
 
-    init(sketch: NGramSketch, tokenizer: Tokenizer, batchTextBytes: Int = 512 << 10, tokenizing: Tokenizing = .whicheverIsFree) {
+    init(sketch: NGramSketch, tokenizer: Tokenizer, batchTextBytes: Int = 256 << 10, tokenizing: Tokenizing = .whicheverIsFree) {
         self.sketch = sketch
         self.tokenizing = tokenizing
         self.tokenizer = tokenizer
@@ -115,7 +115,7 @@ final class SketchBuildPipeline: @unchecked Sendable {
     }
 
     /// Adds one document (reading thread).
-    func add(document text: [UInt8], sourceIndex: Int) {
+    func add(document text: UnsafeRawBufferPointer, sourceIndex: Int) {
         let batch = batches[current]
         batch.text.append(contentsOf: text)
         batch.documentEnds.append(batch.text.count)

@@ -17,3 +17,9 @@ final class ParallelResults<T>: @unchecked Sendable {
 
     var values: [T] { Array(slots) }
 }
+
+/// Read-only bytes shared with `concurrentPerform` workers. @unchecked Sendable: the owner keeps the
+/// memory alive and unchanged until the workers have returned.
+struct SharedBytes: @unchecked Sendable {
+    let value: UnsafeRawBufferPointer
+}

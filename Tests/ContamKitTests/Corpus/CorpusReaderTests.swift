@@ -313,3 +313,27 @@ final class TemporaryDirectory {
         #expect(CorpusReader.sniffFormat([]) == .text)
     }
 }
+
+extension CorpusReaderTests {
+    /// Content bytes consumed track the documents delivered exactly (the read-ahead held by the line
+    /// reader does not count), in decompressed bytes, and the total is the frames' declared size.
+    @Test func contentBytesFollowTheDeliveredDocuments() throws {
+        let path = "\(repositoryRoot)/corpora/python-tutorial.jsonl.zst"
+        let reader = try CorpusReader(inputs: [path])
+        let stream = ZstdStreamReader(try FileByteSource(path: path), path: path)
+        var decompressed: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while case let got = try chunk.withUnsafeMutableBytes({ try stream.read(into: $0) }), got > 0 {
+            decompressed += chunk[0..<got]
+        }
+        #expect(reader.contentBytesTotal == decompressed.count)
+        // Each document is one line: the bytes consumed after it are its line's end plus the newline.
+        var lineEnds: [Int] = []
+        for (offset, byte) in decompressed.enumerated() where byte == 0x0A { lineEnds.append(offset + 1) }
+        var seen: [Int] = []
+        try reader.forEachDocument { _ in seen.append(reader.contentBytesRead) }
+        #expect(seen == Array(lineEnds.prefix(seen.count)))
+        #expect(seen.count == lineEnds.count)
+        #expect(try CorpusReader(inputs: [path, "-"]).contentBytesTotal == nil)
+    }
+}

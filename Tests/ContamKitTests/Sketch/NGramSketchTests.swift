@@ -52,6 +52,21 @@ import Testing
         #expect(bitsPerKey < 11, "\(bitsPerKey) bits per key at 1 %")
     }
 
+    /// The binary search returns the smallest block count that meets the target, found here by trying
+    /// every count from 1 (the oracle), and the best k for it.
+    @Test func sizingIsTheSmallestFilterMeetingTheTarget() {
+        for (keys, target) in [(1, 0.01), (40, 0.01), (3000, 0.01), (3000, 0.1), (2000, 0.001), (500, 0.5)] {
+            func best(_ blocks: Int) -> (rate: Double, k: Int) {
+                (1...16).map { (BloomFilter.falsePositiveRate(blockCount: blocks, keys: Double(keys), hashFunctions: $0), $0) }.min { $0.0 < $1.0 }!
+            }
+            var smallest = 1
+            while best(smallest).rate > target { smallest += 1 }
+            let sizing = BloomFilter.sizing(keys: keys, targetRate: target)
+            #expect(sizing.blockCount == smallest, "\(keys) keys at \(target)")
+            #expect(sizing.hashFunctions == best(smallest).k, "\(keys) keys at \(target)")
+        }
+    }
+
     @Test func sizingMeetsTargets() {
         for (keys, target) in [(1, 0.01), (1000, 0.01), (1_000_000, 0.01), (1_000_000, 0.001), (10_000, 0.1)] {
             let s = BloomFilter.sizing(keys: keys, targetRate: target)

@@ -44,7 +44,7 @@ import Testing
 
         let sketch = try NGramSketch(parameters: parameters)
         let pipeline = SketchBuildPipeline(sketch: sketch, tokenizer: tokenizer, batchTextBytes: batchTextBytes, tokenizing: tokenizing)
-        for document in documents { pipeline.add(document: document.text, sourceIndex: document.source) }
+        for document in documents { document.text.withUnsafeBytes { pipeline.add(document: $0, sourceIndex: document.source) } }
         let totals = pipeline.finish()
 
         #expect(Array(sketch.filter.bytes) == Array(expected.filter.bytes))
