@@ -103,7 +103,7 @@ def main():
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, s, rate, rss, fb, bits, grams, fr, fs in rows:
         fbs = f"{fb / 2**20:.1f} MiB" if fb else "-"
-        print(f"| {name} | {s:.1f} | {rate:.1f} | {rss / 2**20:.0f} MiB | {fbs} | {bits:.2f} | {grams:,} | {fr:.4f} | {fs:.4f} |")
+        print(f"| {name} | {s:.2f} | {rate:.1f} | {rss / 2**20:.0f} MiB | {fbs} | {bits:.2f} | {grams:,} | {fr:.4f} | {fs:.4f} |")
     print()
     print(f"throughput ratio contam/Python: {(mb / c_seconds) / (mb / p_seconds):.1f}x (target >= 20x)")
     print(f"contam peak RSS - filter size: {(c_rss - filter_bytes) / 2**20:.1f} MiB (target <= 64 MiB)")
