@@ -59,6 +59,26 @@ public struct Tokenizer: Sendable {
                     let byteClass = table[Int(text[i])]
                     if byteClass & TokenizerByteClass.word != 0 {
                         let start = i
+                        // The common case first: an ASCII word that ends within the eight bytes from its
+                        // start, followed by an ASCII byte (one classification, no byte loop).
+                        if start &+ 8 <= byteCount {
+                            let chunk = UInt64(littleEndian: text.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+                            let masks = TokenizerByteClass.asciiWordMasks(chunk)
+                            let stops = ~masks.word & 0x8080_8080_8080_8080
+                            let length = stops.trailingZeroBitCount &>> 3
+                            if stops != 0 && text[start &+ length] < 0x80 {
+                                // Invariant: 1 <= length <= 7 (text[start] is a word byte), so the shifts are < 64.
+                                let kept: UInt64 = (1 &<< UInt64(length &* 8)) &- 1
+                                i = start &+ length
+                                if !lowercase || masks.upper & kept == 0 {
+                                    try body(UnsafeRawBufferPointer(rebasing: text[start..<i]), start..<i)
+                                } else {
+                                    scratch.storeBytes(of: (chunk | (masks.upper &>> 2)).littleEndian, as: UInt64.self)
+                                    try body(UnsafeRawBufferPointer(rebasing: scratch[0..<length]), start..<i)
+                                }
+                                continue
+                            }
+                        }
                         var classes = byteClass
                         var next = byteClass
                         i &+= 1
