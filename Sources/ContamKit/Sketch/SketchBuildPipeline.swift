@@ -2,7 +2,7 @@ import Dispatch
 
 /// The streaming core of `contam index --sketch-only`: documents go in, their n-grams end up in the
 /// filter, on two threads. The reading thread (zstd, JSON) gathers documents into batches of about
-/// 512 KiB of text and hands each batch to a serial queue. The queue's thread owns the filter: it rolls
+/// 256 KiB of text and hands each batch to a serial queue. The queue's thread owns the filter: it rolls
 /// the n-gram hashes and inserts them (prefetched Bloom inserts). Tokenizing a batch (tokenizer and
 /// token hash, the largest cost) goes to whichever thread is free: when the queue has nothing waiting,
 /// it gets the raw text; otherwise the reading thread tokenizes the batch itself and queues token hashes.
