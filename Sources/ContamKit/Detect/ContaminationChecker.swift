@@ -32,7 +32,7 @@ public final class ContaminationChecker: @unchecked Sendable {
 
     /// Tokenizes every item (in parallel), refusing items with no tokens or more than `maxItemTokens`.
     public func tokenize(_ items: [CheckItem]) throws -> [TokenizedItem] {
-        try Self.parallelMap(items.count, threads: options.threads) { k in
+        try parallelMap(items.count, threads: options.threads) { k in
             let item = items[k]
             let tokenized = TokenizedItem(text: item.text, tokenizer: tokenizer)
             if tokenized.tokenCount == 0 {
@@ -64,7 +64,7 @@ public final class ContaminationChecker: @unchecked Sendable {
         let evaluator = evaluator(for: tokenized)
         let firstPass = firstPass(for: evaluator)
         let done = LockedBox(0)
-        return try Self.parallelMap(items.count, threads: options.threads) { k in
+        return try parallelMap(items.count, threads: options.threads) { k in
             let result = try check(items[k], tokenized: tokenized[k], evaluator: evaluator, firstPass: firstPass)
             if let progress { progress(done.update { $0 += 1; return $0 }) }
             return result
@@ -81,51 +81,5 @@ public final class ContaminationChecker: @unchecked Sendable {
         let near = try aligner.align(tokenized, matchingStatistics: lengths, documents: documents)
         let methods = try evaluator.evaluate(tokenized, matchingStatistics: lengths, verbatim: verbatim, near: near, documents: documents)
         return ItemResult(item: item, tokenized: tokenized, verbatim: verbatim, near: near, methods: methods)
-    }
-
-    /// `body(0..<count)` on `threads` threads pulling indices from a shared counter; results in index
-    /// order. The first error stops the remaining work and is rethrown.
-    static func parallelMap<T>(_ count: Int, threads: Int, _ body: (Int) throws -> T) throws -> [T] {
-        let slots = Slots<T>(count: count)
-        let next = LockedBox(0)
-        let failure = LockedBox<Error?>(nil)
-        let workers = max(1, min(threads, count))
-        withoutActuallyEscaping(body) { body in
-            // Safe: `body` only reads state that no worker mutates; each result slot is written once, under a lock.
-            let work = WorkerBody(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while failure.value == nil {
-                    let k = next.update { $0 += 1; return $0 } - 1
-                    guard k < count else { return }
-                    do { slots.set(k, try work.value(k)) } catch { failure.update { if $0 == nil { $0 = error } } }
-                }
-            }
-        }
-        if let error = failure.value { throw error }
-        return slots.values()
-    }
-}
-
-extension ContaminationChecker {
-    /// One result slot per index, each written by exactly one worker.
-    final class Slots<T>: @unchecked Sendable {
-        private var storage: [T?]
-        private let lock = NSLock()
-
-        init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-        func set(_ index: Int, _ value: T) {
-            lock.lock(); defer { lock.unlock() }
-            storage[index] = value
-        }
-
-        /// All values; only called after every slot was set.
-        func values() -> [T] { storage.compactMap { $0 } }
-    }
-
-    /// Carries a non-Sendable value (a closure that only reads shared, immutable state) into worker threads.
-    struct WorkerBody<Value>: @unchecked Sendable {
-        let value: Value
-        init(_ value: Value) { self.value = value }
     }
 }

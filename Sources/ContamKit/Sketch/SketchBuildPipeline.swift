@@ -37,10 +37,7 @@ final class SketchBuildPipeline: @unchecked Sendable {
 
     /// Documents gathered for one hand-off.
     private final class Batch {
-        var text: [UInt8] = []
-        /// End offset in `text` of each document.
-        var documentEnds: [Int] = []
-        var sourceIndices: [Int] = []
+        var documents = DocumentTexts()
         /// Set when the reading thread tokenized the batch: then `tokenHashes[0..<tokenEnds.last]` hold its
         /// token hashes and `tokenEnds` each document's end offset in them.
         var tokenized = false
@@ -56,9 +53,7 @@ final class SketchBuildPipeline: @unchecked Sendable {
         deinit { tokenHashes.deallocate() }
 
         func reset() {
-            text.removeAll(keepingCapacity: true)
-            documentEnds.removeAll(keepingCapacity: true)
-            sourceIndices.removeAll(keepingCapacity: true)
+            documents.removeAll()
             tokenEnds.removeAll(keepingCapacity: true)
             tokenized = false
         }
@@ -71,16 +66,6 @@ final class SketchBuildPipeline: @unchecked Sendable {
             tokenHashes.deallocate()
             tokenHashes = grown
             tokenCapacity = count
-        }
-
-        func forEachDocument(_ body: (_ index: Int, _ text: UnsafeRawBufferPointer) -> Void) {
-            text.withUnsafeBytes { bytes in
-                var start = 0
-                for (index, end) in documentEnds.enumerated() {
-                    body(index, UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-                    start = end
-                }
-            }
         }
     }
 
@@ -117,15 +102,13 @@ final class SketchBuildPipeline: @unchecked Sendable {
     /// Adds one document (reading thread).
     func add(document text: UnsafeRawBufferPointer, sourceIndex: Int) {
         let batch = batches[current]
-        batch.text.append(contentsOf: text)
-        batch.documentEnds.append(batch.text.count)
-        batch.sourceIndices.append(sourceIndex)
-        if batch.text.count >= batchTextBytes { handOff() }
+        batch.documents.append(text, sourceIndex: sourceIndex)
+        if batch.documents.byteCount >= batchTextBytes { handOff() }
     }
 
     /// Inserts what is left, waits for the queue and returns the totals: afterwards the sketch is complete.
     func finish() -> Totals {
-        if !batches[current].documentEnds.isEmpty { handOff() }
+        if !batches[current].documents.isEmpty { handOff() }
         queue.sync { inserter.flush() }
         var totals = readerTotals
         totals.add(queueTotals)
@@ -158,12 +141,12 @@ final class SketchBuildPipeline: @unchecked Sendable {
     private func tokenize(_ batch: Batch) {
         // Prose has about one token per 3.4 bytes; punctuation runs have one per byte (every scalar is at
         // most one token), so reserve for the usual and grow when a batch needs more.
-        batch.reserveTokens(batch.text.count / 2 + 1024)
+        batch.reserveTokens(batch.documents.byteCount / 2 + 1024)
         var hashes = batch.tokenHashes
         var capacity = batch.tokenCapacity
         var count = 0
         var totals = Totals()
-        batch.forEachDocument { index, text in
+        batch.documents.forEach { _, text, sourceIndex in
             let start = count
             tokenizer.forEachToken(in: text) { normalized, _ in
                 if count == capacity {
@@ -176,7 +159,7 @@ final class SketchBuildPipeline: @unchecked Sendable {
                 count &+= 1
             }
             batch.tokenEnds.append(count)
-            totals.record(tokens: count - start, sourceIndex: batch.sourceIndices[index])
+            totals.record(tokens: count - start, sourceIndex: sourceIndex)
         }
         batch.tokenized = true
         readerTotals.add(totals)
@@ -195,14 +178,14 @@ final class SketchBuildPipeline: @unchecked Sendable {
     /// Queue: tokenizes a batch and inserts its n-grams.
     private func tokenizeAndInsert(_ batch: Batch) {
         var totals = Totals()
-        batch.forEachDocument { index, text in
+        batch.documents.forEach { _, text, sourceIndex in
             roller.reset()
             var count = 0
             tokenizer.forEachToken(in: text) { normalized, _ in
                 count &+= 1
                 roller.add(TokenHash.hash(normalized)) { inserter.add($0) }
             }
-            totals.record(tokens: count, sourceIndex: batch.sourceIndices[index])
+            totals.record(tokens: count, sourceIndex: sourceIndex)
         }
         queueTotals.add(totals)
     }

@@ -62,7 +62,7 @@ public final class SketchIndexBuilder {
 
         var sketch: NGramSketch?
         var pipeline: SketchBuildPipeline?
-        var sample = Sample()
+        var sample = DocumentTexts()
         var totals = SketchBuildPipeline.Totals()
 
         func makeSketch(expected: Int) throws {
@@ -75,7 +75,7 @@ public final class SketchIndexBuilder {
         /// Sizes the filter from the sample (extrapolated unless the input is over) and passes the sample on.
         func finishSample(inputOver: Bool) throws {
             var sampleNGrams = 0
-            for tokens in sample.tokenCounts(tokenizer: tokenizer) {
+            for tokens in try Self.tokenCounts(of: sample, tokenizer: tokenizer) {
                 sampleNGrams += sketchOptions.ngramCount(documentTokens: tokens)
             }
             let expected: Int
@@ -91,8 +91,8 @@ public final class SketchIndexBuilder {
                 expected = max(Self.fallbackNGrams, sampleNGrams * 2)
             }
             try makeSketch(expected: expected)
-            if let pipeline { sample.forEachDocument { pipeline.add(document: $0, sourceIndex: $1) } }
-            sample = Sample()
+            if let pipeline { sample.forEach { _, text, sourceIndex in pipeline.add(document: text, sourceIndex: sourceIndex) } }
+            sample = DocumentTexts()
         }
         if let expected = sketchOptions.expectedNGrams { try makeSketch(expected: expected) }
 
@@ -101,8 +101,9 @@ public final class SketchIndexBuilder {
             if let pipeline {
                 document.text.withUnsafeBytes { pipeline.add(document: $0, sourceIndex: document.sourceIndex) }
             } else {
-                sample.append(document)
-                if sample.text.count >= Self.sampleTextBytes { try finishSample(inputOver: false) }
+                if sample.isEmpty { sample.reserveCapacity(bytes: Self.sampleTextBytes + document.text.count) }
+                document.text.withUnsafeBytes { sample.append($0, sourceIndex: document.sourceIndex) }
+                if sample.byteCount >= Self.sampleTextBytes { try finishSample(inputOver: false) }
             }
             progress.update(done: reader.inputBytesRead, total: reader.inputBytesTotal > 0 ? reader.inputBytesTotal : nil,
                             extra: "\(ProgressDisplay.count(reader.statistics.documents)) documents")
@@ -143,50 +144,16 @@ public final class SketchIndexBuilder {
                                  readingSeconds: readingSeconds, suffixArraySeconds: 0)
     }
 
-    /// The sizing sample: the first documents' text in one flat buffer (one allocation, given back to the
-    /// system when the sample is dropped, where thousands of document arrays would stay in the heap).
-    struct Sample {
-        var text: [UInt8] = []
-        var documentEnds: [Int] = []
-        var sourceIndices: [Int] = []
-
-        mutating func append(_ document: Document) {
-            if text.isEmpty { text.reserveCapacity(SketchIndexBuilder.sampleTextBytes + document.text.count) }
-            text.append(contentsOf: document.text)
-            documentEnds.append(text.count)
-            sourceIndices.append(document.sourceIndex)
-        }
-
-        func forEachDocument(_ body: (UnsafeRawBufferPointer, Int) -> Void) {
-            text.withUnsafeBytes { bytes in
-                var start = 0
-                for (end, source) in zip(documentEnds, sourceIndices) {
-                    body(UnsafeRawBufferPointer(rebasing: bytes[start..<end]), source)
-                    start = end
-                }
+    /// The token count of each document of the sizing sample, counted on all cores (the filter cannot be
+    /// made before the sample is counted, so this stretch does not overlap with the rest of the build; the
+    /// pipeline then tokenizes the sample again, which costs less than holding its token hashes).
+    static func tokenCounts(of sample: DocumentTexts, tokenizer: Tokenizer) throws -> [Int] {
+        try sample.bytes.withUnsafeBytes { all in
+            try parallelMap(sample.count, threads: ProcessInfo.processInfo.activeProcessorCount) { index in
+                var tokens = 0
+                tokenizer.forEachToken(in: UnsafeRawBufferPointer(rebasing: all[sample.range(of: index)])) { _, _ in tokens &+= 1 }
+                return tokens
             }
-        }
-
-        /// The token count of each document, counted on all cores (the filter cannot be made before the
-        /// sample is counted, so this stretch does not overlap with the rest of the build; the pipeline
-        /// then tokenizes the sample again, which costs less than holding its token hashes).
-        func tokenCounts(tokenizer: Tokenizer) -> [Int] {
-            let count = documentEnds.count
-            let results = ParallelResults<Int>(count: count, initial: 0)
-            let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count))
-            text.withUnsafeBytes { bytes in
-                let ends = documentEnds
-                let shared = SharedBytes(value: bytes)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    for index in stride(from: worker, to: count, by: workers) {
-                        let start = index == 0 ? 0 : ends[index - 1]
-                        var tokens = 0
-                        tokenizer.forEachToken(in: UnsafeRawBufferPointer(rebasing: shared.value[start..<ends[index]])) { _, _ in tokens &+= 1 }
-                        results.set(index, tokens)
-                    }
-                }
-            }
-            return results.values
         }
     }
 }
