@@ -32,7 +32,7 @@ public struct MethodEvaluator: Sendable {
 
     /// Number of word tokens (tokens starting with a letter or digit) of an item.
     public static func wordCount(_ item: TokenizedItem) -> Int {
-        item.strings.reduce(0) { $0 + (TokenizedItem.isWord($1) ? 1 : 0) }
+        item.wordTokenIndices.count
     }
 
     /// The results of every selected method, in `methods` order.
@@ -63,8 +63,7 @@ public struct MethodEvaluator: Sendable {
 
     /// `gpt3` and `lmeval13`: word n-grams, each looked up as the item's token run from its first to its last word.
     func wordNgrams(_ method: ContaminationMethod, _ item: TokenizedItem, _ lengths: [Int], n: Int, documentCap: Int?, wholeIfShort: Bool, corpus: any CorpusQuerying) -> MethodResult {
-        var words: [Int] = []
-        for (k, token) in item.strings.enumerated() where TokenizedItem.isWord(token) { words.append(k) }
+        let words = item.wordTokenIndices
         var figures: [String: Double] = ["n": Double(n), "words": Double(words.count)]
         var ranges: [Range<Int>] = []
         if words.count >= n {

@@ -113,15 +113,8 @@ public struct SketchFirstPass: Sendable {
     /// than n tokens, and then a clear sketch says nothing about it.
     func gpt3LookupsAreLongEnough(_ item: TokenizedItem) -> Bool {
         guard methods.contains(.gpt3) else { return true }
-        var words = 0
-        var first: Int?
-        var last = 0
-        for (k, token) in item.strings.enumerated() where TokenizedItem.isWord(token) {
-            words += 1
-            if first == nil { first = k }
-            last = k
-        }
-        guard words < gpt3NgramLength, let first else { return true }
+        let words = item.wordTokenIndices
+        guard words.count < gpt3NgramLength, let first = words.first, let last = words.last else { return true }
         return last - first + 1 >= ngramLength
     }
 

@@ -33,6 +33,12 @@ public struct TokenizedItem: Sendable {
         return String(decoding: text[bytes], as: UTF8.self).count
     }
 
+    /// Indices of the tokens that are words (`isWord`), in order: what the word-based methods count and
+    /// look up (a word n-gram is the token run from its first to its last word).
+    public var wordTokenIndices: [Int] {
+        strings.indices.filter { Self.isWord(strings[$0]) }
+    }
+
     /// True when the token starts with a letter or digit (a word, as opposed to punctuation or a symbol).
     public static func isWord(_ token: String) -> Bool {
         guard let first = token.unicodeScalars.first else { return false }
