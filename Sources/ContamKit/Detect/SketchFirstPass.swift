@@ -91,21 +91,21 @@ public struct SketchFirstPass: Sendable {
     public func clearance(of item: TokenizedItem) -> Clearance? {
         let n = ngramLength
         guard item.tokenCount >= n, gpt3LookupsAreLongEnough(item) else { return nil }
-        let roller = NGramRoller(sizes: [n])
+        let tokenHashes = item.strings.map { TokenHash.hash($0) }
         var falsePositives = 0
-        for (k, token) in item.strings.enumerated() {
-            var hit = false
-            roller.add(TokenHash.hash(token)) { hash in
-                for filter in filters where filter.contains(hash) {
-                    hit = true
-                    break
+        var cleared = true
+        tokenHashes.withUnsafeBufferPointer { document in
+            NGramHash.forEachNGram(of: document, n: n) { end, hash in
+                guard cleared, filters.contains(where: { $0.contains(hash) }) else { return }
+                // The n-gram ending at token `end` may be a false positive: the suffix array decides it alone.
+                if falsePositives == maxFalsePositives || index.count(of: item.strings[(end + 1 - n)...end]) > 0 {
+                    cleared = false
+                } else {
+                    falsePositives += 1
                 }
             }
-            guard hit else { continue }
-            // The n-gram ending at token k may be a false positive: the suffix array decides it alone.
-            if falsePositives == maxFalsePositives || index.count(of: item.strings[(k + 1 - n)...k]) > 0 { return nil }
-            falsePositives += 1
         }
+        guard cleared else { return nil }
         return Clearance(ngramLength: n, spansKnownEmpty: minMatch >= n, nearKnownEmpty: seedLength >= n, falsePositives: falsePositives)
     }
 

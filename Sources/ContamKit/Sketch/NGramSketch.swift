@@ -83,7 +83,7 @@ public final class NGramSketch: @unchecked Sendable {
         }
         func field(_ i: Int) -> UInt64 { UInt64(littleEndian: file.payload.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
         let k = Int(truncatingIfNeeded: field(0)), mask = field(2)
-        let sizes = (1...NGramRoller.maximumN).filter { mask & (1 << UInt64($0 - 1)) != 0 }
+        let sizes = (1...NGramHash.maximumN).filter { mask & (1 << UInt64($0 - 1)) != 0 }
         guard k >= 1, k <= 32, !sizes.isEmpty, field(6) == UInt64(BloomFilter.blockBits), field(3) < UInt64(Int.max), field(5) < UInt64(Int.max) else {
             throw StorageError.corruptHeader(path: path, detail: "sketch parameters: \(k) hash functions, n-gram size mask \(mask), block bits \(field(6))")
         }
@@ -135,9 +135,10 @@ public final class NGramSketch: @unchecked Sendable {
 
     /// Inserts every n-gram (of every configured size) of one document given as token hashes.
     public func insert(documentTokenHashes hashes: [UInt64]) {
-        let roller = NGramRoller(sizes: parameters.ngramSizes)
         let inserter = BatchInserter(sketch: self)
-        for h in hashes { roller.add(h) { inserter.add($0) } }
+        hashes.withUnsafeBufferPointer { document in
+            for n in parameters.ngramSizes { NGramHash.forEachNGram(of: document, n: n) { inserter.add($1) } }
+        }
         inserter.flush()
     }
 
@@ -185,9 +186,6 @@ public final class NGramSketch: @unchecked Sendable {
             count.pointee = 0
         }
     }
-
-    /// A roller for this sketch's n-gram sizes (reuse it across documents).
-    func makeRoller() -> NGramRoller { NGramRoller(sizes: parameters.ngramSizes) }
 
     /// ORs `other` into this (writable) sketch. Throws when the parameters differ.
     public func formUnion(_ other: NGramSketch, otherName: String) throws {

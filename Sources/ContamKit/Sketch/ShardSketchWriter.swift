@@ -10,18 +10,28 @@ enum ShardSketchWriter {
         try sketch.write(to: path)
     }
 
-    /// The hot loop.
+    /// The hot loop: each document's token hashes are gathered (ids map through the table), then its
+    /// n-grams go in.
     private static func insert(tokens: UnsafeBufferPointer<UInt32>, hashes: UnsafeMutablePointer<UInt64>, into sketch: NGramSketch) {
-        let roller = sketch.makeRoller()
         let inserter = NGramSketch.BatchInserter(sketch: sketch)
-        defer { inserter.flush() }
+        let sizes = sketch.parameters.ngramSizes
+        var document: [UInt64] = []
+        document.reserveCapacity(1 << 16)
+        func insertDocument() {
+            document.withUnsafeBufferPointer { hashes in
+                for n in sizes { NGramHash.forEachNGram(of: hashes, n: n) { inserter.add($1) } }
+            }
+            document.removeAll(keepingCapacity: true)
+        }
         // Invariant: every id in `tokens` is 0 or an id the table assigned, so hashes[id] is initialized.
         for id in tokens {
             if id == 0 {
-                roller.reset()
+                insertDocument()
             } else {
-                roller.add(hashes[Int(id)]) { inserter.add($0) }
+                document.append(hashes[Int(id)])
             }
         }
+        insertDocument()
+        inserter.flush()
     }
 }

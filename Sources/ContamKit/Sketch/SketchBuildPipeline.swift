@@ -9,7 +9,7 @@ import Dispatch
 /// So the two cores stay busy whatever the input's mix of reading and tokenizing costs.
 ///
 /// A fixed ring of batches bounds the memory (text, plus up to 8 bytes of token hash per text byte for a
-/// batch tokenized by the reader) and makes the reader wait when the queue falls behind. Only the
+/// batch) and makes the reader wait when the queue falls behind. Only the
 /// queue's thread writes the filter, so no bit is lost to a race, and the filter is bit-identical to a
 /// one-thread build (OR commutes; no n-gram crosses a document).
 final class SketchBuildPipeline: @unchecked Sendable {
@@ -81,7 +81,7 @@ final class SketchBuildPipeline: @unchecked Sendable {
     private var current = 0
     private var readerTotals = Totals()
     // Queue only; read by `finish()` after the queue has drained.
-    private let roller: NGramRoller
+    private let ngramSizes: [Int]
     private let inserter: NGramSketch.BatchInserter
     private var queueTotals = Totals()
 
@@ -91,7 +91,7 @@ final class SketchBuildPipeline: @unchecked Sendable {
         self.tokenizer = tokenizer
         self.batchTextBytes = batchTextBytes
         batches = (0..<Self.batchCount).map { _ in Batch(textBytes: batchTextBytes) }
-        roller = sketch.makeRoller()
+        ngramSizes = sketch.parameters.ngramSizes
         inserter = NGramSketch.BatchInserter(sketch: sketch)
     }
 
@@ -121,15 +121,16 @@ final class SketchBuildPipeline: @unchecked Sendable {
         let index = current
         let batch = batches[index]
         switch tokenizing {
-        case .whicheverIsFree: if waiting.value > 0 { tokenize(batch) }
-        case .readingThread: tokenize(batch)
+        case .whicheverIsFree: if waiting.value > 0 { readerTotals.add(tokenize(batch)) }
+        case .readingThread: readerTotals.add(tokenize(batch))
         case .queue: break
         }
         waiting.update { $0 += 1 }
         queue.async { [self] in
             let batch = batches[index]
             waiting.update { $0 -= 1 }
-            if batch.tokenized { insertTokenHashes(of: batch) } else { tokenizeAndInsert(batch) }
+            if !batch.tokenized { queueTotals.add(tokenize(batch)) }
+            insertNGrams(of: batch)
             freeBatches.signal()
         }
         freeBatches.wait()
@@ -137,8 +138,8 @@ final class SketchBuildPipeline: @unchecked Sendable {
         batches[current].reset()
     }
 
-    /// Reading thread: fills the batch's token hashes.
-    private func tokenize(_ batch: Batch) {
+    /// Fills the batch's token hashes (on whichever thread runs it) and returns what it counted.
+    private func tokenize(_ batch: Batch) -> Totals {
         // Prose has about one token per 3.4 bytes; punctuation runs have one per byte (every scalar is at
         // most one token), so reserve for the usual and grow when a batch needs more.
         batch.reserveTokens(batch.documents.byteCount / 2 + 1024)
@@ -162,32 +163,17 @@ final class SketchBuildPipeline: @unchecked Sendable {
             totals.record(tokens: count - start, sourceIndex: sourceIndex)
         }
         batch.tokenized = true
-        readerTotals.add(totals)
+        return totals
     }
 
-    /// Queue: the n-grams of a batch the reader tokenized.
-    private func insertTokenHashes(of batch: Batch) {
+    /// Queue: inserts the n-grams of a tokenized batch, document by document.
+    private func insertNGrams(of batch: Batch) {
         var start = 0
         for end in batch.tokenEnds {
-            roller.reset()
-            for i in start..<end { roller.add(batch.tokenHashes[i]) { inserter.add($0) } }
+            let document = UnsafeBufferPointer(start: batch.tokenHashes + start, count: end - start)
+            for n in ngramSizes { NGramHash.forEachNGram(of: document, n: n) { inserter.add($1) } }
             start = end
         }
-    }
-
-    /// Queue: tokenizes a batch and inserts its n-grams.
-    private func tokenizeAndInsert(_ batch: Batch) {
-        var totals = Totals()
-        batch.documents.forEach { _, text, sourceIndex in
-            roller.reset()
-            var count = 0
-            tokenizer.forEachToken(in: text) { normalized, _ in
-                count &+= 1
-                roller.add(TokenHash.hash(normalized)) { inserter.add($0) }
-            }
-            totals.record(tokens: count, sourceIndex: sourceIndex)
-        }
-        queueTotals.add(totals)
     }
 }
 

@@ -20,14 +20,20 @@ import Testing
         return documents.map { (Array($0.0.utf8), $0.1) }
     }
 
-    /// One thread, one document at a time: the reference insertion `NGramSketch.insert(documentTokenHashes:)`.
+    /// One thread, one n-gram at a time: every n-gram hashed by the reference definition
+    /// (`NGramHash.hash(tokenHashes:)`) and inserted alone.
     static func reference(_ documents: [(text: [UInt8], source: Int)], parameters: NGramSketchParameters,
                           tokenizer: Tokenizer) throws -> (NGramSketch, SketchBuildPipeline.Totals) {
         let sketch = try NGramSketch(parameters: parameters)
         var totals = SketchBuildPipeline.Totals()
         for document in documents {
             let hashes = tokenizer.tokens(in: document.text).map { TokenHash.hash($0.text) }
-            sketch.insert(documentTokenHashes: hashes)
+            for n in parameters.ngramSizes where hashes.count >= n {
+                for end in n - 1..<hashes.count {
+                    sketch.filter.insert(NGramHash.hash(tokenHashes: hashes[(end + 1 - n)...end]))
+                    sketch.insertedNGrams += 1
+                }
+            }
             totals.record(tokens: hashes.count, sourceIndex: document.source)
         }
         return (sketch, totals)
