@@ -11,9 +11,9 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
-        // Header-only: `__builtin_prefetch`, which Swift cannot spell (see Sources/CPrefetch/prefetch.h).
-        .systemLibrary(name: "CPrefetch"),
-        .target(name: "ContamKit", dependencies: ["CZstd", "CPrefetch"]),
+        // Header-only C that Swift cannot spell: `__builtin_prefetch` and glibc's `mallopt` (Sources/CShims).
+        .systemLibrary(name: "CShims"),
+        .target(name: "ContamKit", dependencies: ["CZstd", "CShims"]),
         .executableTarget(name: "contam", dependencies: ["ContamKit"]),
         // In-process query latency for Benchmarks/index-bench.py; not part of the test suite.
         .executableTarget(name: "contam-bench", dependencies: ["ContamKit"], path: "Benchmarks/QueryBench"),

@@ -75,4 +75,5 @@ EXIT CODES:
     }
 }
 
+ProcessTuning.returnLargeBlocksOnFree()
 exit(await runMain())

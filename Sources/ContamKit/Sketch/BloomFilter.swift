@@ -1,4 +1,4 @@
-import CPrefetch
+import CShims
 import Foundation
 
 /// A blocked Bloom filter over 64-bit keys (Putze, Sanders & Singler 2007): each key selects one

@@ -10,6 +10,7 @@ struct DocumentTexts {
     var count: Int { ends.count }
     var isEmpty: Bool { ends.isEmpty }
     var byteCount: Int { bytes.count }
+    var byteCapacity: Int { bytes.capacity }
 
     mutating func reserveCapacity(bytes count: Int) { bytes.reserveCapacity(count) }
 

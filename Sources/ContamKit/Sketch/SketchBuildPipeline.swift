@@ -44,16 +44,38 @@ final class SketchBuildPipeline: @unchecked Sendable {
         var tokenHashes: UnsafeMutablePointer<UInt64>
         var tokenCapacity: Int
         var tokenEnds: [Int] = []
+        /// What a batch of the usual size needs; a batch that grew past twice this for one long document
+        /// gives the memory back when it is reused.
+        let usualTextBytes: Int
+        let usualTokenCapacity: Int
 
         init(textBytes: Int) {
-            tokenCapacity = textBytes / 2 + 1024
+            usualTextBytes = textBytes
+            usualTokenCapacity = Batch.tokenReservation(textBytes: textBytes)
+            tokenCapacity = usualTokenCapacity
             tokenHashes = .allocate(capacity: tokenCapacity)
+            documents.reserveCapacity(bytes: textBytes)
         }
 
         deinit { tokenHashes.deallocate() }
 
+        /// Token hashes reserved for a batch of text: prose and code have about one token per 3 bytes (a
+        /// batch above that would copy its hashes to grow); punctuation runs have one per byte (every scalar
+        /// is at most one token) and grow the buffer.
+        static func tokenReservation(textBytes: Int) -> Int { textBytes / 2 + 1024 }
+
         func reset() {
-            documents.removeAll()
+            if documents.byteCapacity > 2 * usualTextBytes {
+                documents = DocumentTexts()
+                documents.reserveCapacity(bytes: usualTextBytes)
+            } else {
+                documents.removeAll()
+            }
+            if tokenCapacity > 2 * usualTokenCapacity {
+                tokenHashes.deallocate()
+                tokenCapacity = usualTokenCapacity
+                tokenHashes = .allocate(capacity: tokenCapacity)
+            }
             tokenEnds.removeAll(keepingCapacity: true)
             tokenized = false
         }
@@ -140,9 +162,7 @@ final class SketchBuildPipeline: @unchecked Sendable {
 
     /// Fills the batch's token hashes (on whichever thread runs it) and returns what it counted.
     private func tokenize(_ batch: Batch) -> Totals {
-        // Prose has about one token per 3.4 bytes; punctuation runs have one per byte (every scalar is at
-        // most one token), so reserve for the usual and grow when a batch needs more.
-        batch.reserveTokens(batch.documents.byteCount / 2 + 1024)
+        batch.reserveTokens(Batch.tokenReservation(textBytes: batch.documents.byteCount))
         var hashes = batch.tokenHashes
         var capacity = batch.tokenCapacity
         var count = 0
@@ -151,7 +171,7 @@ final class SketchBuildPipeline: @unchecked Sendable {
             let start = count
             tokenizer.forEachToken(in: text) { normalized, _ in
                 if count == capacity {
-                    batch.reserveTokens(capacity * 2, keeping: count)
+                    batch.reserveTokens(capacity + capacity / 2, keeping: count)
                     hashes = batch.tokenHashes
                     capacity = batch.tokenCapacity
                 }

@@ -1,5 +1,5 @@
-#ifndef CONTAM_CPREFETCH_H
-#define CONTAM_CPREFETCH_H
+#ifndef CONTAM_PREFETCH_H
+#define CONTAM_PREFETCH_H
 /* Swift has no prefetch intrinsic. A prefetch retires at once, so a loop can keep many cache misses in
    flight; a plain load that misses blocks retirement and stalls the loop once the reorder buffer is full.
    Header only: nothing to compile or link. */
