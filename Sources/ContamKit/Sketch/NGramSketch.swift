@@ -120,14 +120,8 @@ public final class NGramSketch: @unchecked Sendable {
         #if _endian(big)
         #error("sketch blocks are written in host order; add a byte swap for big-endian hosts")
         #endif
-        // Large filters go out in 64 MiB pieces so the writer's buffer never copies the whole array.
-        let bytes = filter.bytes
-        var offset = 0
-        while offset < bytes.count {
-            let end = min(bytes.count, offset + (64 << 20))
-            try writer.append(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
-            offset = end
-        }
+        // Written straight from the filter's memory (no copy through the writer's buffer).
+        try writer.appendHashingConcurrently(filter.bytes)
         try writer.finish()
     }
 

@@ -109,6 +109,24 @@ public final class BinaryFileWriter {
         try writer.write(bytes)
     }
 
+    /// Appends a large payload piece, hashing it on a second thread while this one writes it: for a
+    /// sketch's hundreds of MB the two take about as long, so the piece costs one of them.
+    public func appendHashingConcurrently(_ bytes: UnsafeRawBufferPointer) throws {
+        let before = hasher
+        let piece = WorkerBody(bytes)
+        let hashed = try parallelMap(2, threads: 2) { part -> XXHash64? in
+            if part == 0 {
+                var hasher = before
+                hasher.update(piece.value)
+                return hasher
+            }
+            try writer.write(piece.value)
+            return nil
+        }
+        // Safe: part 0 always returns its hasher.
+        hasher = hashed[0]!
+    }
+
     /// Appends a byte array to the payload.
     public func append(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try append($0) }
