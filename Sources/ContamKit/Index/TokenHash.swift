@@ -47,6 +47,13 @@ public enum TokenHash {
         return h
     }
 
+    /// Hash of a token of `count` bytes (1...7) given as a little-endian word, zero above its bytes: equal
+    /// to `hash(pointer, count:)` on those bytes, with no load and no branch.
+    @inlinable @inline(__always)
+    public static func hash(shortWord word: UInt64, count: Int) -> UInt64 {
+        mix(0x9E37_79B9_7F4A_7C15 ^ (UInt64(truncatingIfNeeded: count) &* 0xFF51_AFD7_ED55_8CCD) ^ word)
+    }
+
     /// Hash of a buffer.
     @inlinable @inline(__always)
     public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {

@@ -169,14 +169,14 @@ final class SketchBuildPipeline: @unchecked Sendable {
         var totals = Totals()
         batch.documents.forEach { _, text, sourceIndex in
             let start = count
-            tokenizer.forEachToken(in: text) { normalized, _ in
+            tokenizer.forEachTokenHash(in: text) { hash, _ in
                 if count == capacity {
                     batch.reserveTokens(capacity + capacity / 2, keeping: count)
                     hashes = batch.tokenHashes
                     capacity = batch.tokenCapacity
                 }
                 // Invariant: count < capacity.
-                hashes[count] = TokenHash.hash(normalized)
+                hashes[count] = hash
                 count &+= 1
             }
             batch.tokenEnds.append(count)

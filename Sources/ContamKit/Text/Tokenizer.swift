@@ -46,6 +46,31 @@ public struct Tokenizer: Sendable {
         in text: UnsafeRawBufferPointer,
         _ body: (UnsafeRawBufferPointer, Range<Int>) throws -> Void
     ) rethrows {
+        try scanTokens(in: text, shortASCII: { _, normalized, range in try body(normalized, range) }, body)
+    }
+
+    /// Calls `body(TokenHash.hash(normalizedUTF8), rawByteRange)` for each token of `text`, in order.
+    /// Equal to hashing in `forEachToken`'s body, but a short ASCII word (most tokens) is hashed from the
+    /// register the tokenizer classified it in: no reload, and no branch on its length.
+    @inlinable
+    public func forEachTokenHash(
+        in text: UnsafeRawBufferPointer,
+        _ body: (UInt64, Range<Int>) throws -> Void
+    ) rethrows {
+        try scanTokens(in: text, shortASCII: { word, normalized, range in try body(TokenHash.hash(shortWord: word, count: normalized.count), range) }) {
+            try body(TokenHash.hash($0), $1)
+        }
+    }
+
+    /// The tokenizer: `shortASCII(word, normalizedUTF8, rawByteRange)` for an ASCII word of 1-7 bytes
+    /// found by the eight-byte fast path (`word` holds its normalized bytes, little-endian, zero above
+    /// them), `body(normalizedUTF8, rawByteRange)` for every other token.
+    @inlinable @inline(__always)
+    func scanTokens(
+        in text: UnsafeRawBufferPointer,
+        shortASCII: (UInt64, UnsafeRawBufferPointer, Range<Int>) throws -> Void,
+        _ body: (UnsafeRawBufferPointer, Range<Int>) throws -> Void
+    ) rethrows {
         let byteCount = text.count
         if byteCount == 0 { return }
         let lowercase = !options.keepCase
@@ -71,10 +96,11 @@ public struct Tokenizer: Sendable {
                                 let kept: UInt64 = (1 &<< UInt64(length &* 8)) &- 1
                                 i = start &+ length
                                 if !lowercase || masks.upper & kept == 0 {
-                                    try body(UnsafeRawBufferPointer(rebasing: text[start..<i]), start..<i)
+                                    try shortASCII(chunk & kept, UnsafeRawBufferPointer(rebasing: text[start..<i]), start..<i)
                                 } else {
-                                    scratch.storeBytes(of: (chunk | (masks.upper &>> 2)).littleEndian, as: UInt64.self)
-                                    try body(UnsafeRawBufferPointer(rebasing: scratch[0..<length]), start..<i)
+                                    let lowered = chunk | (masks.upper &>> 2)
+                                    scratch.storeBytes(of: lowered.littleEndian, as: UInt64.self)
+                                    try shortASCII(lowered & kept, UnsafeRawBufferPointer(rebasing: scratch[0..<length]), start..<i)
                                 }
                                 continue
                             }
@@ -133,7 +159,20 @@ public struct Tokenizer: Sendable {
                         }
                     } else if byteClass == TokenizerByteClass.separator {
                         i &+= 1
-                        while i < byteCount && table[Int(text[i])] == TokenizerByteClass.separator { i &+= 1 }
+                        // Most runs are one space: one table look decides. Longer ones (indentation) go
+                        // eight bytes at a time while eight remain, then byte by byte.
+                        var scanning = i < byteCount && table[Int(text[i])] == TokenizerByteClass.separator
+                        while scanning && i &+ 8 <= byteCount {
+                            let chunk = UInt64(littleEndian: text.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                            let stops = ~TokenizerByteClass.asciiSeparatorMask(chunk) & 0x8080_8080_8080_8080
+                            if stops == 0 {
+                                i &+= 8
+                            } else {
+                                i &+= stops.trailingZeroBitCount &>> 3
+                                scanning = false
+                            }
+                        }
+                        while scanning && i < byteCount && table[Int(text[i])] == TokenizerByteClass.separator { i &+= 1 }
                     } else if byteClass == TokenizerByteClass.symbol {
                         if i &+ 1 < byteCount && text[i &+ 1] >= 0x80 {
                             // A combining mark may follow and belong to this token.

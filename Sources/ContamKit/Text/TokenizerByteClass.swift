@@ -52,6 +52,19 @@ enum TokenizerByteClass {
         return (word, upper)
     }
 
+    /// The high bit of each of eight bytes (as in `asciiWordMasks`) that is a separator: 0x00...0x20 or 0x7F,
+    /// the table's `separator` bytes (tested on all 256 values). Skips indentation eight bytes a step.
+    @inlinable @inline(__always)
+    static func asciiSeparatorMask(_ x: UInt64) -> UInt64 {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low7 = x & ~high
+        // 0xA0 - low7 has its high bit set exactly when low7 <= 0x20; low7 + 1 exactly when low7 == 0x7F.
+        let controlOrSpace = (0xA0 &* ones &- low7) & high
+        let delete = (low7 &+ ones) & high
+        return (controlOrSpace | delete) & ~x & high
+    }
+
     /// Lowercases one ASCII byte given its class (`byte | 0x20` for `A`...`Z`, unchanged otherwise).
     @inlinable @inline(__always)
     static func lowercased(_ byte: UInt8, class byteClass: UInt8) -> UInt8 {

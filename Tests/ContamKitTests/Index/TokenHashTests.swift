@@ -37,6 +37,10 @@ import Testing
                 let padded = [0xAA, 0xBB, 0xCC] + bytes + [0xDD]
                 let fast = padded.withUnsafeBytes { TokenHash.hash(UnsafeRawBufferPointer(rebasing: $0[3..<(3 + length)])) }
                 #expect(fast == Self.reference(bytes), "length \(length), pattern \(pattern)")
+                if (1...7).contains(length) {
+                    let word = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64($1.offset * 8) }
+                    #expect(TokenHash.hash(shortWord: word, count: length) == Self.reference(bytes), "short word, length \(length)")
+                }
             }
         }
         #expect(TokenHash.hash("abc") == Self.reference(Array("abc".utf8)))

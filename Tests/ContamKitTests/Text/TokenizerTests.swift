@@ -171,6 +171,11 @@ struct SplitMix64: RandomNumberGenerator {
         let expected = ReferenceTokenizer(options: options).tokens(in: bytes)
         #expect(tokens == expected, "\(options.summary): \(String(decoding: bytes, as: UTF8.self).debugDescription)",
                 sourceLocation: sourceLocation)
+        // The hashing entry point (short words hashed from a register) gives each token's TokenHash.
+        var hashed: [(hash: UInt64, range: Range<Int>)] = []
+        bytes.withUnsafeBytes { text in tokenizer.forEachTokenHash(in: text) { hashed.append(($0, $1)) } }
+        #expect(hashed.map(\.hash) == tokens.map { TokenHash.hash($0.text) } && hashed.map(\.range) == tokens.map(\.byteRange),
+                "forEachTokenHash, \(options.summary)", sourceLocation: sourceLocation)
         // Ranges strictly increasing, non-empty, non-overlapping, in bounds; each raw token normalizes to its text.
         var previousEnd = 0
         var badRanges: [Range<Int>] = []
@@ -397,9 +402,9 @@ extension Unicode.GeneralCategory {
 }
 
 extension TokenizerTests {
-    /// The eight-bytes-at-once classification equals the byte-class table on every byte value, in
-    /// every lane, next to every other kind of byte.
-    @Test func asciiWordMasksMatchTheTable() {
+    /// The eight-bytes-at-once classifications (word, upper, separator) equal the byte-class table on
+    /// every byte value, in every lane, next to every other kind of byte.
+    @Test func asciiMasksMatchTheTable() {
         let table = TokenizerByteClass.table
         for byte in 0..<256 {
             for lane in 0..<8 {
@@ -408,8 +413,12 @@ extension TokenizerTests {
                     bytes[lane] = UInt8(byte)
                     let x = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
                     let masks = TokenizerByteClass.asciiWordMasks(x)
+                    let separators = TokenizerByteClass.asciiSeparatorMask(x)
                     for k in 0..<8 {
                         let byteClass = table[Int(bytes[k])]
+                        let isSeparator = byteClass == TokenizerByteClass.separator
+                        #expect((separators >> UInt64(k * 8 + 7)) & 1 == (isSeparator ? 1 : 0), "byte \(bytes[k]) in lane \(k)")
+                        #expect(separators & ~(UInt64(0x80) << UInt64(k * 8)) & (UInt64(0xFF) << UInt64(k * 8)) == 0)
                         let isWord = byteClass != TokenizerByteClass.nonASCII && byteClass & TokenizerByteClass.word != 0
                         let isUpper = isWord && byteClass & TokenizerByteClass.upperFlag != 0
                         #expect((masks.word >> UInt64(k * 8 + 7)) & 1 == (isWord ? 1 : 0), "byte \(bytes[k]) in lane \(k)")
