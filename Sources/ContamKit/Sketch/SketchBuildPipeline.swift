@@ -20,7 +20,10 @@ final class SketchBuildPipeline: @unchecked Sendable {
     /// Text gathered before a hand-off (tests use tiny batches to cross every boundary).
     let batchTextBytes: Int
     let tokenizing: Tokenizing
-    static let batchCount = 3
+    /// Batches in the ring: enough that neither thread waits on the other's slow stretches (a run of
+    /// code, one long document). 658 MB corpus: 3 batches 5.35 s, 6 batches 5.12 s (+5 MB), 12 batches
+    /// 5.09 s (+18 MB).
+    static let batchCount = 6
 
     /// What the documents added so far contributed (documents and sources count only with a token).
     struct Totals {
