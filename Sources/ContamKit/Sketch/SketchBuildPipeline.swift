@@ -8,10 +8,10 @@ import Dispatch
 /// it gets the raw text; otherwise the reading thread tokenizes the batch itself and queues token hashes.
 /// So the two cores stay busy whatever the input's mix of reading and tokenizing costs.
 ///
-/// A fixed ring of batches bounds the memory (text, plus up to 8 bytes of token hash per text byte for a
-/// batch) and makes the reader wait when the queue falls behind. Only the
-/// queue's thread writes the filter, so no bit is lost to a race, and the filter is bit-identical to a
-/// one-thread build (OR commutes; no n-gram crosses a document).
+/// A fixed ring of batches bounds the memory (text, plus up to 8 bytes of token hash per text byte) and
+/// makes the reader wait when the queue falls behind. Only the queue's thread writes the filter, so no
+/// bit is lost to a race, and the filter is bit-identical to a one-thread build (OR commutes; no n-gram
+/// crosses a document).
 final class SketchBuildPipeline: @unchecked Sendable {
     /// Which thread tokenizes a batch. Builds use `.whicheverIsFree`; tests pin the others so both paths
     /// are checked whatever the timing.
