@@ -22,6 +22,7 @@ enum IndexCommand: Subcommand {
             .init("--sketch-fpr", value: "rate", help: "Target false-positive rate of the sketch (default 0.01)."),
             .init("--sketch-ngrams", value: "n", help: "Size the sketch for this many n-grams (accepts 500M, 2G). Default: exact per shard; --sketch-only estimates from the input size. Give the same value (and --sketch-n/-fpr/-seed) on every machine to build sketches that 'contam merge' can combine."),
             .init("--sketch-seed", value: "n", help: "Seed of the sketch's hash functions (default fixed; must match to merge)."),
+            .init("--shard", value: "K/N", help: "Index only part K of N (1 <= K <= N) of the input files, for building on N machines or array jobs; combine the parts with 'contam merge'. Every machine computes the same split from the same files (sorted by path, dealt by size); a file is never split. A sketch-only part sizes its filter for the whole corpus, so the parts merge without --sketch-ngrams."),
             .init("--skip-bad-records", help: "Skip malformed records (counted and reported) instead of stopping at the first."),
             .init("--force", help: "Replace an existing index at --output (the old one stays until the new one is complete)."),
             .init("--quiet", "-q", help: "No progress display and no summary line."),
@@ -30,6 +31,7 @@ enum IndexCommand: Subcommand {
             "contam index corpora/licenses -o /tmp/licenses.idx",
             "contam index train.jsonl.zst --field text --id-field id -o train.idx --force",
             "contam index huge.jsonl.zst --sketch-only --sketch-fpr 0.001 -o huge.sketch",
+            "contam index shards/ --sketch-only --shard $((JOB_COMPLETION_INDEX + 1))/8 -o part-$JOB_COMPLETION_INDEX.sketch",
         ],
         discussion: "The build writes into a temporary directory beside --output and renames it into place when complete: an\ninterrupted or failed build leaves any previous index intact. Exit codes: 0 built, 2 bad input or usage, 3 internal error.")
 
@@ -79,6 +81,13 @@ enum IndexCommand: Subcommand {
             options.sketch = sketch
             options.sketchOnly = arguments.flag("--sketch-only")
         }
+        if let part = arguments.value("--shard") {
+            do {
+                options.part = try InputPart(parsing: part)
+            } catch let error as IndexError {
+                throw arguments.error(error.description)
+            }
+        }
         options.replaceExisting = arguments.flag("--force")
         options.buildCommand = (["contam"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         let quiet = arguments.flag("--quiet")
@@ -99,6 +108,9 @@ enum IndexCommand: Subcommand {
                                 summary.manifest.shards.count == 1 ? "" : "s", summary.outputPath, ProgressDisplay.bytes(summary.indexBytes),
                                 Double(summary.indexBytes) / Double(max(corpus.textBytes, 1)), summary.seconds, megabytes / summary.seconds,
                                 ProgressDisplay.count(Int(Double(corpus.tokens) / summary.seconds))))
+            if let part = options.part {
+                Console.line("  part \(part) of the input files: \(corpus.inputFiles) file(s) (\(summary.manifest.shards.flatMap(\.sources).prefix(3).joined(separator: ", "))\(corpus.inputFiles > 3 ? ", …" : "")); combine the parts with 'contam merge'")
+            }
             if options.sketchOnly {
                 Console.line(String(format: "  sketch only: reading, tokenizing and hashing %.1fs; peak memory %@", summary.readingSeconds,
                                     ProgressDisplay.bytes(ResourceUsage.peakResidentBytes)))

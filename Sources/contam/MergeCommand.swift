@@ -23,6 +23,9 @@ enum MergeCommand: Subcommand {
         guard !arguments.positionals.isEmpty else { throw arguments.error("give the indexes to merge") }
         let manifest = try IndexMerger.merge(inputs: arguments.positionals, outputPath: output, replaceExisting: arguments.flag("--force"),
                                              buildCommand: (["contam"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
+        if let note = IndexMerger.missingPartsNote(try arguments.positionals.map { try IndexManifest.read(directory: $0) }) {
+            Console.err("contam merge: note: \(note)\n")
+        }
         if !arguments.flag("--quiet") {
             Console.line("merged \(arguments.positionals.count) index(es): \(ProgressDisplay.count(manifest.corpus.documents)) documents, \(ProgressDisplay.count(manifest.corpus.tokens)) tokens, \(manifest.shards.count) shard(s)\(manifest.sketchOnly == true ? " (sketch only)" : "") -> \(output)")
         }

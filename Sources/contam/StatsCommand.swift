@@ -36,6 +36,8 @@ enum StatsCommand: Subcommand {
         var contamVersion: String
         var corpus: IndexManifest.CorpusStatistics
         var sketchOnly: Bool
+        /// "K/N" for one part of a `--shard` split.
+        var part: String?
         var sketch: SketchStats?
     }
 
@@ -95,7 +97,7 @@ enum StatsCommand: Subcommand {
                           vocabulary: manifest.shards.map(\.vocabularySize), shards: manifest.shards.count, indexBytes: total, files: files,
                           tokenizer: manifest.tokenizer, createdAt: manifest.createdAt, buildCommand: manifest.buildCommand,
                           buildSeconds: manifest.buildSeconds, contamVersion: manifest.contamVersion, corpus: manifest.corpus,
-                          sketchOnly: index.isSketchOnly,
+                          sketchOnly: index.isSketchOnly, part: manifest.part?.description,
                           sketch: sketchStats(index, probes: try arguments.integer("--fpr-probes", default: 100_000, range: 0...100_000_000)))
         if arguments.flag("--json") {
             Console.line(JSONOutput.pretty(stats))
@@ -104,7 +106,8 @@ enum StatsCommand: Subcommand {
         let c = manifest.corpus
         var lines = [
             "index        \(index.path)",
-            "documents    \(c.documents) from \(c.inputFiles) input file(s)",
+            "documents    \(c.documents) from \(c.inputFiles) input file(s)"
+                + (manifest.part.map { ", part \($0) of a --shard split (contam merge combines the parts)" } ?? ""),
             "tokens       \(c.tokens) (\(String(format: "%.2f", Double(c.textBytes) / Double(tokens))) bytes of text per token)",
             "text         \(ProgressDisplay.bytes(c.textBytes))",
             index.isSketchOnly ? "vocabulary   not kept (sketch-only index)"

@@ -81,4 +81,44 @@ import Testing
         let mixed = try CLI.run(["merge", "\(dir)/fa.idx", "\(dir)/a.idx", "-o", "\(dir)/mixed.idx"])
         #expect(mixed.status == 2 && mixed.stderr.contains("sketch-only index with a full one"))
     }
+
+    /// `--shard K/N` then `contam merge`: sketch-only parts (sized for the whole corpus without
+    /// --sketch-ngrams) OR into the very file a build over everything writes; full-index parts answer
+    /// counts as the whole index does. A part given twice is refused, a missing one noted.
+    @Test func shardPartsMergeIntoTheWholeIndex() throws {
+        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let corpus = ["corpora/licenses", "corpora/python-faq.csv", "corpora/python-tutorial.jsonl.zst"]
+        #expect(try CLI.run(["index"] + corpus + ["--sketch-only", "-o", "\(dir)/all.sketch", "--quiet"]).status == 0)
+        var parts: [String] = []
+        for k in 1...3 {
+            let part = try CLI.run(["index"] + corpus + ["--sketch-only", "--shard", "\(k)/3", "-o", "\(dir)/part-\(k).sketch"])
+            #expect(part.status == 0, "\(part.stderr)")
+            #expect(part.stdout.contains("part \(k)/3 of the input files"))
+            parts.append("\(dir)/part-\(k).sketch")
+        }
+        let merged = try CLI.run(["merge"] + parts + ["-o", "\(dir)/merged.sketch"])
+        #expect(merged.status == 0 && merged.stderr.isEmpty, "\(merged.stderr)")
+        let whole = try #require(FileManager.default.contents(atPath: "\(dir)/all.sketch/shard-0000/sketch.bloom"))
+        let combined = try #require(FileManager.default.contents(atPath: "\(dir)/merged.sketch/shard-0000/sketch.bloom"))
+        #expect(combined == whole, "the parts' sketches OR into the sketch of the whole corpus")
+
+        let twice = try CLI.run(["merge", parts[0], parts[1], parts[0], "-o", "\(dir)/twice.sketch"])
+        #expect(twice.status == 2 && twice.stderr.contains("indexes too (part 1/3 and part 1/3)"), "\(twice.stderr)")
+        let partial = try CLI.run(["merge", parts[0], parts[2], "-o", "\(dir)/partial.sketch"])
+        #expect(partial.status == 0 && partial.stderr.contains("part 2/3 is missing"), "\(partial.stderr)")
+        let stats = try CLI.run(["stats", parts[1], "--fpr-probes", "0"])
+        #expect(stats.stdout.contains("part 2/3 of a --shard split"))
+
+        #expect(try CLI.run(["index"] + corpus + ["-o", "\(dir)/all.idx", "--quiet"]).status == 0)
+        for k in 1...2 {
+            #expect(try CLI.run(["index"] + corpus + ["--shard", "\(k)/2", "-o", "\(dir)/part-\(k).idx", "--quiet"]).status == 0)
+        }
+        #expect(try CLI.run(["merge", "\(dir)/part-1.idx", "\(dir)/part-2.idx", "-o", "\(dir)/merged.idx", "--quiet"]).status == 0)
+        for phrase in ["the", "free software foundation", "for x in range", Self.phrase] {
+            let all = try CLI.run(["query", "\(dir)/all.idx", "count", phrase]).stdout
+            #expect(try CLI.run(["query", "\(dir)/merged.idx", "count", phrase]).stdout == all, "\(phrase)")
+        }
+        let noFile = try CLI.run(["index", "corpora/python-faq.csv", "--shard", "2/2", "-o", "\(dir)/none.idx"])
+        #expect(noFile.status == 2 && noFile.stderr.contains("part 2 gets no input file"))
+    }
 }

@@ -15,6 +15,8 @@ public struct IndexBuildOptions: Sendable {
     public var sketch: SketchBuildOptions? = SketchBuildOptions()
     /// Build only the sketch, streaming (`--sketch-only`, see `SketchIndexBuilder`).
     public var sketchOnly = false
+    /// Index only this part of the input files (`--shard K/N`, see `InputPart`).
+    public var part: InputPart?
 
     public init() {}
 
@@ -60,13 +62,27 @@ public final class IndexBuilder {
         self.progress = progress
     }
 
+    /// The reader over this build's inputs (with `--shard K/N`, over that part's files only) and every
+    /// resolved input file, once each (shard planning and sketch sizing look at the whole corpus, alike
+    /// in every part).
+    static func openInputs(_ inputs: [String], options: IndexBuildOptions) throws -> (reader: CorpusReader, allSources: [String]) {
+        let all = try CorpusReader(inputs: inputs, options: options.corpus)
+        guard let part = options.part else { return (all, all.sources) }
+        var seen = Set<String>()
+        let files = all.sources.filter { seen.insert($0).inserted }
+        let sized = files.map { path in
+            (path: path, bytes: (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0)
+        }
+        return (try CorpusReader(inputs: try part.select(from: sized), options: options.corpus), files)
+    }
+
     /// Builds the index. Throws (leaving any previous index at the output path untouched) on bad input.
     public func build() throws -> IndexBuildSummary {
         if options.sketchOnly {
             return try SketchIndexBuilder(inputs: inputs, outputPath: outputPath, options: options, progress: progress).build()
         }
         let started = Date()
-        let reader = try CorpusReader(inputs: inputs, options: options.corpus)
+        let (reader, allSources) = try Self.openInputs(inputs, options: options)
         let directory = try AtomicDirectory(finalPath: outputPath, replaceExisting: options.replaceExisting)
         defer { directory.discard() }
         let tokenizer = Tokenizer(options: options.tokenizer)
@@ -74,8 +90,9 @@ public final class IndexBuilder {
         var statistics = IndexManifest.CorpusStatistics()
         var current: ShardBuilder?
         let shardTokens = Self.plannedShardTokens(explicit: options.shardTokens, sources: reader.sources)
-        // A query asks every shard's sketch: split the false-positive budget over the planned shards.
-        let shardSketch = options.sketch.map { SketchIndexBuilder.perShardOptions($0, shardTokens: shardTokens, sources: reader.sources) }
+        // A query asks every shard's sketch: split the false-positive budget over the planned shards (of
+        // every part, with --shard, so the merged index keeps the target).
+        let shardSketch = options.sketch.map { SketchIndexBuilder.perShardOptions($0, shardTokens: shardTokens, sources: allSources) }
 
         // A full shard's suffix array is built on a second thread while this one reads the next shard;
         // at most one shard is being finished at a time, which bounds memory.
@@ -145,8 +162,9 @@ public final class IndexBuilder {
         }
         progress.begin("writing manifest")
         let seconds = Date().timeIntervalSince(started)
-        let manifest = IndexManifest(createdAt: ISO8601DateFormatter().string(from: Date()), buildCommand: options.buildCommand,
+        var manifest = IndexManifest(createdAt: ISO8601DateFormatter().string(from: Date()), buildCommand: options.buildCommand,
                                      tokenizer: options.tokenizer, shards: shards, corpus: statistics, buildSeconds: seconds)
+        manifest.part = options.part
         try manifest.write(directory: directory.temporaryPath)
         let size = IndexBuilder.directorySize(directory.temporaryPath)
         try directory.commit()

@@ -47,6 +47,8 @@ public struct IndexManifest: Codable, Equatable, Sendable {
     /// True for an index built with --sketch-only: shards hold only `sketch.bloom` (no suffix array,
     /// vocabulary or document store). Absent (nil) means a full index.
     public var sketchOnly: Bool? = nil
+    /// The part of the input files this index holds (`--shard K/N`); nil for all of them.
+    public var part: InputPart? = nil
 
     /// Reads and validates `dir/manifest.json`.
     public static func read(directory: String) throws -> IndexManifest {

@@ -23,6 +23,7 @@ public enum IndexMerger {
                 throw IndexError.incompatibleOptions(path: path, detail: "cannot merge a sketch-only index with a full one (\(inputs[0]) is \(first.sketchOnly == true ? "sketch-only" : "full"))")
             }
         }
+        try checkDisjointSources(inputs: inputs, manifests: manifests)
         let directory = try AtomicDirectory(finalPath: outputPath, replaceExisting: replaceExisting)
         defer { directory.discard() }
         var corpus = IndexManifest.CorpusStatistics()
@@ -90,5 +91,32 @@ public enum IndexMerger {
         try manifest.write(directory: directory.temporaryPath)
         try directory.commit()
         return manifest
+    }
+
+    /// Refuses two inputs that index the same file (a part given twice, overlapping builds): the merged
+    /// index would count its n-grams twice.
+    static func checkDisjointSources(inputs: [String], manifests: [IndexManifest]) throws {
+        var owner: [String: Int] = [:]
+        for (i, manifest) in manifests.enumerated() {
+            for source in Set(manifest.shards.flatMap(\.sources)) where source != "-" {
+                if let other = owner[source] {
+                    let parts = [manifests[other].part, manifest.part].compactMap { $0.map { "part \($0)" } }
+                    throw IndexError.incompatibleOptions(path: inputs[i], detail: "it indexes \(source), which \(inputs[other]) indexes too\(parts.count == 2 ? " (\(parts[0]) and \(parts[1]))" : ""); merge each input file once")
+                }
+                owner[source] = i
+            }
+        }
+    }
+
+    /// "parts 1/4, 2/4, 4/4: part 3/4 is missing" when the inputs are parts of one `--shard K/N` split
+    /// that they do not cover; nil otherwise.
+    public static func missingPartsNote(_ manifests: [IndexManifest]) -> String? {
+        let parts = manifests.compactMap(\.part)
+        guard parts.count == manifests.count, let count = parts.first?.count, parts.allSatisfy({ $0.count == count }) else { return nil }
+        let present = Set(parts.map(\.index))
+        let missing = (1...count).filter { !present.contains($0) }
+        guard !missing.isEmpty else { return nil }
+        return "parts \(present.sorted().map { "\($0)/\(count)" }.joined(separator: ", ")): " +
+            "\(missing.count == 1 ? "part" : "parts") \(missing.map { "\($0)/\(count)" }.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") missing"
     }
 }

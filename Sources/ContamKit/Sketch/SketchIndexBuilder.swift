@@ -13,7 +13,8 @@ import Foundation
 /// bytes (+5 %): the sources' sizes, with the decompressed sizes `.zst` frames declare, against the
 /// content bytes the sample consumed (compressed bytes when a size is unknown; their ratio to text
 /// drifts along a corpus: 33 % under on the 658 MB benchmark corpus). A corpus that fits in the
-/// sample is sized exactly. The work itself runs on two threads (`SketchBuildPipeline`).
+/// sample is sized exactly. With `--shard K/N` the sample comes from the start of the whole input, so
+/// every part sizes alike (`wholeCorpusEstimate`). The work itself runs on two threads (`SketchBuildPipeline`).
 public final class SketchIndexBuilder {
     private let inputs: [String]
     private let outputPath: String
@@ -53,7 +54,7 @@ public final class SketchIndexBuilder {
     public func build() throws -> IndexBuildSummary {
         let started = Date()
         let sketchOptions = options.sketch ?? SketchBuildOptions()
-        let reader = try CorpusReader(inputs: inputs, options: options.corpus)
+        let (reader, allSources) = try IndexBuilder.openInputs(inputs, options: options)
         let directory = try AtomicDirectory(finalPath: outputPath, replaceExisting: options.replaceExisting)
         defer { directory.discard() }
         let shardName = "shard-0000"
@@ -74,27 +75,16 @@ public final class SketchIndexBuilder {
         }
         /// Sizes the filter from the sample (extrapolated unless the input is over) and passes the sample on.
         func finishSample(inputOver: Bool) throws {
-            var sampleNGrams = 0
-            for tokens in try Self.tokenCounts(of: sample, tokenizer: tokenizer) {
-                sampleNGrams += sketchOptions.ngramCount(documentTokens: tokens)
-            }
-            let expected: Int
-            if inputOver {
-                expected = sampleNGrams  // the whole corpus fit in the sample: exact
-            } else if let total = reader.contentBytesTotal, reader.contentBytesRead > 0 {
-                let read = reader.contentBytesRead
-                expected = Int(Double(sampleNGrams) * Double(max(total, read)) / Double(read) * Self.estimateMargin)
-            } else if reader.inputBytesTotal > 0 {
-                let read = max(reader.inputBytesRead, 1)
-                expected = Int(Double(sampleNGrams) * Double(max(reader.inputBytesTotal, read)) / Double(read) * Self.estimateMargin)
-            } else {
-                expected = max(Self.fallbackNGrams, sampleNGrams * 2)
-            }
-            try makeSketch(expected: expected)
+            try makeSketch(expected: Self.expectedNGrams(sample: sample, inputOver: inputOver, reader: reader,
+                                                         sketchOptions: sketchOptions, tokenizer: tokenizer))
             if let pipeline { sample.forEach { _, text, sourceIndex in pipeline.add(document: text, sourceIndex: sourceIndex) } }
             sample = DocumentTexts()
         }
-        if let expected = sketchOptions.expectedNGrams { try makeSketch(expected: expected) }
+        if let expected = sketchOptions.expectedNGrams {
+            try makeSketch(expected: expected)
+        } else if options.part != nil {
+            try makeSketch(expected: wholeCorpusEstimate(allSources: allSources, sketchOptions: sketchOptions, tokenizer: tokenizer))
+        }
 
         progress.begin("hashing n-grams")
         try reader.forEachDocument { document in
@@ -136,12 +126,56 @@ public final class SketchIndexBuilder {
                                      tokenizer: options.tokenizer, shards: [shard], corpus: statistics,
                                      buildSeconds: Date().timeIntervalSince(started))
         manifest.sketchOnly = true
+        manifest.part = options.part
         try manifest.write(directory: directory.temporaryPath)
         let size = IndexBuilder.directorySize(directory.temporaryPath)
         try directory.commit()
         progress.finish()
         return IndexBuildSummary(manifest: manifest, indexBytes: size, seconds: Date().timeIntervalSince(started), outputPath: directory.finalPath,
                                  readingSeconds: readingSeconds, suffixArraySeconds: 0)
+    }
+
+    /// The n-gram count to size the filter for, from the sample read so far through `reader`: exact when
+    /// the sample is the whole input, otherwise extrapolated by content bytes (+5 %).
+    static func expectedNGrams(sample: DocumentTexts, inputOver: Bool, reader: CorpusReader, sketchOptions: SketchBuildOptions,
+                               tokenizer: Tokenizer) throws -> Int {
+        var sampleNGrams = 0
+        for tokens in try tokenCounts(of: sample, tokenizer: tokenizer) {
+            sampleNGrams += sketchOptions.ngramCount(documentTokens: tokens)
+        }
+        if inputOver {
+            return sampleNGrams  // the whole corpus fit in the sample: exact
+        } else if let total = reader.contentBytesTotal, reader.contentBytesRead > 0 {
+            let read = reader.contentBytesRead
+            return Int(Double(sampleNGrams) * Double(max(total, read)) / Double(read) * estimateMargin)
+        } else if reader.inputBytesTotal > 0 {
+            let read = max(reader.inputBytesRead, 1)
+            return Int(Double(sampleNGrams) * Double(max(reader.inputBytesTotal, read)) / Double(read) * estimateMargin)
+        } else {
+            return max(fallbackNGrams, sampleNGrams * 2)
+        }
+    }
+
+    /// With `--shard K/N` (and no `--sketch-ngrams`): the n-gram count of the whole corpus, estimated
+    /// from a sample at the start of the path-sorted list of every input file. Every part reads the same
+    /// sample, so every part's filter gets the same size and `contam merge` can OR them; it is sized for
+    /// the whole corpus, which the merged filter holds.
+    private func wholeCorpusEstimate(allSources: [String], sketchOptions: SketchBuildOptions, tokenizer: Tokenizer) throws -> Int {
+        struct SampleFull: Error {}
+        var sizingOptions = options.corpus
+        sizingOptions.requireDocuments = false
+        let sizingReader = try CorpusReader(inputs: allSources.sorted(), options: sizingOptions)
+        var sample = DocumentTexts()
+        var inputOver = true
+        do {
+            try sizingReader.forEachDocument { document in
+                document.text.withUnsafeBytes { sample.append($0, sourceIndex: document.sourceIndex) }
+                if sample.byteCount >= Self.sampleTextBytes { throw SampleFull() }
+            }
+        } catch is SampleFull {
+            inputOver = false
+        }
+        return try Self.expectedNGrams(sample: sample, inputOver: inputOver, reader: sizingReader, sketchOptions: sketchOptions, tokenizer: tokenizer)
     }
 
     /// The token count of each document of the sizing sample, counted on all cores (the filter cannot be
