@@ -64,4 +64,33 @@ public enum NGramHash {
             end &+= 1
         }
     }
+
+    /// Replaces one document's token hashes, `buffer[start..<start + count]`, by its n-gram hashes
+    /// (`forEachNGram`'s, in order) written from `buffer[output]` on, `output <= start`, and returns how
+    /// many (`max(0, count - n + 1)`). In place: each n-gram hash goes to a slot the window has already
+    /// dropped (written one step late, into the slot just read), so no second buffer is written and read.
+    @inline(__always)
+    static func rollInPlace(_ buffer: UnsafeMutablePointer<UInt64>, start: Int, count: Int, output: Int, n: Int) -> Int {
+        guard n >= 1, count >= n else { return 0 }
+        precondition(output <= start)
+        let h = buffer + start
+        let out = buffer + output
+        let salt = UInt64(truncatingIfNeeded: n) &* lengthSalt
+        let drop = basePower(n)
+        var p: UInt64 = 0
+        // Invariant: reads are h[0..<count]; the write at step `end` is out[end - n] (<= h + end - n, the
+        // slot read in that step, never read again).
+        for i in 0..<n { p = p &* base &+ h[i] }
+        var previous = TokenHash.mix(p ^ salt)
+        var end = n
+        while end < count {
+            let dropped = h[end &- n]
+            p = p &* base &+ h[end] &- dropped &* drop
+            out[end &- n] = previous
+            previous = TokenHash.mix(p ^ salt)
+            end &+= 1
+        }
+        out[count &- n] = previous
+        return count &- n &+ 1
+    }
 }

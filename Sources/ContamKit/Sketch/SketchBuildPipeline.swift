@@ -2,11 +2,12 @@ import Dispatch
 
 /// The streaming core of `contam index --sketch-only`: documents go in, their n-grams end up in the
 /// filter, on two threads. The reading thread (zstd, JSON) gathers documents into batches of about
-/// 256 KiB of text and hands each batch to a serial queue. The queue's thread owns the filter: it rolls
-/// the n-gram hashes and inserts them (prefetched Bloom inserts). Tokenizing a batch (tokenizer and
-/// token hash, the largest cost) goes to whichever thread is free: when the queue has nothing waiting,
-/// it gets the raw text; otherwise the reading thread tokenizes the batch itself and queues token hashes.
-/// So the two cores stay busy whatever the input's mix of reading and tokenizing costs.
+/// 256 KiB of text and hands each batch to a serial queue. The queue's thread owns the filter and inserts
+/// the n-gram hashes (prefetched Bloom inserts, the largest single cost). Tokenizing a batch (tokenizer,
+/// token hash and, with one n-gram size, rolling the n-gram hashes in place) goes to whichever thread is
+/// free: when the queue has nothing waiting, it gets the raw text; otherwise the reading thread tokenizes
+/// the batch itself and queues hashes. So the two cores stay busy whatever the input's mix of reading and
+/// tokenizing costs.
 ///
 /// A fixed ring of batches bounds the memory (text, plus up to 8 bytes of token hash per text byte) and
 /// makes the reader wait when the queue falls behind. Only the queue's thread writes the filter, so no
@@ -41,9 +42,11 @@ final class SketchBuildPipeline: @unchecked Sendable {
     /// Documents gathered for one hand-off.
     private final class Batch {
         var documents = DocumentTexts()
-        /// Set when the reading thread tokenized the batch: then `tokenHashes[0..<tokenEnds.last]` hold its
-        /// token hashes and `tokenEnds` each document's end offset in them.
+        /// Set once the batch is tokenized (by either thread). With one n-gram size, `tokenHashes[0..<ngramCount]`
+        /// then hold its n-gram hashes, rolled in place as each document was tokenized; with several sizes,
+        /// `tokenHashes[0..<tokenEnds.last]` hold its token hashes and `tokenEnds` each document's end in them.
         var tokenized = false
+        var ngramCount = 0
         var tokenHashes: UnsafeMutablePointer<UInt64>
         var tokenCapacity: Int
         var tokenEnds: [Int] = []
@@ -81,6 +84,7 @@ final class SketchBuildPipeline: @unchecked Sendable {
             }
             tokenEnds.removeAll(keepingCapacity: true)
             tokenized = false
+            ngramCount = 0
         }
 
         /// Room for at least `count` token hashes, keeping the first `kept`.
@@ -107,6 +111,9 @@ final class SketchBuildPipeline: @unchecked Sendable {
     private var readerTotals = Totals()
     // Queue only; read by `finish()` after the queue has drained.
     private let ngramSizes: [Int]
+    /// The n-gram size when there is one: batches are then rolled where they are tokenized, so the thread
+    /// that owns the filter only inserts.
+    private let rolledSize: Int?
     private let inserter: NGramSketch.BatchInserter
     private var queueTotals = Totals()
 
@@ -117,6 +124,7 @@ final class SketchBuildPipeline: @unchecked Sendable {
         self.batchTextBytes = batchTextBytes
         batches = (0..<Self.batchCount).map { _ in Batch(textBytes: batchTextBytes) }
         ngramSizes = sketch.parameters.ngramSizes
+        rolledSize = ngramSizes.count == 1 ? ngramSizes[0] : nil
         inserter = NGramSketch.BatchInserter(sketch: sketch)
     }
 
@@ -155,7 +163,11 @@ final class SketchBuildPipeline: @unchecked Sendable {
             let batch = batches[index]
             waiting.update { $0 -= 1 }
             if !batch.tokenized { queueTotals.add(tokenize(batch)) }
-            insertNGrams(of: batch)
+            if rolledSize != nil {
+                sketch.insert(hashes: batch.tokenHashes, count: batch.ngramCount)
+            } else {
+                insertNGrams(of: batch)
+            }
             freeBatches.signal()
         }
         freeBatches.wait()
@@ -182,14 +194,21 @@ final class SketchBuildPipeline: @unchecked Sendable {
                 hashes[count] = hash
                 count &+= 1
             }
-            batch.tokenEnds.append(count)
-            totals.record(tokens: count - start, sourceIndex: sourceIndex)
+            let tokens = count - start
+            if let n = rolledSize {
+                // The document's token hashes become its n-gram hashes, in place; the next document follows them.
+                count = start + NGramHash.rollInPlace(hashes, start: start, count: tokens, output: start, n: n)
+            } else {
+                batch.tokenEnds.append(count)
+            }
+            totals.record(tokens: tokens, sourceIndex: sourceIndex)
         }
+        batch.ngramCount = count
         batch.tokenized = true
         return totals
     }
 
-    /// Queue: inserts the n-grams of a tokenized batch, document by document.
+    /// Queue: inserts the n-grams of a batch tokenized with several n-gram sizes, document by document.
     private func insertNGrams(of batch: Batch) {
         var start = 0
         for end in batch.tokenEnds {

@@ -43,21 +43,23 @@ import Testing
     func pipelineMatchesOneThreadInsertion(batchTextBytes: Int, tokenizing: SketchBuildPipeline.Tokenizing) throws {
         let documents = Self.documents()
         let tokenizer = Tokenizer()
-        let parameters = NGramSketchParameters(ngramSizes: [3, 13], expectedNGrams: 20_000, targetFalsePositiveRate: 0.01, seed: 5)
-        let (expected, expectedTotals) = try Self.reference(documents, parameters: parameters, tokenizer: tokenizer)
         let dense = documents.first { $0.text.starts(with: Array(",;".utf8)) }!
         #expect(tokenizer.tokens(in: dense.text).count == dense.text.count)
+        // One size (n-grams rolled in place where a batch is tokenized) and several (rolled by the queue).
+        for sizes in [[13], [3, 13], [1]] {
+            let parameters = NGramSketchParameters(ngramSizes: sizes, expectedNGrams: 20_000, targetFalsePositiveRate: 0.01, seed: 5)
+            let (expected, expectedTotals) = try Self.reference(documents, parameters: parameters, tokenizer: tokenizer)
+            let sketch = try NGramSketch(parameters: parameters)
+            let pipeline = SketchBuildPipeline(sketch: sketch, tokenizer: tokenizer, batchTextBytes: batchTextBytes, tokenizing: tokenizing)
+            for document in documents { document.text.withUnsafeBytes { pipeline.add(document: $0, sourceIndex: document.source) } }
+            let totals = pipeline.finish()
 
-        let sketch = try NGramSketch(parameters: parameters)
-        let pipeline = SketchBuildPipeline(sketch: sketch, tokenizer: tokenizer, batchTextBytes: batchTextBytes, tokenizing: tokenizing)
-        for document in documents { document.text.withUnsafeBytes { pipeline.add(document: $0, sourceIndex: document.source) } }
-        let totals = pipeline.finish()
-
-        #expect(Array(sketch.filter.bytes) == Array(expected.filter.bytes))
-        #expect(sketch.insertedNGrams == expected.insertedNGrams)
-        #expect(totals.documents == expectedTotals.documents && totals.tokens == expectedTotals.tokens)
-        #expect(totals.sourcesWithTokens == expectedTotals.sourcesWithTokens)
-        #expect(totals.documents <= documents.count - 2)  // the two empty ones have no token
+            #expect(Array(sketch.filter.bytes) == Array(expected.filter.bytes), "sizes \(sizes)")
+            #expect(sketch.insertedNGrams == expected.insertedNGrams, "sizes \(sizes)")
+            #expect(totals.documents == expectedTotals.documents && totals.tokens == expectedTotals.tokens)
+            #expect(totals.sourcesWithTokens == expectedTotals.sourcesWithTokens)
+            #expect(totals.documents <= documents.count - 2)  // the two empty ones have no token
+        }
     }
 
     /// Batched (prefetched) inserts set exactly the bits of one-by-one inserts.
