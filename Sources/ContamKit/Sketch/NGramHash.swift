@@ -65,32 +65,21 @@ public enum NGramHash {
         }
     }
 
-    /// Replaces one document's token hashes, `buffer[start..<start + count]`, by its n-gram hashes
-    /// (`forEachNGram`'s, in order) written from `buffer[output]` on, `output <= start`, and returns how
-    /// many (`max(0, count - n + 1)`). In place: each n-gram hash goes to a slot the window has already
-    /// dropped (written one step late, into the slot just read), so no second buffer is written and read.
+    /// Replaces one document's token hashes, `tokenHashes[0..<count]`, by its n-gram hashes
+    /// (`forEachNGram`'s, in order) from `tokenHashes[0]` on, and returns how many (`max(0, count - n + 1)`).
+    /// In place: the hash of the n-gram ending at token `end` goes into slot `end - n`, which the window
+    /// read (and dropped) in the next step and never reads again, so it is written one step late.
     @inline(__always)
-    static func rollInPlace(_ buffer: UnsafeMutablePointer<UInt64>, start: Int, count: Int, output: Int, n: Int) -> Int {
-        guard n >= 1, count >= n else { return 0 }
-        precondition(output <= start)
-        let h = buffer + start
-        let out = buffer + output
-        let salt = UInt64(truncatingIfNeeded: n) &* lengthSalt
-        let drop = basePower(n)
-        var p: UInt64 = 0
-        // Invariant: reads are h[0..<count]; the write at step `end` is out[end - n] (<= h + end - n, the
-        // slot read in that step, never read again).
-        for i in 0..<n { p = p &* base &+ h[i] }
-        var previous = TokenHash.mix(p ^ salt)
-        var end = n
-        while end < count {
-            let dropped = h[end &- n]
-            p = p &* base &+ h[end] &- dropped &* drop
-            out[end &- n] = previous
-            previous = TokenHash.mix(p ^ salt)
-            end &+= 1
+    static func rollInPlace(_ tokenHashes: UnsafeMutablePointer<UInt64>, count: Int, n: Int) -> Int {
+        var previous: UInt64 = 0
+        var produced = 0
+        forEachNGram(of: UnsafeBufferPointer(start: tokenHashes, count: count), n: n) { end, hash in
+            // Invariant: when end >= n, forEachNGram has already read slot end - n for this step.
+            if end >= n { tokenHashes[end &- n] = previous }
+            previous = hash
+            produced &+= 1
         }
-        out[count &- n] = previous
-        return count &- n &+ 1
+        if produced > 0 { tokenHashes[count &- n] = previous }
+        return produced
     }
 }

@@ -197,7 +197,7 @@ final class SketchBuildPipeline: @unchecked Sendable {
             let tokens = count - start
             if let n = rolledSize {
                 // The document's token hashes become its n-gram hashes, in place; the next document follows them.
-                count = start + NGramHash.rollInPlace(hashes, start: start, count: tokens, output: start, n: n)
+                count = start + NGramHash.rollInPlace(hashes + start, count: tokens, n: n)
             } else {
                 batch.tokenEnds.append(count)
             }

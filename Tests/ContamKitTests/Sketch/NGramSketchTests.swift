@@ -24,21 +24,21 @@ import Testing
         }
     }
 
-    /// Rolling in place, down to any earlier output slot, gives the sliding window's hashes in order and
-    /// leaves the rest of the buffer alone.
+    /// Rolling in place over a document inside a larger buffer gives the sliding window's hashes in order
+    /// and leaves the rest of the buffer alone.
     @Test func rollingInPlaceMatchesTheSlidingWindow() {
         var random = SeededRandom(seed: 17)
         for n in [1, 2, 13, 64] {
             for length in [0, 1, n - 1, n, n + 1, 200] where length >= 0 {
-                for gap in [0, 1, 5] {
+                for offset in [0, 1, 5] {
                     let hashes = (0..<length).map { i in i % 5 == 0 ? 7 : random.next() }
                     var expected: [UInt64] = []
                     hashes.withUnsafeBufferPointer { document in NGramHash.forEachNGram(of: document, n: n) { expected.append($1) } }
                     let sentinel: UInt64 = 0xDEAD_BEEF
-                    var buffer = [UInt64](repeating: sentinel, count: gap) + hashes + [sentinel]
-                    let written = buffer.withUnsafeMutableBufferPointer { NGramHash.rollInPlace($0.baseAddress!, start: gap, count: length, output: 0, n: n) }
-                    #expect(written == expected.count && Array(buffer[0..<written]) == expected, "n \(n), length \(length), gap \(gap)")
-                    #expect(buffer.last == sentinel)
+                    var buffer = [UInt64](repeating: sentinel, count: offset) + hashes + [sentinel]
+                    let written = buffer.withUnsafeMutableBufferPointer { NGramHash.rollInPlace($0.baseAddress! + offset, count: length, n: n) }
+                    #expect(written == expected.count && Array(buffer[offset..<(offset + written)]) == expected, "n \(n), length \(length), offset \(offset)")
+                    #expect(buffer.prefix(offset).allSatisfy { $0 == sentinel } && buffer.last == sentinel)
                 }
             }
         }
