@@ -21,9 +21,9 @@ enum MergeCommand: Subcommand {
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         guard let output = arguments.value("--output") else { throw arguments.error("missing --output <index>") }
         guard !arguments.positionals.isEmpty else { throw arguments.error("give the indexes to merge") }
-        let manifest = try IndexMerger.merge(inputs: arguments.positionals, outputPath: output, replaceExisting: arguments.flag("--force"),
-                                             buildCommand: (["contam"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
-        if let note = IndexMerger.missingPartsNote(try arguments.positionals.map { try IndexManifest.read(directory: $0) }) {
+        let (manifest, missingParts) = try IndexMerger.merge(inputs: arguments.positionals, outputPath: output, replaceExisting: arguments.flag("--force"),
+                                                             buildCommand: (["contam"] + CommandLine.arguments.dropFirst()).joined(separator: " "))
+        if let note = missingParts {
             Console.err("contam merge: note: \(note)\n")
         }
         if !arguments.flag("--quiet") {

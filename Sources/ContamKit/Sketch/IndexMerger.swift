@@ -9,8 +9,10 @@ import Foundation
 /// Inputs must share tokenizer options and kind (all full or all sketch-only). The output is written
 /// atomically.
 public enum IndexMerger {
-    /// Merges `inputs` into a new index at `outputPath`; returns its manifest.
-    public static func merge(inputs: [String], outputPath: String, replaceExisting: Bool, buildCommand: String) throws -> IndexManifest {
+    /// Merges `inputs` into a new index at `outputPath`; returns its manifest, and `missingPartsNote` of
+    /// the inputs (when they are parts of one `--shard` split that they do not cover).
+    public static func merge(inputs: [String], outputPath: String, replaceExisting: Bool,
+                             buildCommand: String) throws -> (manifest: IndexManifest, missingParts: String?) {
         guard inputs.count >= 1 else { throw IndexError.invalidArgument("contam merge needs at least one input index") }
         let started = Date()
         let manifests = try inputs.map { try IndexManifest.read(directory: $0) }
@@ -90,7 +92,7 @@ public enum IndexMerger {
         manifest.sketchOnly = first.sketchOnly
         try manifest.write(directory: directory.temporaryPath)
         try directory.commit()
-        return manifest
+        return (manifest, missingPartsNote(manifests))
     }
 
     /// Refuses two inputs that index the same file (a part given twice, overlapping builds): the merged
@@ -110,7 +112,7 @@ public enum IndexMerger {
 
     /// "parts 1/4, 2/4, 4/4: part 3/4 is missing" when the inputs are parts of one `--shard K/N` split
     /// that they do not cover; nil otherwise.
-    public static func missingPartsNote(_ manifests: [IndexManifest]) -> String? {
+    static func missingPartsNote(_ manifests: [IndexManifest]) -> String? {
         let parts = manifests.compactMap(\.part)
         guard parts.count == manifests.count, let count = parts.first?.count, parts.allSatisfy({ $0.count == count }) else { return nil }
         let present = Set(parts.map(\.index))
