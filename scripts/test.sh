@@ -5,7 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift build --build-tests >&2
+# The import check makes SwiftPM refuse an import of a target that is not a declared dependency (an
+# upward import between the layers in Package.swift), which it would otherwise let through.
+swift build --build-tests --explicit-target-dependency-import-check error >&2
 if [ "${CONTAM_SKIP_LLM:-0}" != 1 ]; then
   scripts/llm-integration.sh >&2
 else

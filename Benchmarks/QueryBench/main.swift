@@ -3,8 +3,9 @@
 // Samples phrases of each length from the indexed corpus itself (random token positions, never across a
 // document boundary), runs every count once to warm the page cache, then times each count again and prints
 // the median and p99 latency in microseconds per phrase length, one JSON object per length.
-import ContamKit
 import Foundation
+import ContamStorage
+import ContamIndex
 
 struct Options {
     var index = ""

@@ -1,4 +1,10 @@
-import ContamKit
+import ContamStorage
+import ContamCorpus
+import ContamIndex
+import ContamDetect
+import ContamApps
+import ContamCommandLine
+
 
 /// `contam check INDEX ITEMS… [options]`: verbatim and near-verbatim overlap of benchmark items or model
 /// generations with the indexed corpus, published contamination definitions, reports and a CI gate.

@@ -1,5 +1,9 @@
-import ContamKit
 import Foundation
+import ContamText
+import ContamCorpus
+import ContamIndex
+import ContamCommandLine
+import ContamStorage
 
 /// `contam index`: build an index of a corpus.
 enum IndexCommand: Subcommand {
@@ -104,25 +108,25 @@ enum IndexCommand: Subcommand {
             let corpus = summary.manifest.corpus
             let megabytes = Double(corpus.textBytes) / 1e6
             Console.line(String(format: "indexed %@ documents, %@ tokens, %d shard%@ -> %@ (%@, %.2fx the text) in %.1fs (%.1f MB/s, %@ tokens/s)",
-                                ProgressDisplay.count(corpus.documents), ProgressDisplay.count(corpus.tokens), summary.manifest.shards.count,
-                                summary.manifest.shards.count == 1 ? "" : "s", summary.outputPath, ProgressDisplay.bytes(summary.indexBytes),
+                                Quantity.count(corpus.documents), Quantity.count(corpus.tokens), summary.manifest.shards.count,
+                                summary.manifest.shards.count == 1 ? "" : "s", summary.outputPath, Quantity.bytes(summary.indexBytes),
                                 Double(summary.indexBytes) / Double(max(corpus.textBytes, 1)), summary.seconds, megabytes / summary.seconds,
-                                ProgressDisplay.count(Int(Double(corpus.tokens) / summary.seconds))))
+                                Quantity.count(Int(Double(corpus.tokens) / summary.seconds))))
             if let part = options.part {
                 Console.line("  part \(part) of the input files: \(corpus.inputFiles) file(s) (\(summary.manifest.shards.flatMap(\.sources).prefix(3).joined(separator: ", "))\(corpus.inputFiles > 3 ? ", …" : "")); combine the parts with 'contam merge'")
             }
             if options.sketchOnly {
                 Console.line(String(format: "  sketch only: reading, tokenizing and hashing %.1fs; peak memory %@", summary.readingSeconds,
-                                    ProgressDisplay.bytes(ResourceUsage.peakResidentBytes)))
+                                    Quantity.bytes(ResourceUsage.peakResidentBytes)))
             } else {
                 Console.line(String(format: "  reading and tokenizing %.1fs; suffix arrays and shard files %.1fs (on a second thread); peak memory %@",
-                                    summary.readingSeconds, summary.suffixArraySeconds, ProgressDisplay.bytes(ResourceUsage.peakResidentBytes)))
+                                    summary.readingSeconds, summary.suffixArraySeconds, Quantity.bytes(ResourceUsage.peakResidentBytes)))
             }
             if let sketch = summary.manifest.shards.first?.sketch {
                 let bits = summary.manifest.shards.compactMap(\.sketch).reduce(0) { $0 + $1.blockCount * 512 }
                 let ngrams = summary.manifest.shards.compactMap(\.sketch).reduce(0) { $0 + $1.expectedNGrams }
                 Console.line(String(format: "  n-gram sketch: n = %@, %@, %.1f bits per n-gram sized for, %d hash functions, target false-positive rate %g",
-                                    sketch.ngramSizes.map(String.init).joined(separator: ","), ProgressDisplay.bytes(bits / 8),
+                                    sketch.ngramSizes.map(String.init).joined(separator: ","), Quantity.bytes(bits / 8),
                                     Double(bits) / Double(max(ngrams, 1)), sketch.hashFunctions, summary.manifest.shards.compactMap(\.sketch).reduce(0) { $0 + $1.targetFalsePositiveRate }))
             }
             if corpus.invalidUTF8Replaced > 0 {

@@ -1,5 +1,7 @@
-import ContamKit
+import ContamStorage
 import Foundation
+import ContamIndex
+import ContamCommandLine
 
 /// `contam merge OUTPUT INDEX...`: combine indexes built separately (e.g. `--shard K/N` on many machines).
 enum MergeCommand: Subcommand {
@@ -27,7 +29,7 @@ enum MergeCommand: Subcommand {
             Console.err("contam merge: note: \(note)\n")
         }
         if !arguments.flag("--quiet") {
-            Console.line("merged \(arguments.positionals.count) index(es): \(ProgressDisplay.count(manifest.corpus.documents)) documents, \(ProgressDisplay.count(manifest.corpus.tokens)) tokens, \(manifest.shards.count) shard(s)\(manifest.sketchOnly == true ? " (sketch only)" : "") -> \(output)")
+            Console.line("merged \(arguments.positionals.count) index(es): \(Quantity.count(manifest.corpus.documents)) documents, \(Quantity.count(manifest.corpus.tokens)) tokens, \(manifest.shards.count) shard(s)\(manifest.sketchOnly == true ? " (sketch only)" : "") -> \(output)")
         }
         return ExitCode.ok
     }

@@ -1,5 +1,7 @@
-import ContamKit
 import Foundation
+import ContamStorage
+import ContamIndex
+import ContamCommandLine
 
 /// `contam query INDEX count|locate|longest TEXT`: explore an index.
 enum QueryCommand: Subcommand {

@@ -1,5 +1,9 @@
-import ContamKit
 import Foundation
+import ContamStorage
+import ContamText
+import ContamCorpus
+import ContamIndex
+import ContamCommandLine
 
 /// `contam stats INDEX`: what an index holds.
 enum StatsCommand: Subcommand {
@@ -109,17 +113,17 @@ enum StatsCommand: Subcommand {
             "documents    \(c.documents) from \(c.inputFiles) input file(s)"
                 + (manifest.part.map { ", part \($0) of a --shard split (contam merge combines the parts)" } ?? ""),
             "tokens       \(c.tokens) (\(String(format: "%.2f", Double(c.textBytes) / Double(tokens))) bytes of text per token)",
-            "text         \(ProgressDisplay.bytes(c.textBytes))",
+            "text         \(Quantity.bytes(c.textBytes))",
             index.isSketchOnly ? "vocabulary   not kept (sketch-only index)"
                 : "vocabulary   \(manifest.shards.map { "\($0.vocabularySize)" }.joined(separator: ", ")) distinct tokens (per shard)",
             "shards       \(manifest.shards.count): " + manifest.shards.map {
-                index.isSketchOnly ? "\($0.directory) \(ProgressDisplay.count($0.tokens)) tokens, sketch only"
-                    : "\($0.directory) \(ProgressDisplay.count($0.tokens)) tokens, \($0.tokenBits)-bit ids, \($0.suffixBits)-bit suffixes" }.joined(separator: "; "),
-            "index size   \(ProgressDisplay.bytes(total)) (\(String(format: "%.2f", Double(total) / Double(max(c.textBytes, 1))))x the text)",
+                index.isSketchOnly ? "\($0.directory) \(Quantity.count($0.tokens)) tokens, sketch only"
+                    : "\($0.directory) \(Quantity.count($0.tokens)) tokens, \($0.tokenBits)-bit ids, \($0.suffixBits)-bit suffixes" }.joined(separator: "; "),
+            "index size   \(Quantity.bytes(total)) (\(String(format: "%.2f", Double(total) / Double(max(c.textBytes, 1))))x the text)",
         ]
         for file in files {
             let name = file.file.padding(toLength: 14, withPad: " ", startingAt: 0)
-            let size = ProgressDisplay.bytes(file.bytes)
+            let size = Quantity.bytes(file.bytes)
             lines.append("  \(name) \(String(repeating: " ", count: max(0, 10 - size.count)))\(size)  \(String(format: "%5.2f", file.bytesPerToken)) bytes/token")
         }
         if let files = index.isSketchOnly ? index.sketches.compactMap(\.path) : nil {
@@ -127,7 +131,7 @@ enum StatsCommand: Subcommand {
         }
         if let k = stats.sketch {
             let n = k.ngramSizes.map(String.init).joined(separator: ",")
-            lines.append("sketch       \(n)-grams, \(ProgressDisplay.bytes(k.bytes)), \(String(format: "%.2f", k.bitsPerNGram)) bits per n-gram (\(k.insertedNGrams) inserted, ~\(k.estimatedDistinctNGrams) distinct), \(Set(k.hashFunctions).sorted().map(String.init).joined(separator: "/")) hash functions, fill \(String(format: "%.3f", k.fillRatio))")
+            lines.append("sketch       \(n)-grams, \(Quantity.bytes(k.bytes)), \(String(format: "%.2f", k.bitsPerNGram)) bits per n-gram (\(k.insertedNGrams) inserted, ~\(k.estimatedDistinctNGrams) distinct), \(Set(k.hashFunctions).sorted().map(String.init).joined(separator: "/")) hash functions, fill \(String(format: "%.3f", k.fillRatio))")
             var rates = "false-positive rate: target \(String(format: "%.4f", k.targetFalsePositiveRate)), theoretical \(String(format: "%.4f", k.theoreticalFalsePositiveRate)) (from the fill)"
             if let m = k.measured {
                 rates += String(format: ", measured %.4f on %d random and %.4f on %d shuffled absent n-grams", m.randomRate, m.probes, m.shuffledRate, m.shuffledProbes)

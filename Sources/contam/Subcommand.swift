@@ -1,4 +1,5 @@
-import ContamKit
+import ContamCommandLine
+
 
 /// One `contam` subcommand: its spec (for parsing and `--help`) and what it does.
 /// `run` returns the process exit code (0 ok/clean, 1 contamination or memorization found past the

@@ -1,5 +1,5 @@
-import ContamKit
 import Foundation
+import ContamCommandLine
 
 /// `contam tabular test|scan|prompts|score|exposure`: memorization tests of tabular datasets against a model
 /// (after Bordt et al. 2024), batch scans, offline prompts/answers, and corpus-side exposure. The first argument

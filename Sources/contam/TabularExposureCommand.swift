@@ -1,5 +1,7 @@
-import ContamKit
 import Foundation
+import ContamIndex
+import ContamApps
+import ContamCommandLine
 
 /// `contam tabular exposure`: corpus-side exposure of tabular datasets, no model needed.
 enum TabularExposureCommand {

@@ -1,5 +1,7 @@
-import ContamKit
 import Foundation
+import ContamModel
+import ContamApps
+import ContamCommandLine
 
 /// `contam tabular test|scan|prompts|score`: the model side of the tabular tests.
 enum TabularModelCommands {

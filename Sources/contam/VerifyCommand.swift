@@ -1,4 +1,7 @@
-import ContamKit
+import ContamStorage
+import ContamIndex
+import ContamCommandLine
+
 
 /// `contam verify INDEX`: a full checksum pass over every file of an index.
 enum VerifyCommand: Subcommand {
@@ -14,7 +17,7 @@ enum VerifyCommand: Subcommand {
         let path = arguments.positionals[0]
         let problems = Index.verify(path: path)
         if problems.isEmpty {
-            Console.line("\(path): OK (\(ProgressDisplay.bytes(IndexBuilder.directorySize(path))) checked)")
+            Console.line("\(path): OK (\(Quantity.bytes(IndexBuilder.directorySize(path))) checked)")
             return ExitCode.ok
         }
         for problem in problems { Console.err("\(problem)\n") }

@@ -1,5 +1,6 @@
-import ContamKit
 import Foundation
+import ContamStorage
+import ContamCommandLine
 
 /// Exit codes, documented in `contam --help`.
 enum ExitCode {

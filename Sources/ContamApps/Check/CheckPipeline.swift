@@ -1,0 +1,97 @@
+import Foundation
+import ContamDetect
+import ContamStorage
+
+/// What `contam check` was asked to do, once its arguments are parsed.
+public struct CheckRequest: Sendable {
+    public enum Output: String, Sendable { case table, json, markdown }
+
+    /// The index as the user named it (for reports).
+    public var indexPath: String
+    public var itemPaths: [String]
+    public var reader = ItemReaderOptions()
+    public var options = CheckOptions()
+    public var output = Output.table
+    /// `--html FILE`.
+    public var htmlPath: String?
+    /// `--write-clean PATH`.
+    public var writeCleanPath: String?
+    /// `--fail-on` rules.
+    public var failOn: [FailOnRule] = []
+    /// List only flagged items in the table (`--flagged-only`).
+    public var flaggedOnly = false
+    /// ANSI colours in the table.
+    public var color = false
+
+    public init(indexPath: String, itemPaths: [String]) {
+        self.indexPath = indexPath
+        self.itemPaths = itemPaths
+    }
+}
+
+/// What a check produced: the report, the text for stdout, messages for stderr, and the exit code
+/// (0, or 1 when a `--fail-on` rule is violated).
+public struct CheckOutcome: Sendable {
+    public var report: CheckReport
+    public var standardOutput: String
+    public var messages: [String]
+    public var exitCode: Int32
+}
+
+/// The whole of `contam check` after argument parsing, on any `CorpusQuerying`: reads the items, checks
+/// them, writes `--html` and `--write-clean` files (atomically), renders stdout and applies `--fail-on`.
+/// Files are written before anything is printed, so a failure leaves no partial output.
+public enum CheckPipeline {
+    public static func run(_ request: CheckRequest, corpus: any CorpusQuerying, progress: (any ProgressReporter)? = nil) throws -> CheckOutcome {
+        var options = request.options
+        // The table shows source labels only; the other outputs show passages.
+        if request.output == .table { options.sourcePassages = false }
+        for rule in request.failOn where !options.methods.contains(rule.method) { options.methods.append(rule.method) }
+        progress?.begin("reading items")
+        let set = try ItemReader(options: request.reader).read(paths: request.itemPaths)
+        let checker = ContaminationChecker(corpus: corpus, options: options)
+        progress?.begin("checking \(set.items.count) items")
+        let total = set.items.count
+        let results = try checker.check(set.items) { done in progress?.update(done: done, total: total, bytes: false) }
+        progress?.finish()
+        var notes: [String] = []
+        if set.skippedRecords > 0 {
+            notes.append("\(set.skippedRecords) malformed record\(set.skippedRecords == 1 ? "" : "s") skipped (--skip-bad-records), first: \(set.skipReasons.first ?? "")")
+        }
+        if set.invalidUTF8Replaced > 0 { notes.append("\(set.invalidUTF8Replaced) invalid UTF-8 sequences in items replaced by U+FFFD") }
+        let evaluator = checker.evaluator(for: results.map(\.tokenized))
+        let gpt3N = options.methods.contains(.gpt3) ? evaluator.gpt3NgramLength : nil
+        let report = CheckReport(indexPath: request.indexPath, tokenizerOptions: corpus.tokenizerOptions, options: options,
+                                 gpt3NgramLength: gpt3N, firstPassNgramLength: checker.firstPass(for: evaluator)?.ngramLength,
+                                 results: results, notes: notes)
+        var messages: [String] = []
+        if let htmlPath = request.htmlPath {
+            let html = try HTMLReport.render(report, documents: checker.documents)
+            do {
+                try Data(html.utf8).write(to: URL(fileURLWithPath: htmlPath), options: .atomic)
+            } catch {
+                throw DetectError.cannotWrite(path: htmlPath, message: error.localizedDescription)
+            }
+            messages.append("wrote \(htmlPath) (\(report.summary.flagged) flagged item\(report.summary.flagged == 1 ? "" : "s"))")
+        }
+        if let cleanPath = request.writeCleanPath {
+            let (kept, dropped) = try CleanItemsWriter.write(set, dropping: { results[$0].isFlagged }, to: cleanPath)
+            messages.append("wrote \(cleanPath): \(kept) item\(kept == 1 ? "" : "s") kept, \(dropped) flagged item\(dropped == 1 ? "" : "s") left out")
+        }
+        let standardOutput: String
+        switch request.output {
+        case .table: standardOutput = TableReport.render(report, color: request.color, flaggedOnly: request.flaggedOnly)
+        case .json:
+            standardOutput = JSONReport.render(report)
+            messages.insert(contentsOf: TableReport.summaryLines(report), at: 0)
+        case .markdown: standardOutput = MarkdownReport.render(report)
+        }
+        var exitCode: Int32 = 0
+        for rule in request.failOn {
+            let violated = rule.isViolated(by: report.summary)
+            messages.append("--fail-on \(rule.explanation(report.summary))\(violated ? ": failing" : "")")
+            if violated { exitCode = 1 }
+        }
+        return CheckOutcome(report: report, standardOutput: standardOutput, messages: messages, exitCode: exitCode)
+    }
+}

@@ -1,0 +1,85 @@
+import ContamText
+import ContamDetect
+
+/// Everything the report renderers need: the results, the summary, and the settings they were made with.
+public struct CheckReport: Sendable {
+    /// The index (or corpus) checked against, as the user named it.
+    public var indexPath: String
+    public var tokenizerOptions: TokenizerOptions
+    public var options: CheckOptions
+    /// N used by `gpt3` (when selected).
+    public var gpt3NgramLength: Int?
+    /// The n of the sketch first pass, when it ran (nil: off, or not applicable to the methods).
+    public var firstPassNgramLength: Int?
+    public var results: [ItemResult]
+    public var summary: CheckSummary
+    /// Caveats to print with the summary (approximations, skipped records).
+    public var notes: [String]
+
+    public init(indexPath: String, tokenizerOptions: TokenizerOptions, options: CheckOptions, gpt3NgramLength: Int?, firstPassNgramLength: Int? = nil, results: [ItemResult], notes: [String] = []) {
+        self.indexPath = indexPath
+        self.tokenizerOptions = tokenizerOptions
+        self.options = options
+        self.gpt3NgramLength = gpt3NgramLength
+        self.firstPassNgramLength = firstPassNgramLength
+        self.results = results
+        summary = CheckSummary(results: results, methods: options.methods)
+        self.notes = notes + Self.methodNotes(options.methods, tokenizerOptions: tokenizerOptions)
+    }
+
+    /// The caveats that follow from the methods and the index's tokenizer options.
+    public static func methodNotes(_ methods: [ContaminationMethod], tokenizerOptions: TokenizerOptions) -> [String] {
+        var notes: [String] = []
+        let wordMethods = methods.filter { [.gpt3, .lmeval13, .gpt4].contains($0) }
+        if !wordMethods.isEmpty && !tokenizerOptions.dropPunctuation {
+            notes.append("\(wordMethods.map(\.rawValue).joined(separator: ", ")): the index keeps punctuation, so words must match together with the punctuation between them (may miss hits); build the index with --drop-punct for the exact definitions")
+        }
+        if !wordMethods.isEmpty && tokenizerOptions.keepCase {
+            notes.append("\(wordMethods.map(\.rawValue).joined(separator: ", ")): the index keeps case, so matching is case-sensitive (the definitions lowercase)")
+        }
+        return notes
+    }
+
+    /// The verbatim totals, counting only items whose spans are known: "3 items share a span of at least
+    /// 8 tokens with the corpus (longest 120 tokens)", or "3 of the 160 items fully checked share …".
+    public var verbatimSummary: String {
+        let who = summary.verbatimKnown == summary.items
+            ? "\(summary.withVerbatimSpan) item\(summary.withVerbatimSpan == 1 ? "" : "s")"
+            : "\(summary.withVerbatimSpan) of the \(summary.verbatimKnown) item\(summary.verbatimKnown == 1 ? "" : "s") fully checked"
+        return "\(who) share a span of at least \(options.minMatch) tokens with the corpus (longest \(longestMatchSummary) tokens)"
+    }
+
+    /// The longest match over all items: exact, or "< n" when cleared items (whose longest is < n) could
+    /// hold it.
+    public var longestMatchSummary: String {
+        if summary.cleared > 0, let n = firstPassNgramLength, summary.longestMatchTokens < n { return "< \(n)" }
+        return "\(summary.longestMatchTokens)"
+    }
+
+    /// The near-verbatim count, with the number of items it is over when some are unknown: "2" or
+    /// "2 of the 160 items fully checked".
+    public var nearVerbatimSummary: String {
+        summary.nearKnown == summary.items ? "\(summary.nearVerbatim)"
+            : "\(summary.nearVerbatim) of the \(summary.nearKnown) item\(summary.nearKnown == 1 ? "" : "s") fully checked"
+    }
+
+    /// What the sketch first pass did, when it ran.
+    public var firstPassSummary: String? {
+        guard let n = firstPassNgramLength else { return nil }
+        let cleared = summary.cleared
+        guard cleared > 0 else {
+            return "the \(n)-gram sketch cleared none of the \(summary.items) item\(summary.items == 1 ? "" : "s") (each has a \(n)-gram that may be in the corpus, or too few tokens), so all were fully checked"
+        }
+        let falsePositives = summary.clearedFalsePositives
+        let ruledOut = falsePositives == 0 ? "" : "; \(falsePositives) sketch hit\(falsePositives == 1 ? "" : "s") among them looked up in the suffix array: false positive\(falsePositives == 1 ? "" : "s")"
+        return "the \(n)-gram sketch cleared \(cleared) of \(summary.items) item\(summary.items == 1 ? "" : "s") (no \(n)-gram in the corpus, so every selected method is clean\(ruledOut)); their other suffix-array figures were skipped (--no-first-pass computes them)"
+    }
+
+    /// The label of the most telling source of an item: the near-verbatim match's document, else the
+    /// first source of its longest verbatim span.
+    public static func topSource(_ result: ItemResult) -> String? {
+        if let near = result.near, let best = near.best, near.isNearVerbatim { return best.source.label }
+        let longest = (result.spans ?? []).filter { !$0.sources.isEmpty }.max { $0.tokenCount < $1.tokenCount }
+        return longest?.sources.first?.label ?? result.near?.best.flatMap { $0.similarity > 0 ? $0.source.label : nil }
+    }
+}

@@ -1,0 +1,108 @@
+/// Errors from reading a corpus: paths, formats and bad records. Each case carries the path and,
+/// where there is one, the line or record, so `description` tells a user exactly where to look and what to do.
+public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// No corpus input was given at all.
+    case noInputs
+    /// The path does not exist.
+    case missingPath(path: String)
+    /// The path exists but cannot be read (permissions, I/O error); `reason` is the system's message.
+    case unreadablePath(path: String, reason: String)
+    /// A directory holds no file with a supported extension; `found` lists (a few of) the files that were there.
+    case noSupportedFiles(directory: String, found: [String], totalFound: Int)
+    /// A file named explicitly has an extension that says nothing about its format.
+    case unknownFormat(path: String)
+    /// A JSONL line is not valid JSON; `column` is 1-based, in bytes.
+    case malformedJSON(path: String, line: Int, column: Int, detail: String)
+    /// A JSONL line is valid JSON but not an object; `found` names what it is ("an array", "a string").
+    case notAnObject(path: String, line: Int, found: String)
+    /// A record lacks the requested field; `present` lists the fields it has, `flag` is the option that names
+    /// the field (`--field` or `--id-field`) and `suggestion` a field that would likely work.
+    case missingField(path: String, line: Int, field: String, present: [String], flag: String, suggestion: String?)
+    /// A field exists but holds the wrong kind of value; `found` names it ("a number", "an object"),
+    /// `expected` says what was wanted ("a string", "a string or a number").
+    case fieldNotString(path: String, line: Int, field: String, found: String, expected: String)
+    /// A quoted CSV field that starts on `line` is never closed.
+    case unbalancedQuote(path: String, line: Int)
+    /// The input holds a NUL byte at `line`: binary data, not text.
+    case binaryContent(path: String, line: Int)
+    /// One CSV record grew beyond the size limit; almost always an unbalanced quote swallowing the rest of the file.
+    case recordTooLarge(path: String, line: Int, limitBytes: Int)
+    /// `--field` (or `--id-field`, as `flag` says) names a CSV column that is not in the header.
+    case missingColumn(path: String, column: String, columns: [String], flag: String)
+    /// A `.zst` input is truncated, not zstd at all, or otherwise undecodable; `detail` is libzstd's account.
+    case compressed(path: String, detail: String)
+    /// Every input together held no document with any non-whitespace text.
+    case emptyInput(paths: [String])
+    /// `InputPart`: an impossible K/N, or a part with no file.
+    case invalidInputPart(String)
+
+    public var description: String {
+        switch self {
+        case let .invalidInputPart(message):
+            return message
+        case .noInputs:
+            return "No corpus inputs were given; pass one or more files or directories, or - to read standard input."
+        case let .missingPath(path):
+            return "\(path): no such file or directory; check the path."
+        case let .unreadablePath(path, reason):
+            return "\(path): cannot be read (\(reason)); check that it exists and that you have permission to read it."
+        case let .noSupportedFiles(directory, found, totalFound):
+            let what: String
+            if totalFound == 0 {
+                what = "the directory holds no files"
+            } else {
+                let more = totalFound > found.count ? ", and \(totalFound - found.count) more" : ""
+                what = "found \(totalFound) unsupported file\(totalFound == 1 ? "" : "s"): \(found.joined(separator: ", "))\(more)"
+            }
+            return "\(directory): no supported corpus files in this directory (\(what)); supported extensions are \(InputFormat.supportedExtensionsSummary)."
+        case let .unknownFormat(path):
+            return "\(path): cannot tell the format from the file name (supported: \(InputFormat.supportedExtensionsSummary)); pass --format text, --format jsonl or --format csv."
+        case let .malformedJSON(path, line, column, detail):
+            return "\(path):\(line):\(column): malformed JSON: \(detail); fix the line or pass --skip-bad-records to skip such records."
+        case let .notAnObject(path, line, found):
+            return "\(path):\(line): expected a JSON object on each line but found \(found); fix the line or pass --skip-bad-records to skip such records."
+        case let .missingField(path, line, field, present, flag, suggestion):
+            let fields = present.isEmpty ? "the object is empty" : "fields: \(present.joined(separator: ", "))"
+            let advice = suggestion.map { "pass \(flag) \($0)" } ?? "pass \(flag) NAME with one of them"
+            return "\(path):\(line): no field \"\(field)\" in this record (\(fields)); \(advice)."
+        case let .fieldNotString(path, line, field, found, expected):
+            return "\(path):\(line): field \"\(field)\" is \(found), but it must be \(expected); pick another field or pass --skip-bad-records."
+        case let .unbalancedQuote(path, line):
+            return "\(path):\(line): a quoted CSV field starts on this line but its closing quote never comes; check for a stray \" (a quote inside a quoted field is written \"\")."
+        case let .binaryContent(path, line):
+            return "\(path):\(line): contains a NUL byte, so it looks like binary data rather than text; remove the file from the inputs or pass --skip-bad-records."
+        case let .recordTooLarge(path, line, limitBytes):
+            return "\(path):\(line): the CSV record starting on this line is larger than \(limitBytes >> 20) MiB; this is almost always an unbalanced quote, check the quotes on that line."
+        case let .missingColumn(path, column, columns, flag):
+            let list = columns.isEmpty ? "the header is empty" : "columns: \(columns.joined(separator: ", "))"
+            let fallback = flag == "--field" ? "leave it out to index whole rows" : "leave it out"
+            return "\(path): no column \"\(column)\" in the CSV header (\(list)); pass \(flag) with one of these columns, or \(fallback)."
+        case let .compressed(path, detail):
+            return "\(path): cannot decompress: \(detail)."
+        case let .emptyInput(paths):
+            let shown = paths.prefix(5).joined(separator: ", ") + (paths.count > 5 ? ", ..." : "")
+            return "The corpus inputs (\(shown)) hold no document with any text; check the inputs, --format and --field."
+        }
+    }
+
+    /// The path the error is about, when there is one.
+    public var path: String? {
+        switch self {
+        case .noInputs, .emptyInput, .invalidInputPart: return nil
+        case let .missingPath(path), let .unreadablePath(path, _), let .unknownFormat(path),
+             let .malformedJSON(path, _, _, _), let .notAnObject(path, _, _), let .missingField(path, _, _, _, _, _),
+             let .fieldNotString(path, _, _, _, _), let .unbalancedQuote(path, _), let .binaryContent(path, _),
+             let .recordTooLarge(path, _, _), let .missingColumn(path, _, _, _), let .compressed(path, _):
+            return path
+        case let .noSupportedFiles(directory, _, _): return directory
+        }
+    }
+
+    /// True for errors about one record that `--skip-bad-records` may skip; false for errors about whole inputs.
+    public var isRecordError: Bool {
+        switch self {
+        case .malformedJSON, .notAnObject, .missingField, .fieldNotString, .binaryContent: return true
+        default: return false
+        }
+    }
+}

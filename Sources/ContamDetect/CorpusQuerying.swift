@@ -1,0 +1,23 @@
+import ContamIndex
+import ContamText
+
+/// What detection (`contam check`, tabular exposure) needs from an indexed corpus. `Index` conforms,
+/// answering from its suffix arrays over all shards; tests use a brute-force in-memory corpus as the oracle.
+/// Token sequences are normalized token strings as produced by a `Tokenizer` with `tokenizerOptions`.
+public protocol CorpusQuerying: Sendable {
+    /// The options the corpus was tokenized with; items must be tokenized the same way.
+    var tokenizerOptions: TokenizerOptions { get }
+    /// For every start position i, the length of the longest prefix of `tokens[i...]` that occurs in
+    /// the corpus (0 when even `tokens[i]` does not occur). Matches never cross document boundaries.
+    func matchingStatistics(of tokens: [String]) -> [Int]
+    /// Number of occurrences of the sequence in the whole corpus.
+    func count(of tokens: ArraySlice<String>) -> Int
+    /// Number of distinct documents containing the sequence, counting no further than `cap`.
+    func documentCount(of tokens: ArraySlice<String>, cap: Int) -> Int
+    /// Up to `limit` occurrences of the sequence, in a deterministic order.
+    func occurrences(of tokens: ArraySlice<String>, limit: Int) -> [CorpusOccurrence]
+    /// Metadata of one document.
+    func documentInfo(_ ref: CorpusDocumentRef) throws -> CorpusDocumentInfo
+    /// The document's raw UTF-8 text and its tokens (normalized, with byte ranges into that text).
+    func documentTokens(_ ref: CorpusDocumentRef) throws -> (text: [UInt8], tokens: [Token])
+}

@@ -1,0 +1,211 @@
+import Foundation
+import ContamStorage
+import ContamCorpus
+
+/// How `contam check` reads its items.
+public struct ItemReaderOptions: Sendable {
+    /// JSONL fields whose string values make up the item, joined by newlines (`--field`, repeatable).
+    public var fields: [String] = ["text"]
+    /// JSONL field holding the item id (`--id-field`); when nil, `id` is used if a record has it.
+    public var idField: String?
+    /// Plain text: one item per line instead of one per file (`--lines`).
+    public var linesAreItems = false
+    /// Overrides the format the file name implies (`--format`); stdin is sniffed otherwise.
+    public var format: InputFormat?
+    /// Skip malformed JSONL records (counted) instead of failing (`--skip-bad-records`).
+    public var skipBadRecords = false
+
+    public init() {}
+}
+
+/// The items read from all inputs, plus everything needed to write the inputs back without some items.
+public struct ItemSet: Sendable {
+    /// One piece of an input: a record that is an item, or bytes passed through unchanged (blank lines,
+    /// skipped records).
+    public struct Segment: Sendable {
+        public var bytes: [UInt8]
+        /// Index into `items`, or nil for pass-through bytes.
+        public var item: Int?
+    }
+
+    /// One input file and its pieces, in order.
+    public struct Input: Sendable {
+        public var path: String
+        public var format: InputFormat
+        /// True for JSONL and `--lines` text (records are lines); false for whole-file text items.
+        public var recordsAreLines: Bool
+        public var segments: [Segment]
+    }
+
+    public var items: [CheckItem] = []
+    public var inputs: [Input] = []
+    /// Malformed records skipped under `--skip-bad-records`, with the first few reasons.
+    public var skippedRecords = 0
+    public var skipReasons: [String] = []
+    /// Invalid UTF-8 sequences replaced by U+FFFD in item texts.
+    public var invalidUTF8Replaced = 0
+}
+
+/// Reads benchmark items from JSONL (`--field`, `--id-field`), plain text (one item per file, or per line
+/// with `--lines`), `.zst` of either, or stdin (`-`, format and compression sniffed). Each input is read
+/// whole into memory (benchmarks are small) and split into records with their exact bytes, line endings
+/// included, so kept records can be written back byte for byte.
+public struct ItemReader {
+    public var options: ItemReaderOptions
+
+    public init(options: ItemReaderOptions = ItemReaderOptions()) {
+        self.options = options
+    }
+
+    /// Reads every input in order. Throws `CorpusError`/`DetectError` naming the file and line.
+    public func read(paths: [String]) throws -> ItemSet {
+        var set = ItemSet()
+        for path in paths { try read(path: path, into: &set) }
+        guard !set.items.isEmpty else { throw DetectError.noItems(paths: paths) }
+        return set
+    }
+
+    /// The whole content of a file, stdin or `.zst` stream, and the format it holds.
+    func load(path: String) throws -> (bytes: [UInt8], format: InputFormat) {
+        var isDirectory: ObjCBool = false
+        if path != "-" {
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CorpusError.missingPath(path: path) }
+            if isDirectory.boolValue { throw DetectError.itemsFileUnreadable(path: path, message: "it is a directory; pass the item files themselves") }
+        }
+        var bytes: [UInt8]
+        do {
+            bytes = try Self.readAll(FileByteSource(path: path))
+            let zstdMagic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
+            if InputFormat.isCompressed(path: path) || (path == "-" && bytes.starts(with: zstdMagic)) {
+                bytes = try Self.readAll(ZstdStreamReader(MemoryByteSource(bytes), path: path == "-" ? "<stdin>" : path))
+            }
+        } catch let error as StorageError {
+            switch error {
+            case let .zstd(errorPath, message): throw CorpusError.compressed(path: errorPath, detail: message)
+            case let .io(errorPath, operation, message): throw CorpusError.unreadablePath(path: errorPath, reason: "\(operation) failed: \(message)")
+            default: throw DetectError.itemsFileUnreadable(path: path, message: error.description)
+            }
+        }
+        let format: InputFormat
+        if let forced = options.format {
+            format = forced
+        } else if path != "-", let detected = InputFormat.detect(path: path) {
+            format = detected.format
+        } else {
+            // stdin, or a name without a known extension: JSONL when the first non-space byte is `{`.
+            let first = bytes.first { !($0 == 0x20 || (0x09...0x0D).contains($0) || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
+            format = first == UInt8(ascii: "{") ? .jsonl : .text
+        }
+        if format == .csv {
+            throw DetectError.itemsFileUnreadable(path: path, message: "CSV items are not supported; convert them to JSONL (one object per line) or pass --format")
+        }
+        return (bytes, format)
+    }
+
+    static func readAll(_ source: ByteSource) throws -> [UInt8] {
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let got = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+            if got == 0 { return out }
+            out.append(contentsOf: chunk[0..<got])
+        }
+    }
+
+    /// Splits `bytes` into lines that keep their terminators (the last may have none).
+    static func linesWithTerminators(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+        var lines: [ArraySlice<UInt8>] = []
+        var start = 0
+        for (k, byte) in bytes.enumerated() where byte == 0x0A {
+            lines.append(bytes[start...k])
+            start = k + 1
+        }
+        if start < bytes.count { lines.append(bytes[start...]) }
+        return lines
+    }
+
+    /// A line without its `\n` / `\r\n` (and without a UTF-8 byte order mark when it is the first line).
+    static func content(of line: ArraySlice<UInt8>, first: Bool) -> ArraySlice<UInt8> {
+        var content = line
+        if content.last == 0x0A { content = content.dropLast() }
+        if content.last == 0x0D { content = content.dropLast() }
+        if first && content.starts(with: [0xEF, 0xBB, 0xBF]) { content = content.dropFirst(3) }
+        return content
+    }
+
+    static func isBlank<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
+        !bytes.contains { !($0 == 0x20 || (0x09...0x0D).contains($0)) }
+    }
+
+    private func read(path: String, into set: inout ItemSet) throws {
+        let (bytes, format) = try load(path: path)
+        let name = path == "-" ? "<stdin>" : path
+        switch format {
+        case .jsonl:
+            set.inputs.append(try readJSONL(bytes, path: name, into: &set))
+        case .text where options.linesAreItems:
+            var input = ItemSet.Input(path: name, format: .text, recordsAreLines: true, segments: [])
+            for (k, line) in Self.linesWithTerminators(bytes).enumerated() {
+                var text = Array(Self.content(of: line, first: k == 0))
+                if Self.isBlank(text) {
+                    input.segments.append(.init(bytes: Array(line), item: nil))
+                    continue
+                }
+                set.invalidUTF8Replaced += UTF8Repair.repair(&text)
+                input.segments.append(.init(bytes: Array(line), item: set.items.count))
+                set.items.append(CheckItem(id: "\(name):\(k + 1)", sourcePath: name, recordNumber: k + 1, text: text, rawRecord: Array(line)))
+            }
+            set.inputs.append(input)
+        default:
+            var text = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+            if Self.isBlank(text) { throw DetectError.emptyItem(path: name, record: 1, detail: "the file holds no text") }
+            set.invalidUTF8Replaced += UTF8Repair.repair(&text)
+            set.inputs.append(ItemSet.Input(path: name, format: .text, recordsAreLines: false, segments: [.init(bytes: bytes, item: set.items.count)]))
+            set.items.append(CheckItem(id: name, sourcePath: name, recordNumber: 1, text: text, rawRecord: bytes))
+        }
+    }
+
+    private func readJSONL(_ bytes: [UInt8], path: String, into set: inout ItemSet) throws -> ItemSet.Input {
+        let parser = JSONLineParser(textFields: options.fields, idField: options.idField ?? "id")
+        let fallback = options.idField == nil ? JSONLineParser(textFields: options.fields, idField: nil) : nil
+        var input = ItemSet.Input(path: path, format: .jsonl, recordsAreLines: true, segments: [])
+        for (k, line) in Self.linesWithTerminators(bytes).enumerated() {
+            let lineNumber = k + 1
+            let content = Array(Self.content(of: line, first: k == 0))
+            if Self.isBlank(content) {
+                input.segments.append(.init(bytes: Array(line), item: nil))
+                continue
+            }
+            let fields: JSONLineFields
+            do {
+                fields = try Self.parse(content, path: path, lineNumber: lineNumber, parser: parser, fallback: fallback)
+            } catch let error as CorpusError where options.skipBadRecords && error.isRecordError {
+                set.skippedRecords += 1
+                if set.skipReasons.count < 5 { set.skipReasons.append(error.description) }
+                input.segments.append(.init(bytes: Array(line), item: nil))
+                continue
+            }
+            set.invalidUTF8Replaced += fields.replacements
+            let parts = fields.texts.filter { !Self.isBlank($0) }
+            if parts.isEmpty {
+                let names = options.fields.map { "\"\($0)\"" }.joined(separator: ", ")
+                throw DetectError.emptyItem(path: path, record: lineNumber, detail: "field\(options.fields.count == 1 ? "" : "s") \(names) \(options.fields.count == 1 ? "is" : "are") blank")
+            }
+            let text = Array(parts.joined(separator: [0x0A]))
+            input.segments.append(.init(bytes: Array(line), item: set.items.count))
+            set.items.append(CheckItem(id: fields.id ?? "\(path):\(lineNumber)", sourcePath: path, recordNumber: lineNumber, text: text, rawRecord: Array(line)))
+        }
+        return input
+    }
+
+    /// Parses with the id field `id`; when `fallback` is given (no `--id-field`) a record without `id` is
+    /// parsed again without an id instead of being an error.
+    static func parse(_ content: [UInt8], path: String, lineNumber: Int, parser: JSONLineParser, fallback: JSONLineParser?) throws -> JSONLineFields {
+        guard let fallback else { return try parser.parse(content, path: path, lineNumber: lineNumber) }
+        do {
+            return try parser.parse(content, path: path, lineNumber: lineNumber)
+        } catch CorpusError.missingField(_, _, "id", _, "--id-field", _) {
+            return try fallback.parse(content, path: path, lineNumber: lineNumber)
+        }
+    }
+}

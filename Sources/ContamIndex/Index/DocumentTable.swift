@@ -1,0 +1,120 @@
+import ContamStorage
+
+/// One document's entry in a shard's `docs.bin`.
+public struct DocumentRecord: Equatable, Sendable {
+    /// Position of the document's first token in the shard's token array.
+    public var firstToken: UInt64
+    public var tokenCount: UInt64
+    /// Offset of the raw text in the shard's document store (uncompressed stream).
+    public var storeOffset: UInt64
+    public var byteLength: UInt64
+    /// 1-based line / record number in the source file.
+    public var recordNumber: UInt64
+    /// Index into the shard's source list (manifest).
+    public var sourceIndex: UInt32
+    public var hasExternalID: Bool
+
+    public init(firstToken: UInt64, tokenCount: UInt64, storeOffset: UInt64, byteLength: UInt64, recordNumber: UInt64, sourceIndex: UInt32, hasExternalID: Bool) {
+        self.firstToken = firstToken
+        self.tokenCount = tokenCount
+        self.storeOffset = storeOffset
+        self.byteLength = byteLength
+        self.recordNumber = recordNumber
+        self.sourceIndex = sourceIndex
+        self.hasExternalID = hasExternalID
+    }
+
+    static let byteSize = 48
+}
+
+/// Streams `docs.bin` (fixed 48-byte records) and `ids.bin` (external ids: string pool, then
+/// `documents + 1` u64 offsets; header parameter = pool bytes) for one shard.
+public final class DocumentTableWriter {
+    private let records: BinaryFileWriter
+    private let ids: BinaryFileWriter
+    private var idOffsets: [UInt64] = [0]
+    private var poolBytes: UInt64 = 0
+    public private(set) var count = 0
+
+    public init(recordsPath: String, idsPath: String) throws {
+        records = try BinaryFileWriter(path: recordsPath, header: BinaryFileHeader(kind: "DOCS", elementBits: UInt32(DocumentRecord.byteSize * 8), count: 0))
+        ids = try BinaryFileWriter(path: idsPath, header: BinaryFileHeader(kind: "DIDS", elementBits: 64, count: 0))
+    }
+
+    public func append(_ record: DocumentRecord, externalID: String?) throws {
+        let fields: [UInt64] = [record.firstToken, record.tokenCount, record.storeOffset, record.byteLength, record.recordNumber,
+                                UInt64(record.sourceIndex) | (externalID != nil ? 1 << 32 : 0)]
+        try records.append(integers: fields)
+        if let externalID {
+            let bytes = Array(externalID.utf8)
+            try ids.append(bytes)
+            poolBytes += UInt64(bytes.count)
+        }
+        idOffsets.append(poolBytes)
+        count += 1
+    }
+
+    public func finish() throws {
+        try records.finish(count: UInt64(count))
+        let padding = (8 - Int(poolBytes % 8)) % 8
+        try ids.append([UInt8](repeating: 0, count: padding))
+        try ids.append(integers: idOffsets)
+        try ids.finish(count: UInt64(count), parameter: poolBytes)
+    }
+}
+
+/// A shard's document table, mmap'd: record by number, and the document containing a token position
+/// (binary search over first-token positions, O(log D)).
+public final class DocumentTable: @unchecked Sendable {
+    public let recordsFile: BinaryFile
+    public let idsFile: BinaryFile
+    public let count: Int
+    private let idOffsetsStart: Int
+
+    public init(recordsPath: String, idsPath: String) throws {
+        recordsFile = try BinaryFile(path: recordsPath, kind: "DOCS")
+        idsFile = try BinaryFile(path: idsPath, kind: "DIDS")
+        count = Int(recordsFile.header.count)
+        guard recordsFile.payload.count == count * DocumentRecord.byteSize else {
+            throw StorageError.corruptHeader(path: recordsPath, detail: "\(recordsFile.payload.count) bytes for \(count) records")
+        }
+        let pool = Int(idsFile.header.parameter)
+        idOffsetsStart = pool + (8 - pool % 8) % 8
+        guard Int(idsFile.header.count) == count, idsFile.payload.count == idOffsetsStart + (count + 1) * 8 else {
+            throw StorageError.corruptHeader(path: idsPath, detail: "id table does not match \(count) documents")
+        }
+    }
+
+    @inline(__always) private func field(_ document: Int, _ index: Int) -> UInt64 {
+        UInt64(littleEndian: recordsFile.payload.loadUnaligned(fromByteOffset: document * DocumentRecord.byteSize + index * 8, as: UInt64.self))
+    }
+
+    /// The record of document `document` (0-based).
+    public func record(_ document: Int) -> DocumentRecord {
+        let packed = field(document, 5)
+        return DocumentRecord(firstToken: field(document, 0), tokenCount: field(document, 1), storeOffset: field(document, 2),
+                              byteLength: field(document, 3), recordNumber: field(document, 4),
+                              sourceIndex: UInt32(truncatingIfNeeded: packed), hasExternalID: packed >> 32 != 0)
+    }
+
+    /// The external id of `document`, if the input had one.
+    public func externalID(_ document: Int) -> String? {
+        guard field(document, 5) >> 32 != 0 else { return nil }
+        let payload = idsFile.payload
+        let start = Int(payload.loadUnaligned(fromByteOffset: idOffsetsStart + document * 8, as: UInt64.self))
+        let end = Int(payload.loadUnaligned(fromByteOffset: idOffsetsStart + (document + 1) * 8, as: UInt64.self))
+        return String(decoding: UnsafeRawBufferPointer(rebasing: payload[start..<end]), as: UTF8.self)
+    }
+
+    /// The document whose token range contains `tokenPosition`.
+    public func document(containing tokenPosition: Int) -> Int {
+        var low = 0
+        var high = count - 1
+        let target = UInt64(tokenPosition)
+        while low < high {
+            let mid = (low + high + 1) >> 1
+            if field(mid, 0) <= target { low = mid } else { high = mid - 1 }
+        }
+        return low
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import ContamStorage
+import ContamText
+
+/// An opened index directory (DESIGN §4): the manifest and every shard, mmap'd read-only. Queries run
+/// over all shards (in parallel when there are several) and add up. Conforms to `CorpusQuerying`,
+/// which is what `contam check` and tabular exposure use.
+public final class Index: @unchecked Sendable {
+    public let path: String
+    public let manifest: IndexManifest
+    public let shards: [IndexShard]
+    public let tokenizer: Tokenizer
+    /// The n-gram sketches of the shards that have one (all of them unless built with --no-sketch).
+    public let sketches: [NGramSketch]
+
+    /// True when the index holds only n-gram sketches (built with --sketch-only): `shards` is empty and
+    /// suffix-array queries must be refused (`requireSuffixArray`).
+    public var isSketchOnly: Bool { manifest.sketchOnly == true }
+
+    public var tokenizerOptions: TokenizerOptions { manifest.tokenizer }
+
+    /// Opens an index: reads the manifest, opens every shard's files and checks their headers and sizes
+    /// (O(files), no checksum pass: that is `verify`). Throws `IndexError`/`StorageError` naming the file.
+    public static func open(path: String) throws -> Index {
+        try Index(path: path)
+    }
+
+    init(path: String) throws {
+        let normalized = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        self.path = normalized
+        manifest = try IndexManifest.read(directory: normalized)
+        shards = manifest.sketchOnly == true ? [] : try manifest.shards.map { try IndexShard(indexPath: normalized, entry: $0) }
+        sketches = try manifest.shards.compactMap { try NGramSketch.open(indexPath: normalized, entry: $0) }
+        tokenizer = Tokenizer(options: manifest.tokenizer)
+    }
+
+    /// Tokenizes query text with the index's own options.
+    public func tokens(of text: String) -> [Token] {
+        tokenizer.tokens(in: text)
+    }
+
+    /// Runs `body` for every shard and returns the results in shard order: in parallel for work that is
+    /// long enough to pay for waking threads (`parallel`), in a loop otherwise (a count takes ~4 us a
+    /// shard, less than a dispatch round trip).
+    func perShard<T>(parallel: Bool = true, _ body: @escaping (IndexShard) -> T) -> [T] {
+        if shards.count == 1 || !parallel { return shards.map(body) }
+        let job = ShardJob(shards: shards, body: body)
+        DispatchQueue.concurrentPerform(iterations: shards.count) { i in job.run(i) }
+        return job.results.map { $0! }
+    }
+
+    // MARK: CorpusQuerying
+
+    public func count(of tokens: ArraySlice<String>) -> Int {
+        guard !tokens.isEmpty else { return 0 }
+        return perShard(parallel: shards.count > 4) { shard in shard.suffixArray.count(of: shard.ids(of: tokens)) }.reduce(0, +)
+    }
+
+    public func matchingStatistics(of tokens: [String]) -> [Int] {
+        guard !tokens.isEmpty, !shards.isEmpty else { return tokens.map { _ in 0 } }
+        guard !shards.isEmpty else { return Array(repeating: 0, count: tokens.count) }
+        // In parallel only for long texts: `check` already runs one item per core.
+        let perShard = perShard(parallel: tokens.count >= 2048) { shard in shard.suffixArray.matchingLengths(of: shard.ids(of: tokens)) }
+        var result = perShard[0]
+        for other in perShard.dropFirst() {
+            for i in result.indices where other[i] > result[i] { result[i] = other[i] }
+        }
+        return result
+    }
+
+    public func occurrences(of tokens: ArraySlice<String>, limit: Int) -> [CorpusOccurrence] {
+        guard !tokens.isEmpty, limit > 0 else { return [] }
+        var result: [CorpusOccurrence] = []
+        for (shardIndex, shard) in shards.enumerated() where result.count < limit {
+            let sa = shard.suffixArray
+            let range = sa.range(of: shard.ids(of: tokens))
+            // Sorted by position so the order is deterministic and reads like the corpus.
+            for position in sa.positions(in: range, limit: limit - result.count).sorted() {
+                let (document, offset) = shard.document(at: position)
+                result.append(CorpusOccurrence(document: CorpusDocumentRef(shard: shardIndex, document: document), tokenOffset: offset))
+            }
+        }
+        return result
+    }
+
+    public func documentCount(of tokens: ArraySlice<String>, cap: Int) -> Int {
+        guard !tokens.isEmpty, cap > 0 else { return 0 }
+        var documents = Set<CorpusDocumentRef>()
+        for (shardIndex, shard) in shards.enumerated() {
+            let sa = shard.suffixArray
+            let range = sa.range(of: shard.ids(of: tokens))
+            // A document can hold the sequence many times: scan positions until `cap` distinct documents.
+            var scanned = 0
+            for position in sa.positions(in: range, limit: range.count) {
+                documents.insert(CorpusDocumentRef(shard: shardIndex, document: shard.documents.document(containing: position)))
+                scanned += 1
+                if documents.count >= cap { return cap }
+            }
+        }
+        return documents.count
+    }
+
+    public func documentInfo(_ ref: CorpusDocumentRef) throws -> CorpusDocumentInfo {
+        let shard = try self.shard(ref)
+        let record = shard.documents.record(ref.document)
+        return CorpusDocumentInfo(externalID: shard.documents.externalID(ref.document),
+                                  sourcePath: shard.entry.sources.indices.contains(Int(record.sourceIndex)) ? shard.entry.sources[Int(record.sourceIndex)] : "?",
+                                  recordNumber: Int(record.recordNumber), tokenCount: Int(record.tokenCount))
+    }
+
+    public func documentTokens(_ ref: CorpusDocumentRef) throws -> (text: [UInt8], tokens: [Token]) {
+        let text = try documentText(ref)
+        return (text, tokenizer.tokens(in: text))
+    }
+
+    /// The raw text of a document, from the zstd store.
+    public func documentText(_ ref: CorpusDocumentRef) throws -> [UInt8] {
+        try shard(ref).text(of: ref.document)
+    }
+
+    private func shard(_ ref: CorpusDocumentRef) throws -> IndexShard {
+        guard shards.indices.contains(ref.shard), ref.document >= 0, ref.document < shards[ref.shard].documents.count else {
+            throw IndexError.invalidArgument("no document \(ref.document) in shard \(ref.shard) of \(path)")
+        }
+        return shards[ref.shard]
+    }
+
+    // MARK: Exploration queries
+
+    /// The longest span of `tokens` that occurs in the corpus: its start, length and count.
+    public func longestMatch(of tokens: [String]) -> (start: Int, length: Int, count: Int) {
+        let statistics = matchingStatistics(of: tokens)
+        var best = (start: 0, length: 0)
+        for (i, length) in statistics.enumerated() where length > best.length { best = (i, length) }
+        guard best.length > 0 else { return (0, 0, 0) }
+        return (best.start, best.length, count(of: tokens[best.start..<(best.start + best.length)]))
+    }
+
+    /// A full integrity pass: every file's checksum. Returns the problems found (empty when sound).
+    public static func verify(path: String) -> [String] {
+        var problems: [String] = []
+        let manifest: IndexManifest
+        do { manifest = try IndexManifest.read(directory: path) } catch { return ["\(error)"] }
+        for entry in manifest.shards {
+            let shardPath = "\(path)/\(entry.directory)"
+            var files: [(String, String)] = manifest.sketchOnly == true ? [] : [("tokens.bin", "TOKN"), ("sa.bin", "SUFA"), ("vocab.bin", "VOCB"), ("docs.bin", "DOCS"), ("ids.bin", "DIDS"), ("store.zst.bin", "STOR")]
+            if entry.sketch != nil { files.append((NGramSketch.fileName, NGramSketch.fileKind)) }
+            for (name, kind) in files {
+                do {
+                    try BinaryFile(path: "\(shardPath)/\(name)", kind: kind).verifyChecksum()
+                } catch {
+                    problems.append("\(error)")
+                }
+            }
+            if problems.isEmpty {
+                do {
+                    if manifest.sketchOnly != true { _ = try IndexShard(indexPath: path, entry: entry) }
+                    _ = try NGramSketch.open(indexPath: path, entry: entry)
+                } catch { problems.append("\(error)") }
+            }
+        }
+        return problems
+    }
+}
+
+/// One fan-out over shards: each worker fills its shard's slot.
+private final class ShardJob<T>: @unchecked Sendable {
+    let shards: [IndexShard]
+    let body: (IndexShard) -> T
+    let slots: ParallelResults<T?>
+
+    init(shards: [IndexShard], body: @escaping (IndexShard) -> T) {
+        self.shards = shards
+        self.body = body
+        slots = ParallelResults(count: shards.count, initial: nil)
+    }
+
+    func run(_ i: Int) { slots.set(i, body(shards[i])) }
+
+    var results: [T?] { slots.values }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import ContamStorage
+import ContamText
+import ContamCorpus
+
+/// `INDEX/manifest.json`: what an index holds and how it was built. Read first by every command;
+/// its tokenizer options are applied to every query.
+public struct IndexManifest: Codable, Equatable, Sendable {
+    public static let fileName = "manifest.json"
+    public static let formatName = "contam-index"
+
+    /// One shard: a directory of binary files.
+    public struct Shard: Codable, Equatable, Sendable {
+        public var directory: String
+        public var documents: Int
+        public var tokens: Int
+        public var vocabularySize: Int
+        /// Bits per token id and per suffix-array entry in the packed files.
+        public var tokenBits: Int
+        public var suffixBits: Int
+        /// Input files of this shard's documents (`DocumentRecord.sourceIndex` indexes this list).
+        public var sources: [String]
+        /// The shard's n-gram sketch (`sketch.bloom`), when built (absent with --no-sketch).
+        public var sketch: NGramSketchParameters? = nil
+    }
+
+    /// Corpus figures gathered while building.
+    public struct CorpusStatistics: Codable, Equatable, Sendable {
+        public var documents: Int = 0
+        public var tokens: Int = 0
+        public var textBytes: Int = 0
+        public var inputFiles: Int = 0
+        public var emptyDocumentsSkipped: Int = 0
+        public var badRecordsSkipped: Int = 0
+        /// The first few reasons records were skipped (file:line and what was wrong).
+        public var badRecordReasons: [String] = []
+        public var invalidUTF8Replaced: Int = 0
+        public init() {}
+    }
+
+    public var format: String = IndexManifest.formatName
+    public var formatVersion: UInt32 = BinaryFileHeader.currentVersion
+    public var contamVersion: String = ContamVersion.string
+    public var createdAt: String
+    public var buildCommand: String
+    public var tokenizer: TokenizerOptions
+    public var shards: [Shard]
+    public var corpus: CorpusStatistics
+    public var buildSeconds: Double
+    /// True for an index built with --sketch-only: shards hold only `sketch.bloom` (no suffix array,
+    /// vocabulary or document store). Absent (nil) means a full index.
+    public var sketchOnly: Bool? = nil
+    /// The part of the input files this index holds (`--shard K/N`); nil for all of them.
+    public var part: InputPart? = nil
+
+    /// Reads and validates `dir/manifest.json`.
+    public static func read(directory: String) throws -> IndexManifest {
+        let path = "\(directory)/\(fileName)"
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
+            throw IndexError.notAnIndex(path: directory, detail: "no such directory")
+        }
+        guard isDirectory.boolValue else {
+            throw IndexError.notAnIndex(path: directory, detail: "it is a file, not an index directory; build one with 'contam index CORPUS -o DIR'")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw IndexError.notAnIndex(path: directory, detail: "no \(fileName) inside; build one with 'contam index CORPUS -o DIR'")
+        }
+        // Check the format name and version before decoding the rest, so other versions get a clear message.
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw IndexError.badManifest(path: path, detail: "not a JSON object")
+        }
+        guard object["format"] as? String == formatName else {
+            throw IndexError.badManifest(path: path, detail: "not a contam manifest (format is \(object["format"].map { "\($0)" } ?? "missing"))")
+        }
+        if let version = object["formatVersion"] as? Int, version != Int(BinaryFileHeader.currentVersion) {
+            throw IndexError.badManifest(path: path, detail: "index format version \(version), but this contam reads version \(BinaryFileHeader.currentVersion); rebuild the index")
+        }
+        do {
+            return try JSONDecoder().decode(IndexManifest.self, from: data)
+        } catch {
+            throw IndexError.badManifest(path: path, detail: "\(error)")
+        }
+    }
+
+    /// Writes the manifest into `directory` (pretty-printed, keys sorted, fsync'd).
+    public func write(directory: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(self)
+        let writer = try FileWriter(path: "\(directory)/\(Self.fileName)")
+        try writer.write(Array(data) + [0x0A])
+        try writer.close()
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import ContamStorage
+import ContamCorpus
+
+/// `contam merge`: combines indexes built separately (shard by shard, on several machines) into one.
+/// - Sketch-only indexes: their sketches are OR'd into one filter (they must have identical parameters:
+///   built with the same --sketch-n, --sketch-ngrams, --sketch-fpr and --sketch-seed); the result is a
+///   sketch-only index with one shard, as if built over all inputs at once.
+/// - Full indexes: their shard directories are hard-linked (copied when links fail) into the output,
+///   renumbered, and one manifest lists them all; queries then run over every shard.
+/// Inputs must share tokenizer options and kind (all full or all sketch-only). The output is written
+/// atomically.
+public enum IndexMerger {
+    /// Merges `inputs` into a new index at `outputPath`; returns its manifest, and `missingPartsNote` of
+    /// the inputs (when they are parts of one `--shard` split that they do not cover).
+    public static func merge(inputs: [String], outputPath: String, replaceExisting: Bool,
+                             buildCommand: String) throws -> (manifest: IndexManifest, missingParts: String?) {
+        guard inputs.count >= 1 else { throw IndexError.invalidArgument("contam merge needs at least one input index") }
+        let started = Date()
+        let manifests = try inputs.map { try IndexManifest.read(directory: $0) }
+        let first = manifests[0]
+        for (path, manifest) in zip(inputs, manifests).dropFirst() {
+            guard manifest.tokenizer == first.tokenizer else {
+                throw IndexError.incompatibleOptions(path: path, detail: "built with tokenizer options '\(manifest.tokenizer.summary)', but \(inputs[0]) with '\(first.tokenizer.summary)'; indexes to merge must be tokenized alike")
+            }
+            guard (manifest.sketchOnly == true) == (first.sketchOnly == true) else {
+                throw IndexError.incompatibleOptions(path: path, detail: "cannot merge a sketch-only index with a full one (\(inputs[0]) is \(first.sketchOnly == true ? "sketch-only" : "full"))")
+            }
+        }
+        try checkDisjointSources(inputs: inputs, manifests: manifests)
+        let directory = try AtomicDirectory(finalPath: outputPath, replaceExisting: replaceExisting)
+        defer { directory.discard() }
+        var corpus = IndexManifest.CorpusStatistics()
+        for m in manifests {
+            corpus.documents += m.corpus.documents
+            corpus.tokens += m.corpus.tokens
+            corpus.textBytes += m.corpus.textBytes
+            corpus.inputFiles += m.corpus.inputFiles
+            corpus.emptyDocumentsSkipped += m.corpus.emptyDocumentsSkipped
+            corpus.badRecordsSkipped += m.corpus.badRecordsSkipped
+            corpus.badRecordReasons += m.corpus.badRecordReasons
+            corpus.invalidUTF8Replaced += m.corpus.invalidUTF8Replaced
+        }
+        corpus.badRecordReasons = Array(corpus.badRecordReasons.prefix(10))
+        var shards: [IndexManifest.Shard] = []
+        if first.sketchOnly == true {
+            var merged: NGramSketch?
+            var documents = 0, tokens = 0
+            var sources: [String] = []
+            for (path, manifest) in zip(inputs, manifests) {
+                for entry in manifest.shards {
+                    guard let part = try NGramSketch.open(indexPath: path, entry: entry) else {
+                        throw IndexError.badManifest(path: "\(path)/\(IndexManifest.fileName)", detail: "sketch-only shard \(entry.directory) has no sketch")
+                    }
+                    if let merged {
+                        try merged.formUnion(part, otherName: "\(path)/\(entry.directory)")
+                    } else {
+                        let copy = try NGramSketch(parameters: part.parameters)
+                        try copy.formUnion(part, otherName: path)
+                        merged = copy
+                    }
+                    documents += entry.documents
+                    tokens += entry.tokens
+                    sources += entry.sources
+                }
+            }
+            guard let merged else { throw IndexError.invalidArgument("the input indexes have no shards") }
+            let name = "shard-0000"
+            let shardPath = try directory.makeSubdirectory(name)
+            try merged.write(to: "\(shardPath)/\(NGramSketch.fileName)")
+            shards.append(IndexManifest.Shard(directory: name, documents: documents, tokens: tokens, vocabularySize: 0, tokenBits: 0,
+                                              suffixBits: 0, sources: sources, sketch: merged.parameters))
+        } else {
+            for (path, manifest) in zip(inputs, manifests) {
+                for entry in manifest.shards {
+                    let name = String(format: "shard-%04d", shards.count)
+                    let target = try directory.makeSubdirectory(name)
+                    let source = "\(path)/\(entry.directory)"
+                    for file in try FileManager.default.contentsOfDirectory(atPath: source).sorted() {
+                        do {
+                            try FileManager.default.linkItem(atPath: "\(source)/\(file)", toPath: "\(target)/\(file)")
+                        } catch {
+                            try FileManager.default.copyItem(atPath: "\(source)/\(file)", toPath: "\(target)/\(file)")
+                        }
+                    }
+                    var renamed = entry
+                    renamed.directory = name
+                    shards.append(renamed)
+                }
+            }
+        }
+        var manifest = IndexManifest(createdAt: ISO8601DateFormatter().string(from: Date()), buildCommand: buildCommand, tokenizer: first.tokenizer,
+                                     shards: shards, corpus: corpus, buildSeconds: Date().timeIntervalSince(started))
+        manifest.sketchOnly = first.sketchOnly
+        try manifest.write(directory: directory.temporaryPath)
+        try directory.commit()
+        return (manifest, missingPartsNote(manifests))
+    }
+
+    /// Refuses two inputs that index the same file (a part given twice, overlapping builds): the merged
+    /// index would count its n-grams twice.
+    static func checkDisjointSources(inputs: [String], manifests: [IndexManifest]) throws {
+        var owner: [String: Int] = [:]
+        for (i, manifest) in manifests.enumerated() {
+            for source in Set(manifest.shards.flatMap(\.sources)) where source != "-" {
+                if let other = owner[source] {
+                    let parts = [manifests[other].part, manifest.part].compactMap { $0.map { "part \($0)" } }
+                    throw IndexError.incompatibleOptions(path: inputs[i], detail: "it indexes \(source), which \(inputs[other]) indexes too\(parts.count == 2 ? " (\(parts[0]) and \(parts[1]))" : ""); merge each input file once")
+                }
+                owner[source] = i
+            }
+        }
+    }
+
+    /// "parts 1/4, 2/4, 4/4: part 3/4 is missing" when the inputs are parts of one `--shard K/N` split
+    /// that they do not cover; nil otherwise.
+    static func missingPartsNote(_ manifests: [IndexManifest]) -> String? {
+        let parts = manifests.compactMap(\.part)
+        guard parts.count == manifests.count, let count = parts.first?.count, parts.allSatisfy({ $0.count == count }) else { return nil }
+        let present = Set(parts.map(\.index))
+        let missing = (1...count).filter { !present.contains($0) }
+        guard !missing.isEmpty else { return nil }
+        return "parts \(present.sorted().map { "\($0)/\(count)" }.joined(separator: ", ")): " +
+            "\(missing.count == 1 ? "part" : "parts") \(missing.map { "\($0)/\(count)" }.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") missing"
+    }
+}

@@ -1,0 +1,247 @@
+import Testing
+@testable import ContamStorage
+@testable import ContamIndex
+
+/// Builds the suffix array of `text` with SA-IS, packs both arrays as the index stores them, and runs `body`
+/// on the packed view while the byte arrays are alive.
+private func withPackedSuffixArray<R>(_ text: [UInt32], _ body: (SuffixArray) throws -> R) rethrows -> R {
+    let alphabetSize = Int(text.max() ?? 0) + 1
+    let sa = SAIS.suffixArray(of: text, alphabetSize: alphabetSize)
+    let tokenWidth = PackedIntArray.bitWidth(forMaxValue: UInt64(alphabetSize - 1))
+    let suffixWidth = PackedIntArray.bitWidth(forMaxValue: UInt64(max(text.count - 1, 0)))
+    let packedTokens = PackedIntArray.pack(text, bitWidth: tokenWidth)
+    let packedSuffixes = PackedIntArray.pack(sa, bitWidth: suffixWidth)
+    return try packedTokens.withUnsafeBytes { tokenBytes in
+        try packedSuffixes.withUnsafeBytes { suffixBytes in
+            try body(SuffixArray(
+                tokens: PackedIntArray(bytes: tokenBytes, count: text.count, bitWidth: tokenWidth),
+                suffixes: PackedIntArray(bytes: suffixBytes, count: sa.count, bitWidth: suffixWidth)))
+        }
+    }
+}
+
+/// Oracle: start positions where `pattern` occurs, by scanning (0 and absentToken in a pattern never match).
+private func bruteOccurrences(of pattern: [UInt32], in text: [UInt32]) -> Set<Int> {
+    if pattern.contains(where: { $0 == 0 || $0 == SuffixArray.absentToken }) { return [] }
+    var found = Set<Int>()
+    var start = 0
+    while start + pattern.count <= text.count {
+        var matched = 0
+        while matched < pattern.count && text[start + matched] == pattern[matched] { matched += 1 }
+        if matched == pattern.count { found.insert(start) }
+        start += 1
+    }
+    return found
+}
+
+/// Oracle: the longest prefix of query[start...] occurring in `text`, by trying every text position.
+private func bruteLongestMatch(_ query: [UInt32], at start: Int, in text: [UInt32]) -> Int {
+    var best = 0
+    for p in text.indices {
+        var length = 0
+        while start + length < query.count, p + length < text.count,
+              query[start + length] == text[p + length],
+              query[start + length] != 0, query[start + length] != SuffixArray.absentToken {
+            length += 1
+        }
+        best = max(best, length)
+    }
+    return best
+}
+
+/// Documents of tokens 1..<alphabetSize built from a few repeated phrases (so long matches exist), each
+/// followed by the separator 0.
+private func sampleCorpus(tokenCount: Int, alphabetSize: UInt32, seed: UInt64) -> [UInt32] {
+    var rng = SuffixArrayFixtures.Random(seed: seed)
+    let phrases = (0..<4).map { _ in
+        (0..<Int.random(in: 2...12, using: &rng)).map { _ in UInt32.random(in: 1..<alphabetSize, using: &rng) }
+    }
+    var text: [UInt32] = []
+    while text.count < tokenCount {
+        for _ in 0..<Int.random(in: 0...8, using: &rng) {
+            if Int.random(in: 0..<3, using: &rng) == 0 {
+                text += phrases[Int.random(in: 0..<phrases.count, using: &rng)]
+            } else {
+                text.append(UInt32.random(in: 1..<alphabetSize, using: &rng))
+            }
+        }
+        text.append(0)
+    }
+    return text
+}
+
+/// Query patterns: pieces of the text (present), pieces spanning a separator with the separator removed,
+/// random ones (mostly absent), and ones holding 0 or absentToken.
+private func samplePatterns(for text: [UInt32], alphabetSize: UInt32, count: Int, seed: UInt64) -> [[UInt32]] {
+    var rng = SuffixArrayFixtures.Random(seed: seed)
+    var patterns: [[UInt32]] = [[], [SuffixArray.absentToken], [0], [1, 0], [alphabetSize]]
+    let separators = text.indices.filter { text[$0] == 0 }
+    while patterns.count < count {
+        let length = Int.random(in: 1...10, using: &rng)
+        switch Int.random(in: 0..<4, using: &rng) {
+        case 0:
+            let start = Int.random(in: 0..<text.count, using: &rng)
+            patterns.append(Array(text[start..<min(text.count, start + length)]).filter { $0 != 0 })
+        case 1:
+            let separator = separators[Int.random(in: 0..<separators.count, using: &rng)]
+            let window = text[max(0, separator - length)..<min(text.count, separator + length)]
+            patterns.append(window.filter { $0 != 0 })
+        case 2:
+            patterns.append((0..<length).map { _ in UInt32.random(in: 1..<alphabetSize, using: &rng) })
+        default:
+            var pattern = (0..<length).map { _ in UInt32.random(in: 1..<alphabetSize, using: &rng) }
+            pattern[Int.random(in: 0..<length, using: &rng)] = Bool.random(using: &rng) ? 0 : SuffixArray.absentToken
+            patterns.append(pattern)
+        }
+    }
+    return patterns
+}
+
+@Suite struct SuffixArrayTests {
+    @Test func rangeAndCountMatchScanning() {
+        for (seed, alphabetSize) in [(UInt64(1), UInt32(3)), (2, 6), (3, 40)] {
+            let text = sampleCorpus(tokenCount: 1500, alphabetSize: alphabetSize, seed: seed)
+            withPackedSuffixArray(text) { sa in
+                #expect(sa.count == text.count)
+                for pattern in samplePatterns(for: text, alphabetSize: alphabetSize, count: 400, seed: seed) {
+                    let expected = bruteOccurrences(of: pattern, in: text)
+                    let range = sa.range(of: pattern)
+                    if pattern.isEmpty {
+                        #expect(range == 0..<text.count)
+                        continue
+                    }
+                    #expect(sa.count(of: pattern) == expected.count, "pattern \(pattern)")
+                    #expect(Set(sa.positions(in: range, limit: .max)) == expected, "pattern \(pattern)")
+                    // The buffer entry point agrees.
+                    #expect(pattern.withUnsafeBufferPointer { sa.range(of: $0) } == range)
+                }
+            }
+        }
+    }
+
+    @Test func matchesNeverCrossSeparators() {
+        let text: [UInt32] = [1, 2, 3, 0, 4, 5, 0, 3, 4, 0]
+        withPackedSuffixArray(text) { sa in
+            #expect(sa.count(of: [3, 4]) == 1)      // only inside the third document
+            #expect(sa.count(of: [2, 3, 4]) == 0)   // would need to jump the first separator
+            #expect(sa.count(of: [5, 3]) == 0)
+            #expect(sa.count(of: [3, 0]) == 0)      // a separator in the query never matches
+            #expect(sa.count(of: [3]) == 2)
+            #expect(sa.positions(in: sa.range(of: [4]), limit: 10).sorted() == [4, 8])
+            #expect(sa.matchingStatistics(of: [1, 2, 3, 4, 5]).map(\.length) == [3, 2, 2, 2, 1])
+        }
+    }
+
+    @Test func narrowAgreesWithSearchingTheLongerPattern() {
+        let alphabetSize: UInt32 = 5
+        let text = sampleCorpus(tokenCount: 1200, alphabetSize: alphabetSize, seed: 7)
+        withPackedSuffixArray(text) { sa in
+            var prefixes: [[UInt32]] = [[]]
+            prefixes += samplePatterns(for: text, alphabetSize: alphabetSize, count: 80, seed: 8)
+                .filter { !$0.isEmpty && sa.count(of: $0) > 0 }
+            for prefix in prefixes {
+                let range = sa.range(of: prefix)
+                for next in Array(0...alphabetSize) + [SuffixArray.absentToken] {
+                    let narrowed = sa.narrow(range, depth: prefix.count, next: next)
+                    let expected = sa.range(of: prefix + [next])
+                    #expect(narrowed.count == expected.count, "prefix \(prefix) next \(next)")
+                    if !expected.isEmpty { #expect(narrowed == expected, "prefix \(prefix) next \(next)") }
+                }
+            }
+            #expect(sa.narrow(0..<0, depth: 0, next: 1).isEmpty)
+        }
+    }
+
+    @Test func positionsFollowSuffixArrayOrderUpToTheLimit() {
+        let text = sampleCorpus(tokenCount: 500, alphabetSize: 4, seed: 9)
+        let order = SAIS.suffixArray(of: text, alphabetSize: 4).map { Int($0) }
+        withPackedSuffixArray(text) { sa in
+            let range = sa.range(of: [1])
+            #expect(range.count > 3)
+            #expect(sa.positions(in: range, limit: .max) == Array(order[range]))
+            #expect(sa.positions(in: range, limit: 3) == Array(order[range].prefix(3)))
+            #expect(sa.positions(in: range, limit: 0) == [])
+            #expect(sa.positions(in: 0..<text.count, limit: .max) == order)
+        }
+    }
+
+    @Test func matchingStatisticsMatchBruteForce() {
+        for (seed, alphabetSize) in [(UInt64(11), UInt32(3)), (12, 8), (13, 50)] {
+            let text = sampleCorpus(tokenCount: 1000, alphabetSize: alphabetSize, seed: seed)
+            var rng = SuffixArrayFixtures.Random(seed: seed &+ 100)
+            withPackedSuffixArray(text) { sa in
+                for _ in 0..<6 {
+                    // Queries: runs copied from the text, glued to random tokens, zeros and unknown words.
+                    var query: [UInt32] = []
+                    while query.count < 60 {
+                        switch Int.random(in: 0..<5, using: &rng) {
+                        case 0, 1:
+                            let start = Int.random(in: 0..<text.count, using: &rng)
+                            query += text[start..<min(text.count, start + Int.random(in: 1...20, using: &rng))]
+                                .filter { $0 != 0 }
+                        case 2: query.append(UInt32.random(in: 1..<alphabetSize, using: &rng))
+                        case 3: query.append(SuffixArray.absentToken)
+                        default: query.append(0)
+                        }
+                    }
+                    checkMatchingStatistics(sa, text: text, query: query)
+                }
+                checkMatchingStatistics(sa, text: text, query: [])
+                checkMatchingStatistics(sa, text: text, query: Array(text.prefix(80)).filter { $0 != 0 })
+            }
+        }
+    }
+
+    func checkMatchingStatistics(_ sa: SuffixArray, text: [UInt32], query: [UInt32],
+                                 sourceLocation: SourceLocation = #_sourceLocation) {
+        let statistics = sa.matchingStatistics(of: query)
+        #expect(statistics.count == query.count, sourceLocation: sourceLocation)
+        // The lengths-only variant (witness extension + one lower-bound search) against the same brute force.
+        let lengths = sa.matchingLengths(of: query)
+        #expect(lengths == query.indices.map { bruteLongestMatch(query, at: $0, in: text) }, "lengths of \(query)", sourceLocation: sourceLocation)
+        for (start, statistic) in statistics.enumerated() {
+            let expected = bruteLongestMatch(query, at: start, in: text)
+            #expect(statistic.length == expected, "query \(query) at \(start)", sourceLocation: sourceLocation)
+            let expectedRange = expected == 0 ? 0..<sa.count : sa.range(of: Array(query[start..<(start + expected)]))
+            #expect(statistic.range == expectedRange, "query \(query) at \(start)", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func realTextQueries() {
+        let (tokens, alphabetSize) = SuffixArrayFixtures.realTextTokens(maxTokens: 2500)
+        withPackedSuffixArray(tokens) { sa in
+            var rng = SuffixArrayFixtures.Random(seed: 21)
+            for _ in 0..<8 {
+                // A passage of the text with one word replaced by an unknown one.
+                let start = Int.random(in: 0..<(tokens.count - 40), using: &rng)
+                var query = Array(tokens[start..<(start + 40)]).filter { $0 != 0 }
+                query[Int.random(in: 0..<query.count, using: &rng)] = SuffixArray.absentToken
+                checkMatchingStatistics(sa, text: tokens, query: query)
+                let piece = Array(tokens[start..<(start + 5)])
+                #expect(sa.count(of: piece) == bruteOccurrences(of: piece, in: tokens).count)
+            }
+            #expect(sa.count(of: [UInt32(alphabetSize)]) == 0)
+        }
+    }
+
+    @Test func emptyAndTinyTexts() {
+        withPackedSuffixArray([]) { sa in
+            #expect(sa.count == 0)
+            #expect(sa.range(of: [1]).isEmpty)
+            #expect(sa.range(of: []) == 0..<0)
+            #expect(sa.matchingStatistics(of: [1, 2]) == [
+                MatchingStatistic(length: 0, range: 0..<0), MatchingStatistic(length: 0, range: 0..<0),
+            ])
+            #expect(sa.positions(in: 0..<0, limit: 5).isEmpty)
+        }
+        withPackedSuffixArray([7]) { sa in
+            #expect(sa.range(of: [7]) == 0..<1)
+            #expect(sa.count(of: [7, 7]) == 0)
+            #expect(sa.matchingStatistics(of: [7, 7]).map(\.length) == [1, 1])
+        }
+        withPackedSuffixArray([0, 0, 0]) { sa in
+            #expect(sa.count(of: [0]) == 0)
+            #expect(sa.matchingStatistics(of: [1]).map(\.length) == [0])
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+@testable import ContamStorage
+@testable import ContamIndex
+import ContamTestSupport
+
+@Suite struct ZstdTests {
+    func readAll(_ source: ByteSource, chunk: Int = 1000) throws -> [UInt8] {
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: chunk)
+        while true {
+            let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+            if n == 0 { return out }
+            out.append(contentsOf: buffer[..<n])
+        }
+    }
+
+    func sampleText(_ bytes: Int) -> [UInt8] {
+        var rng = SeededRandom(seed: 11)
+        let words = ["license", "the", "software", "copy", "of", "GNU", "freedom", "é", "—", "\n"]
+        var out: [UInt8] = []
+        while out.count < bytes { out += Array(words.randomElement(using: &rng)!.utf8) + [32] }
+        return out
+    }
+
+    @Test func streamRoundTripWithSeveralFrames() throws {
+        let text = sampleText(300_000)
+        let compressor = ZstdCompressor()
+        // Two concatenated frames are one valid .zst stream.
+        let frames = try text[..<100_000].withUnsafeBytes { try compressor.compress($0) } + text[100_000...].withUnsafeBytes { try compressor.compress($0) }
+        for chunk in [1, 7, 4096, 1 << 20] where chunk != 1 || text.count < 400_000 {
+            let reader = ZstdStreamReader(MemoryByteSource(frames), path: "mem.zst")
+            #expect(try readAll(reader, chunk: chunk) == text)
+        }
+    }
+
+    @Test func truncatedStreamIsAnErrorNamingTheFile() throws {
+        let text = sampleText(50_000)
+        let frame = try text.withUnsafeBytes { try ZstdCompressor().compress($0) }
+        for cut in [1, 5, frame.count / 3, frame.count / 2, frame.count - 1] {
+            for chunk in [1, 4096] {
+                let reader = ZstdStreamReader(MemoryByteSource(Array(frame.prefix(cut))), path: "cut.zst")
+                let error = #expect(throws: StorageError.self, "cut at \(cut) of \(frame.count)") { try readAll(reader, chunk: chunk) }
+                #expect(error.map { "\($0)".contains("cut.zst") } == true)
+            }
+        }
+    }
+
+    @Test func nonZstdIsAnErrorNamingTheFile() throws {
+        let reader = ZstdStreamReader(MemoryByteSource(Array("just some text, not zstd at all".utf8)), path: "plain.txt.zst")
+        let error = #expect(throws: StorageError.self) { try readAll(reader) }
+        #expect("\(error!)".contains("plain.txt.zst"))
+        #expect("\(error!)".contains("not a zstd file"))
+    }
+
+    @Test func blockStoreRandomAccessMatchesOriginal() throws {
+        let dir = TestDirectory(); defer { dir.cleanup() }
+        var rng = SeededRandom(seed: 5)
+        let text = sampleText(400_000)
+        var documents: [(offset: UInt64, bytes: [UInt8])] = []
+        let writer = try ZstdBlockStoreWriter(path: dir.file("store.bin"), frameBytes: 4096)
+        var position = 0
+        while position < text.count {
+            // Mostly small documents, some spanning many frames, some empty.
+            let length = min(text.count - position, [0, 10, 300, 5000, 20_000].randomElement(using: &rng)!)
+            let bytes = Array(text[position..<(position + length)])
+            documents.append((try writer.append(bytes), bytes))
+            position += length
+        }
+        try writer.finish()
+        let reader = try ZstdBlockStoreReader(path: dir.file("store.bin"))
+        #expect(reader.byteCount == UInt64(text.count))
+        for document in documents.shuffled(using: &rng).prefix(300) {
+            #expect(try reader.bytes(offset: document.offset, length: document.bytes.count) == document.bytes)
+        }
+        try reader.file.verifyChecksum()
+    }
+}
+
+@Suite struct AtomicDirectoryTests {
+    @Test func refusesExistingWithoutReplaceAndKeepsOldUntilCommit() throws {
+        let dir = TestDirectory(); defer { dir.cleanup() }
+        let target = dir.file("idx")
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        _ = dir.write("idx/old", "old")
+        #expect(throws: StorageError.outputExists(path: target)) { try AtomicDirectory(finalPath: target, replaceExisting: false) }
+        let atomic = try AtomicDirectory(finalPath: target, replaceExisting: true)
+        _ = dir.write((atomic.temporaryPath as NSString).lastPathComponent + "/new", "new")
+        #expect(FileManager.default.fileExists(atPath: "\(target)/old"))
+        try atomic.commit()
+        #expect(FileManager.default.fileExists(atPath: "\(target)/new"))
+        #expect(!FileManager.default.fileExists(atPath: "\(target)/old"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["idx"])
+    }
+
+    @Test func discardRemovesTemporaryAndLeavesPrevious() throws {
+        let dir = TestDirectory(); defer { dir.cleanup() }
+        let target = dir.file("idx")
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        _ = dir.write("idx/old", "old")
+        do {
+            let atomic = try AtomicDirectory(finalPath: target, replaceExisting: true)
+            _ = dir.write((atomic.temporaryPath as NSString).lastPathComponent + "/half", "half-written")
+            atomic.discard()
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["idx"])
+        #expect(FileManager.default.fileExists(atPath: "\(target)/old"))
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 for client tests: one thread per connection, `Connection: close`,
+/// scripted replies. Records every request and the highest number of requests in flight at once.
+public final class TestHTTPServer: @unchecked Sendable {
+    public struct Request: Sendable {
+        public var method: String
+        public var path: String
+        public var headers: [String: String]
+        public var body: Data
+
+        public init(method: String, path: String, headers: [String: String], body: Data) {
+            self.method = method
+            self.path = path
+            self.headers = headers
+            self.body = body
+        }
+    }
+
+    public enum Reply: Sendable {
+        case respond(status: Int, headers: [String: String], body: String)
+        /// Waits, then closes the connection without answering.
+        case hang(seconds: Double)
+        /// Closes the connection at once without answering.
+        case close
+        /// Answers after a delay (to observe concurrency).
+        case delayed(seconds: Double, body: String)
+        /// Writes these bytes as they are (chunked bodies, bodies ended by closing, broken responses), in pieces
+        /// separated by short pauses.
+        case raw([String])
+
+        public static func json(_ body: String, status: Int = 200, headers: [String: String] = [:]) -> Reply {
+            .respond(status: status, headers: headers, body: body)
+        }
+    }
+
+    public let port: UInt16
+    private let listener: Int32
+    private let handler: @Sendable (Request, Int) -> Reply
+    private let lock = NSLock()
+    private var recorded: [Request] = []
+    private var inFlight = 0
+    private var maxInFlightValue = 0
+    private var stopped = false
+    private let acceptLoopEnded = DispatchSemaphore(value: 0)
+
+    /// `handler(request, n)` decides the reply to the n-th request (1-based).
+    public init(handler: @escaping @Sendable (Request, Int) -> Reply) throws {
+        self.handler = handler
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 64) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        port = UInt16(bigEndian: address.sin_port)
+        listener = fd
+        let thread = Thread { [self] in acceptLoop() }
+        thread.start()
+    }
+
+    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
+
+    public var requests: [Request] { lock.lock(); defer { lock.unlock() }; return recorded }
+    public var requestCount: Int { requests.count }
+    public var maxInFlight: Int { lock.lock(); defer { lock.unlock() }; return maxInFlightValue }
+
+    /// Stops accepting. Only the accept thread closes the listening socket, and this waits for it: closing
+    /// the descriptor here would let the thread accept on a recycled descriptor, another test's server.
+    public func stop() {
+        lock.lock()
+        let first = !stopped
+        stopped = true
+        lock.unlock()
+        guard first else { return }
+        shutdown(listener, Int32(SHUT_RDWR))
+        _ = acceptLoopEnded.wait(timeout: .now() + 5)
+    }
+
+    /// A port on which nothing listens (bound, then closed).
+    public static func closedPort() -> UInt16 {
+        guard let server = try? TestHTTPServer(handler: { _, _ in .close }) else { return 9 }
+        server.stop()
+        return server.port
+    }
+
+    private func acceptLoop() {
+        defer {
+            close(listener)
+            acceptLoopEnded.signal()
+        }
+        while true {
+            lock.lock()
+            let done = stopped
+            lock.unlock()
+            if done { return }
+            let connection = accept(listener, nil, nil)
+            if connection < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            let thread = Thread { [self] in serve(connection) }
+            thread.start()
+        }
+    }
+
+    private func serve(_ connection: Int32) {
+        defer { close(connection) }
+        var buffer = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        var headerEnd: Int?
+        while headerEnd == nil {
+            let n = read(connection, &chunk, chunk.count)
+            if n <= 0 { return }
+            buffer += chunk[0..<n]
+            headerEnd = Self.find([13, 10, 13, 10], in: buffer)
+        }
+        guard let headerEnd else { return }
+        let headText = String(decoding: buffer[0..<headerEnd], as: UTF8.self)
+        var lines = headText.components(separatedBy: "\r\n")
+        let requestLine = lines.removeFirst().split(separator: " ")
+        var headers: [String: String] = [:]
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let length = Int(headers["content-length"] ?? "0") ?? 0
+        var body = Array(buffer[(headerEnd + 4)...])
+        while body.count < length {
+            let n = read(connection, &chunk, chunk.count)
+            if n <= 0 { break }
+            body += chunk[0..<n]
+        }
+        let request = Request(method: requestLine.first.map(String.init) ?? "", path: requestLine.count > 1 ? String(requestLine[1]) : "", headers: headers, body: Data(body))
+        lock.lock()
+        recorded.append(request)
+        let number = recorded.count
+        inFlight += 1
+        maxInFlightValue = max(maxInFlightValue, inFlight)
+        lock.unlock()
+        defer { lock.lock(); inFlight -= 1; lock.unlock() }
+        switch handler(request, number) {
+        case .close:
+            return
+        case let .hang(seconds):
+            Thread.sleep(forTimeInterval: seconds)
+        case let .delayed(seconds, body):
+            Thread.sleep(forTimeInterval: seconds)
+            Self.write(status: 200, headers: [:], body: body, to: connection)
+        case let .respond(status, headers, body):
+            Self.write(status: status, headers: headers, body: body, to: connection)
+        case let .raw(pieces):
+            for piece in pieces {
+                Self.write(bytes: Array(piece.utf8), to: connection)
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
+    }
+
+    private static func write(status: Int, headers: [String: String], body: String, to connection: Int32) {
+        let bodyBytes = Array(body.utf8)
+        var head = "HTTP/1.1 \(status) Status\r\nContent-Type: application/json\r\nContent-Length: \(bodyBytes.count)\r\nConnection: close\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        head += "\r\n"
+        write(bytes: Array(head.utf8) + bodyBytes, to: connection)
+    }
+
+    private static func write(bytes: [UInt8], to connection: Int32) {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes[done...].withUnsafeBytes { Glibc.write(connection, $0.baseAddress, $0.count) }
+            if n <= 0 { return }
+            done += n
+        }
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        for i in 0...(haystack.count - needle.count) where haystack[i..<(i + needle.count)].elementsEqual(needle) {
+            return i
+        }
+        return nil
+    }
+}
