@@ -1,24 +1,57 @@
 import Foundation
 import ContamStorage
 import ContamText
+import ContamIndex
 
-/// Runs the whole per-item analysis of `contam check` against a corpus: tokenizes the items with the
-/// corpus's options, computes matching statistics once per item, derives the verbatim figures, the
-/// near-verbatim alignment and every selected method's verdict. On an index whose n-gram sketch can
-/// decide the selected methods, items the sketch proves clean skip all of that (`SketchFirstPass`).
-/// Items are spread over `threads` threads; documents fetched for evidence are shared through one
-/// `DocumentCache`.
+/// Where `contam check` learns whether an item's token runs occur in the corpus: the suffix array of a
+/// full index (exact answers, counts, documents and passages), or the n-gram sketches of a sketch-only
+/// index (membership only; see `SketchMembership` and `MethodEvaluator.evaluateOnSketch`). The methods,
+/// verdicts and reports are the same for both.
+public enum CheckMembership: Sendable {
+    case suffixArray(any CorpusQuerying)
+    case sketch(any SketchedIndex)
+
+    /// The options the corpus was tokenized with; items are tokenized the same way.
+    public var tokenizerOptions: TokenizerOptions {
+        switch self {
+        case .suffixArray(let corpus): return corpus.tokenizerOptions
+        case .sketch(let index): return index.tokenizerOptions
+        }
+    }
+
+    /// The membership of an opened index: its suffix array when it has one.
+    public init(_ index: OpenedIndex) {
+        switch index {
+        case .full(let full): self = .suffixArray(full)
+        case .sketchOnly(let sketch): self = .sketch(sketch)
+        }
+    }
+}
+
+/// Runs the whole per-item analysis of `contam check`: tokenizes the items with the corpus's options and
+/// evaluates every selected method. On a suffix array it computes matching statistics once per item and
+/// derives the verbatim figures, the near-verbatim alignment and the verdicts; on an index whose n-gram
+/// sketch can decide the selected methods, items the sketch proves clean skip all of that
+/// (`SketchFirstPass`). On a sketch-only index it probes the item's n-grams and gives each method's
+/// verdict or `undecided`. Items are spread over `threads` threads; documents fetched for evidence are
+/// shared through one `DocumentCache`.
 public final class ContaminationChecker: @unchecked Sendable {
-    public let corpus: any CorpusQuerying
+    public let membership: CheckMembership
     public let options: CheckOptions
-    public let documents: DocumentCache
+    /// The documents fetched for evidence (nil on a sketch-only index, which has no document store).
+    public let documents: DocumentCache?
     public let tokenizer: Tokenizer
 
-    public init(corpus: any CorpusQuerying, options: CheckOptions) {
-        self.corpus = corpus
+    public init(membership: CheckMembership, options: CheckOptions) {
+        self.membership = membership
         self.options = options
-        documents = DocumentCache(corpus: corpus)
-        tokenizer = Tokenizer(options: corpus.tokenizerOptions)
+        if case .suffixArray(let corpus) = membership { documents = DocumentCache(corpus: corpus) } else { documents = nil }
+        tokenizer = Tokenizer(options: membership.tokenizerOptions)
+    }
+
+    /// A checker on a suffix-array corpus.
+    public convenience init(corpus: any CorpusQuerying, options: CheckOptions) {
+        self.init(membership: .suffixArray(corpus), options: options)
     }
 
     var verbatimAnalyzer: VerbatimAnalyzer {
@@ -38,7 +71,7 @@ public final class ContaminationChecker: @unchecked Sendable {
             let item = items[k]
             let tokenized = TokenizedItem(text: item.text, tokenizer: tokenizer)
             if tokenized.tokenCount == 0 {
-                throw DetectError.emptyItem(path: item.sourcePath, record: item.recordNumber, detail: "no tokens after normalization (\(corpus.tokenizerOptions.summary))")
+                throw DetectError.emptyItem(path: item.sourcePath, record: item.recordNumber, detail: "no tokens after normalization (\(membership.tokenizerOptions.summary))")
             }
             if tokenized.tokenCount > options.maxItemTokens {
                 throw DetectError.itemTooLong(path: item.sourcePath, record: item.recordNumber, tokens: tokenized.tokenCount, limit: options.maxItemTokens)
@@ -57,7 +90,8 @@ public final class ContaminationChecker: @unchecked Sendable {
     /// The sketch first pass for this evaluator's methods, or nil when it is off (`--no-first-pass`) or
     /// cannot decide them on this corpus.
     public func firstPass(for evaluator: MethodEvaluator) -> SketchFirstPass? {
-        options.firstPass ? SketchFirstPass(corpus: corpus, evaluator: evaluator, options: options) : nil
+        guard options.firstPass, case .suffixArray(let corpus) = membership else { return nil }
+        return SketchFirstPass(corpus: corpus, evaluator: evaluator, options: options)
     }
 
     /// Checks all items; results are in input order. `progress` is called with the number of items done.
@@ -75,13 +109,24 @@ public final class ContaminationChecker: @unchecked Sendable {
 
     /// Checks one tokenized item; with `firstPass`, an item it clears skips the matching statistics and all after.
     public func check(_ item: CheckItem, tokenized: TokenizedItem, evaluator: MethodEvaluator, firstPass: SketchFirstPass? = nil) throws -> ItemResult {
-        if let firstPass, let clearance = firstPass.clearance(of: tokenized) {
-            return try firstPass.clearedResult(item, tokenized: tokenized, clearance: clearance, evaluator: evaluator, documents: documents)
+        switch membership {
+        case .suffixArray(let corpus):
+            guard let documents else { throw InternalError("a suffix-array check without a document cache") }
+            if let firstPass, let clearance = firstPass.clearance(of: tokenized) {
+                return try firstPass.clearedResult(item, tokenized: tokenized, clearance: clearance, evaluator: evaluator, documents: documents)
+            }
+            let lengths = corpus.matchingStatistics(of: tokenized.strings)
+            let verbatim = try verbatimAnalyzer.analyze(tokenized, matchingStatistics: lengths, documents: documents)
+            let near = try aligner.align(tokenized, matchingStatistics: lengths, documents: documents)
+            let methods = try evaluator.evaluate(tokenized, matchingStatistics: lengths, verbatim: verbatim, near: near, documents: documents)
+            return ItemResult(item: item, tokenized: tokenized, verbatim: verbatim, near: near, methods: methods)
+        case .sketch(let index):
+            let sketch = SketchMembership(tokens: tokenized.strings, index: index)
+            let methods = evaluator.evaluateOnSketch(tokenized, sketch, falsePositiveRate: index.sketchFalsePositiveRate, seedLength: options.seedLength)
+            let bound = sketch.longestMatchBound
+            // With no seed run possible the near-verbatim result is exactly "no candidate passage".
+            return ItemResult(item: item, tokenized: tokenized, verbatim: nil, near: bound < options.seedLength ? NearVerbatimResult.none : nil, methods: methods,
+                              sketchOnly: ItemResult.SketchOnlyFacts(longestMatchBound: bound, spansKnownEmpty: bound < options.minMatch))
         }
-        let lengths = corpus.matchingStatistics(of: tokenized.strings)
-        let verbatim = try verbatimAnalyzer.analyze(tokenized, matchingStatistics: lengths, documents: documents)
-        let near = try aligner.align(tokenized, matchingStatistics: lengths, documents: documents)
-        let methods = try evaluator.evaluate(tokenized, matchingStatistics: lengths, verbatim: verbatim, near: near, documents: documents)
-        return ItemResult(item: item, tokenized: tokenized, verbatim: verbatim, near: near, methods: methods)
     }
 }

@@ -13,8 +13,24 @@ public struct ItemResult: Sendable {
     public var methods: [MethodResult]
     /// Set when the sketch first pass cleared the item (see `SketchFirstPass`).
     public var firstPass: SketchFirstPass.Clearance?
+    /// Set when the item was checked on a sketch-only index (no verbatim figures at all).
+    public var sketchOnly: SketchOnlyFacts?
 
-    public init(item: CheckItem, tokenized: TokenizedItem, verbatim: VerbatimAnalysis?, near: NearVerbatimResult?, methods: [MethodResult], firstPass: SketchFirstPass.Clearance? = nil) {
+    /// What a sketch-only check knows about an item's verbatim overlap.
+    public struct SketchOnlyFacts: Sendable, Equatable {
+        /// No run of the item longer than this can occur in the corpus (from the absent n-grams).
+        public var longestMatchBound: Int
+        /// True when `--min-match` exceeds that bound: the item certainly has no verbatim span.
+        public var spansKnownEmpty: Bool
+
+        public init(longestMatchBound: Int, spansKnownEmpty: Bool) {
+            self.longestMatchBound = longestMatchBound
+            self.spansKnownEmpty = spansKnownEmpty
+        }
+    }
+
+    public init(item: CheckItem, tokenized: TokenizedItem, verbatim: VerbatimAnalysis?, near: NearVerbatimResult?, methods: [MethodResult], firstPass: SketchFirstPass.Clearance? = nil, sketchOnly: SketchOnlyFacts? = nil) {
+        self.sketchOnly = sketchOnly
         self.item = item
         self.tokenized = tokenized
         self.verbatim = verbatim
@@ -31,18 +47,29 @@ public struct ItemResult: Sendable {
     /// True when any selected method says dirty (what `--write-clean` drops).
     public var isFlagged: Bool { methods.contains { $0.isDirty } }
 
+    /// True when some selected method could not be decided (only on a sketch-only index).
+    public var isUndecided: Bool { methods.contains { $0.verdict == .undecided } }
+
+    /// When the verbatim figures were not computed: the longest match is known to be below this.
+    public var longestMatchBelow: Int? {
+        firstPass?.ngramLength ?? sketchOnly.map { $0.longestMatchBound + 1 }
+    }
+
+    /// True when the item certainly has no verbatim span although its figures were not computed.
+    var spansKnownEmpty: Bool { firstPass?.spansKnownEmpty == true || sketchOnly?.spansKnownEmpty == true }
+
     /// The verbatim spans, when known (empty for a cleared item when `--min-match` >= n).
     public var spans: [VerbatimSpan]? {
-        verbatim?.spans ?? (firstPass?.spansKnownEmpty == true ? [] : nil)
+        verbatim?.spans ?? (spansKnownEmpty ? [] : nil)
     }
 
     /// Item tokens inside verbatim spans, when known.
     public var coveredTokens: Int? {
-        verbatim?.coveredTokens ?? (firstPass?.spansKnownEmpty == true ? 0 : nil)
+        verbatim?.coveredTokens ?? (spansKnownEmpty ? 0 : nil)
     }
 
     /// The covered fraction, when known.
     public var coverage: Double? {
-        verbatim?.coverage ?? (firstPass?.spansKnownEmpty == true ? 0 : nil)
+        verbatim?.coverage ?? (spansKnownEmpty ? 0 : nil)
     }
 }

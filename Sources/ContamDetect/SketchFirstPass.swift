@@ -47,7 +47,7 @@ public struct SketchFirstPass: Sendable {
     /// not an `Index`, some shard has no sketch, a method is not decidable from token n-grams (`gpt4`), or
     /// every sketched n exceeds the smallest method threshold. Picks the largest usable n (fewest hits).
     public init?(corpus: any CorpusQuerying, evaluator: MethodEvaluator, options: CheckOptions) {
-        guard let index = corpus as? Index, !index.isSketchOnly else { return nil }
+        guard let index = corpus as? Index else { return nil }
         guard let limit = Self.threshold(of: options.methods, evaluator: evaluator, seedLength: options.seedLength),
               let n = index.sketchNGramSizes.last(where: { $0 <= limit }) else { return nil }
         ngramLength = n
@@ -131,7 +131,7 @@ public struct SketchFirstPass: Sendable {
         // Every lookup of these methods spans at least n tokens (init and `clearance` checked that) and no
         // n-token run of the item occurs, so each lookup's `L[start] >= length` test is false for the true
         // statistics and for all-zero ones alike: evaluating on zeros gives exactly the full path's answers.
-        let zeros = [Int](repeating: 0, count: tokenized.tokenCount)
+        let zeros = ExactMembership(matchingLengths: [Int](repeating: 0, count: tokenized.tokenCount))
         let note = "sketch first pass: no \(n)-gram of the item is in the corpus"
         let methods = try evaluator.methods.map { method -> MethodResult in
             var result: MethodResult
@@ -141,7 +141,7 @@ public struct SketchFirstPass: Sendable {
             case .lmeval13:
                 result = evaluator.wordNgrams(method, tokenized, zeros, n: evaluator.lmevalNgramLength, documentCap: nil, wholeIfShort: false, corpus: documents.corpus)
             case .palm: result = evaluator.palm(tokenized, zeros)
-            case .llama2: result = try evaluator.llama2Result(tokenized, zeros, documents: documents)
+            case .llama2: result = evaluator.llama2Result(tokenized, contaminated: 0)
             case .near: result = evaluator.nearResult(.none)
             case .exactsubstr:
                 result = MethodResult(method: .exactsubstr, verdict: .clean,

@@ -105,50 +105,24 @@ enum CheckCommand: Subcommand {
 
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         let request = try self.request(from: arguments)
-        let corpus = try Index.open(path: request.indexPath)
+        let index = try OpenedIndex.open(path: request.indexPath)
+        let tokenizerOptions = index.manifest.tokenizer
         var asked: [String] = []
-        if arguments.flag("--keep-case") && !corpus.tokenizerOptions.keepCase { asked.append("--keep-case") }
-        if arguments.flag("--drop-punct") && !corpus.tokenizerOptions.dropPunctuation { asked.append("--drop-punct") }
+        if arguments.flag("--keep-case") && !tokenizerOptions.keepCase { asked.append("--keep-case") }
+        if arguments.flag("--drop-punct") && !tokenizerOptions.dropPunctuation { asked.append("--drop-punct") }
         if !asked.isEmpty {
-            throw DetectError.tokenizerMismatch(index: request.indexPath, indexOptions: corpus.tokenizerOptions.summary, asked: asked.joined(separator: " and "))
+            throw DetectError.tokenizerMismatch(index: request.indexPath, indexOptions: tokenizerOptions.summary, asked: asked.joined(separator: " and "))
         }
-        if corpus.isSketchOnly { return try runOnSketch(request, arguments: arguments, index: corpus) }
+        // The default method needs alignment seeds that a 13-gram sketch cannot rule out: every item
+        // would come out undecided, so a sketch-only check asks for its methods explicitly.
+        if index.kind == .sketchOnly && arguments.values("--method").isEmpty {
+            throw IndexError.incompatibleOptions(path: index.path, detail: "this index was built with --sketch-only: the default method (near) needs a full index; pass --method lmeval13 or --method palm")
+        }
         let progress = ProgressDisplay(enabled: !arguments.flag("--quiet"))
-        let outcome = try CheckPipeline.run(request, corpus: corpus, progress: progress)
+        let outcome = try CheckPipeline.run(request, membership: CheckMembership(index), progress: progress)
         Console.out(outcome.standardOutput)
         for message in outcome.messages { Console.err(message + "\n") }
         return outcome.exitCode
-    }
-
-    /// `check` on a sketch-only index: the n-gram methods a Bloom filter answers (see `SketchCheck`).
-    static func runOnSketch(_ request: CheckRequest, arguments: ParsedArguments, index: Index) throws -> Int32 {
-        let explicit = try ContaminationMethod.parseList(arguments.values("--method"))
-        guard !explicit.isEmpty else {
-            throw IndexError.incompatibleOptions(path: index.path, detail: "this index was built with --sketch-only: the default method (near) needs a full index; pass --method lmeval13 or --method palm")
-        }
-        for option in ["--html", "--write-clean", "--markdown"] where arguments.value(option) != nil || arguments.flag(option) {
-            throw arguments.error("\(option) needs a full index (this one was built with --sketch-only)")
-        }
-        let items = try ItemReader(options: request.reader).read(paths: request.itemPaths).items
-        let answers = try SketchCheck.check(items, methods: explicit, index: index)
-        if request.output == .json {
-            Console.out(answers.map { JSONOutput.line($0) }.joined(separator: "\n") + (answers.isEmpty ? "" : "\n"))
-        } else {
-            Console.out(SketchCheck.table(answers, methods: explicit, indexPath: index.path))
-        }
-        var exitCode = ExitCode.ok
-        for rule in request.failOn {
-            guard explicit.contains(rule.method) else {
-                throw arguments.error("--fail-on \(rule.method.rawValue): that method was not run (pass it to --method)")
-            }
-            let dirty = answers.filter { $0.methods[rule.method.rawValue] == "dirty" }.count
-            let share = answers.isEmpty ? 0 : Double(dirty) / Double(answers.count)
-            if share > rule.fraction {
-                Console.err("--fail-on \(rule.method.rawValue): \(String(format: "%.1f", share * 100))% of items dirty > \(String(format: "%.1f", rule.fraction * 100))% allowed: failing\n")
-                exitCode = ExitCode.found
-            }
-        }
-        return exitCode
     }
 
     /// The request the arguments describe (everything but opening the index).

@@ -29,7 +29,7 @@ enum MergeCommand: Subcommand {
             Console.err("contam merge: note: \(note)\n")
         }
         if !arguments.flag("--quiet") {
-            Console.line("merged \(arguments.positionals.count) index(es): \(Quantity.count(manifest.corpus.documents)) documents, \(Quantity.count(manifest.corpus.tokens)) tokens, \(manifest.shards.count) shard(s)\(manifest.sketchOnly == true ? " (sketch only)" : "") -> \(output)")
+            Console.line("merged \(arguments.positionals.count) index(es): \(Quantity.count(manifest.corpus.documents)) documents, \(Quantity.count(manifest.corpus.tokens)) tokens, \(manifest.shards.count) shard(s)\(manifest.kind == .sketchOnly ? " (sketch only)" : "") -> \(output)")
         }
         return ExitCode.ok
     }

@@ -54,8 +54,9 @@ enum QueryCommand: Subcommand {
         let limit = try arguments.integer("--limit", default: 10, range: 1...1_000_000)
         let context = try arguments.integer("--context", default: 80, range: 0...100_000)
         let json = arguments.flag("--json")
-        let index = try Index.open(path: path)
+        let opened = try OpenedIndex.open(path: path)
         if mode == "has" {
+            let index = opened.sketched
             let answers = try index.sketchAnswers(for: text)
             let present = answers.allSatisfy(\.present)
             if json {
@@ -69,7 +70,7 @@ enum QueryCommand: Subcommand {
             }
             return present ? ExitCode.ok : ExitCode.found
         }
-        try index.requireSuffixArray(for: mode)
+        let index = try opened.requireFull(for: mode)
         let query = PhraseQuery(index: index)
         let color = Console.stdoutIsTerminal
         if mode != "has" && query.tokens(of: text).isEmpty {

@@ -62,7 +62,8 @@ enum StatsCommand: Subcommand {
         var measuredShuffledRate: Double?
     }
 
-    static func sketchStats(_ index: Index, probes: Int) -> SketchStats? {
+    static func sketchStats(_ opened: OpenedIndex, probes: Int) -> SketchStats? {
+        let index = opened.sketched
         guard let first = index.sketches.first else { return nil }
         var bits = 0, set = 0.0, inserted = 0, distinct = 0, missProbability = 1.0
         for sketch in index.sketches {
@@ -74,7 +75,7 @@ enum StatsCommand: Subcommand {
             missProbability *= 1 - sketch.filter.falsePositiveRateFromFill
         }
         let n = index.sketchNGramSizes.last ?? first.parameters.ngramSizes[0]
-        let measured = probes > 0 ? SketchFalsePositiveProbe(probes: probes).measure(index, n: n) : nil
+        let measured = probes > 0 ? SketchFalsePositiveProbe(probes: probes).measure(opened, n: n) : nil
         return SketchStats(ngramSizes: first.parameters.ngramSizes, bytes: bits / 8, hashFunctions: index.sketches.map(\.parameters.hashFunctions),
                            insertedNGrams: inserted, bitsPerNGram: Double(bits) / Double(max(inserted, 1)), estimatedDistinctNGrams: distinct,
                            fillRatio: set / Double(max(bits, 1)), targetFalsePositiveRate: index.sketches.reduce(0) { $0 + $1.parameters.targetFalsePositiveRate },
@@ -83,10 +84,14 @@ enum StatsCommand: Subcommand {
     }
 
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
-        let index = try Index.open(path: arguments.positionals[0])
+        let opened = try OpenedIndex.open(path: arguments.positionals[0])
+        let index = opened.sketched
         let manifest = index.manifest
+        let isSketchOnly = opened.kind == .sketchOnly
+        let shards: [IndexShard]
+        if case .full(let full) = opened { shards = full.shards } else { shards = [] }
         var sizes: [String: Int] = [:]
-        for shard in index.shards {
+        for shard in shards {
             for file in shard.files {
                 sizes[(file.path as NSString).lastPathComponent, default: 0] += file.file.bytes.count
             }
@@ -101,8 +106,8 @@ enum StatsCommand: Subcommand {
                           vocabulary: manifest.shards.map(\.vocabularySize), shards: manifest.shards.count, indexBytes: total, files: files,
                           tokenizer: manifest.tokenizer, createdAt: manifest.createdAt, buildCommand: manifest.buildCommand,
                           buildSeconds: manifest.buildSeconds, contamVersion: manifest.contamVersion, corpus: manifest.corpus,
-                          sketchOnly: index.isSketchOnly, part: manifest.part?.description,
-                          sketch: sketchStats(index, probes: try arguments.integer("--fpr-probes", default: 100_000, range: 0...100_000_000)))
+                          sketchOnly: isSketchOnly, part: manifest.part?.description,
+                          sketch: sketchStats(opened, probes: try arguments.integer("--fpr-probes", default: 100_000, range: 0...100_000_000)))
         if arguments.flag("--json") {
             Console.line(JSONOutput.pretty(stats))
             return ExitCode.ok
@@ -114,10 +119,10 @@ enum StatsCommand: Subcommand {
                 + (manifest.part.map { ", part \($0) of a --shard split (contam merge combines the parts)" } ?? ""),
             "tokens       \(c.tokens) (\(String(format: "%.2f", Double(c.textBytes) / Double(tokens))) bytes of text per token)",
             "text         \(Quantity.bytes(c.textBytes))",
-            index.isSketchOnly ? "vocabulary   not kept (sketch-only index)"
+            isSketchOnly ? "vocabulary   not kept (sketch-only index)"
                 : "vocabulary   \(manifest.shards.map { "\($0.vocabularySize)" }.joined(separator: ", ")) distinct tokens (per shard)",
             "shards       \(manifest.shards.count): " + manifest.shards.map {
-                index.isSketchOnly ? "\($0.directory) \(Quantity.count($0.tokens)) tokens, sketch only"
+                isSketchOnly ? "\($0.directory) \(Quantity.count($0.tokens)) tokens, sketch only"
                     : "\($0.directory) \(Quantity.count($0.tokens)) tokens, \($0.tokenBits)-bit ids, \($0.suffixBits)-bit suffixes" }.joined(separator: "; "),
             "index size   \(Quantity.bytes(total)) (\(String(format: "%.2f", Double(total) / Double(max(c.textBytes, 1))))x the text)",
         ]
@@ -126,7 +131,7 @@ enum StatsCommand: Subcommand {
             let size = Quantity.bytes(file.bytes)
             lines.append("  \(name) \(String(repeating: " ", count: max(0, 10 - size.count)))\(size)  \(String(format: "%5.2f", file.bytesPerToken)) bytes/token")
         }
-        if let files = index.isSketchOnly ? index.sketches.compactMap(\.path) : nil {
+        if let files = isSketchOnly ? index.sketches.compactMap(\.path) : nil {
             lines.append("  (sketch only: \(files.count) sketch file(s), no suffix array, vocabulary or document store)")
         }
         if let k = stats.sketch {

@@ -10,7 +10,7 @@ import ContamTestSupport
         let dir = TestDirectory(); defer { dir.cleanup() }
         let index = try SampleIndex.build(dir.file("full.idx")) { $0.shardTokens = 40_000 }  // several shards
         #expect(index.shards.count > 1 && index.sketches.count == index.shards.count)
-        let only = try SampleIndex.build(dir.file("only.idx"), sketchOnly: true)
+        let only = try SampleIndex.buildSketchOnly(dir.file("only.idx"))
         var checked = 0
         for (shardIndex, shard) in index.shards.enumerated() {
             for document in 0..<shard.documents.count {
@@ -34,7 +34,7 @@ import ContamTestSupport
     @Test func fullAndSketchOnlyBuildsGiveTheSameBits() throws {
         let dir = TestDirectory(); defer { dir.cleanup() }
         let full = try SampleIndex.build(dir.file("full.idx"))
-        let only = try SampleIndex.build(dir.file("only.idx"), sketchOnly: true)
+        let only = try SampleIndex.buildSketchOnly(dir.file("only.idx"))
         #expect(full.sketches.count == 1 && only.sketches.count == 1)
         // The corpus fits in the sizing sample, so both are sized from the exact n-gram count.
         #expect(full.sketches[0].parameters == only.sketches[0].parameters)
@@ -48,7 +48,7 @@ import ContamTestSupport
         let sketch = index.sketches[0]
         let vocabulary = (1...min(index.shards[0].vocabulary.count, 3000)).map { index.shards[0].vocabulary.token(UInt32($0)) }
         let result = SketchFalsePositiveProbe(probes: 20_000).measure(sketch, n: 13, words: vocabulary) { index.count(of: $0[...]) > 0 }
-        let overIndex = SketchFalsePositiveProbe(probes: 20_000).measure(index, n: 13)
+        let overIndex = SketchFalsePositiveProbe(probes: 20_000).measure(.full(index), n: 13)
         #expect(overIndex.randomRate == result.randomRate)
         let target = sketch.parameters.targetFalsePositiveRate
         #expect(result.randomRate <= 1.5 * target, "random \(result.randomRate)")
@@ -59,19 +59,22 @@ import ContamTestSupport
 
     @Test func sketchOnlyIndexAnswersHasAndRefusesSuffixArrayQueries() throws {
         let dir = TestDirectory(); defer { dir.cleanup() }
-        let index = try SampleIndex.build(dir.file("only.idx"), sketchOnly: true)
-        #expect(index.isSketchOnly && index.shards.isEmpty)
+        let index = try SampleIndex.buildSketchOnly(dir.file("only.idx"))
+        #expect(index.manifest.kind == .sketchOnly)
+        #expect(throws: IndexError.self) { _ = try Index.open(path: dir.file("only.idx")) }
         #expect(!FileManager.default.fileExists(atPath: dir.file("only.idx/shard-0000/store.zst.bin")))
         let answers = try index.sketchAnswers(for: "This program is free software: you can redistribute it and/or modify it under the terms")
         #expect(answers.count > 1 && answers.allSatisfy(\.present))
         let absent = try index.sketchAnswers(for: "zqxj wvut zqxj wvut zqxj wvut zqxj wvut zqxj wvut zqxj wvut zqxj")
         #expect(absent.count == 1 && !absent[0].present)
         #expect(throws: IndexError.self) { _ = try index.sketchAnswers(for: "too short") }
-        do { try index.requireSuffixArray(for: "count") } catch {
+        do {
+            _ = try OpenedIndex.open(path: dir.file("only.idx")).requireFull(for: "count")
+            Issue.record("a sketch-only index gave out a suffix array")
+        } catch {
             #expect("\(error)".contains("built with --sketch-only; count needs a full index"))
         }
         #expect(Index.verify(path: dir.file("only.idx")).isEmpty)
-        #expect(index.matchingStatistics(of: ["a", "b"]) == [0, 0])
     }
 
     @Test func noSketchAndMultipleSizes() throws {
@@ -79,7 +82,7 @@ import ContamTestSupport
         let none = try SampleIndex.build(dir.file("none.idx")) { $0.sketch = nil }
         #expect(none.sketches.isEmpty && none.manifest.shards[0].sketch == nil)
         #expect(throws: IndexError.self) { _ = try none.sketchAnswers(for: "a b c d e f g h i j k l m n") }
-        let two = try SampleIndex.build(dir.file("two.idx"), sketchOnly: true) { $0.sketch?.ngramSizes = [8, 13] }
+        let two = try SampleIndex.buildSketchOnly(dir.file("two.idx")) { $0.sketch?.ngramSizes = [8, 13] }
         let answers8 = try two.sketchAnswers(for: "you may convey verbatim copies of the program")
         #expect(answers8.count == 1 && answers8[0].n == 8 && answers8[0].present)
         let answers13 = try two.sketchAnswers(for: "you may convey verbatim copies of the program's source code as you receive it")

@@ -38,18 +38,23 @@ public struct CheckOutcome: Sendable {
     public var exitCode: Int32
 }
 
-/// The whole of `contam check` after argument parsing, on any `CorpusQuerying`: reads the items, checks
+/// The whole of `contam check` after argument parsing, on a suffix array (any `CorpusQuerying`) or the
+/// n-gram sketches of a sketch-only index, with the same methods, verdicts and reports: reads the items, checks
 /// them, writes `--html` and `--write-clean` files (atomically), renders stdout and applies `--fail-on`.
 /// Files are written before anything is printed, so a failure leaves no partial output.
 public enum CheckPipeline {
     public static func run(_ request: CheckRequest, corpus: any CorpusQuerying, progress: (any ProgressReporter)? = nil) throws -> CheckOutcome {
+        try run(request, membership: .suffixArray(corpus), progress: progress)
+    }
+
+    public static func run(_ request: CheckRequest, membership: CheckMembership, progress: (any ProgressReporter)? = nil) throws -> CheckOutcome {
         var options = request.options
         // The table shows source labels only; the other outputs show passages.
         if request.output == .table { options.sourcePassages = false }
         for rule in request.failOn where !options.methods.contains(rule.method) { options.methods.append(rule.method) }
         progress?.begin("reading items")
         let set = try ItemReader(options: request.reader).read(paths: request.itemPaths)
-        let checker = ContaminationChecker(corpus: corpus, options: options)
+        let checker = ContaminationChecker(membership: membership, options: options)
         progress?.begin("checking \(set.items.count) items")
         let total = set.items.count
         let results = try checker.check(set.items) { done in progress?.update(done: done, total: total, bytes: false) }
@@ -61,9 +66,13 @@ public enum CheckPipeline {
         if set.invalidUTF8Replaced > 0 { notes.append("\(set.invalidUTF8Replaced) invalid UTF-8 sequences in items replaced by U+FFFD") }
         let evaluator = checker.evaluator(for: results.map(\.tokenized))
         let gpt3N = options.methods.contains(.gpt3) ? evaluator.gpt3NgramLength : nil
-        let report = CheckReport(indexPath: request.indexPath, tokenizerOptions: corpus.tokenizerOptions, options: options,
+        var sketchOnly: CheckReport.SketchOnlyCheck?
+        if case .sketch(let index) = membership {
+            sketchOnly = CheckReport.SketchOnlyCheck(ngramSizes: index.sketchNGramSizes, falsePositiveRate: index.sketchFalsePositiveRate)
+        }
+        let report = CheckReport(indexPath: request.indexPath, tokenizerOptions: membership.tokenizerOptions, options: options,
                                  gpt3NgramLength: gpt3N, firstPassNgramLength: checker.firstPass(for: evaluator)?.ngramLength,
-                                 results: results, notes: notes)
+                                 sketchOnly: sketchOnly, results: results, notes: notes)
         var messages: [String] = []
         if let htmlPath = request.htmlPath {
             let html = try HTMLReport.render(report, documents: checker.documents)
@@ -75,8 +84,12 @@ public enum CheckPipeline {
             messages.append("wrote \(htmlPath) (\(report.summary.flagged) flagged item\(report.summary.flagged == 1 ? "" : "s"))")
         }
         if let cleanPath = request.writeCleanPath {
-            let (kept, dropped) = try CleanItemsWriter.write(set, dropping: { results[$0].isFlagged }, to: cleanPath)
-            messages.append("wrote \(cleanPath): \(kept) item\(kept == 1 ? "" : "s") kept, \(dropped) flagged item\(dropped == 1 ? "" : "s") left out")
+            // An undecided item is not known to be clean, so it is left out too.
+            let (kept, dropped) = try CleanItemsWriter.write(set, dropping: { results[$0].isFlagged || results[$0].isUndecided }, to: cleanPath)
+            let undecided = results.filter { !$0.isFlagged && $0.isUndecided }.count
+            let flagged = dropped - undecided
+            messages.append("wrote \(cleanPath): \(kept) item\(kept == 1 ? "" : "s") kept, \(flagged) flagged item\(flagged == 1 ? "" : "s") left out"
+                + (undecided > 0 ? ", and \(undecided) undecided item\(undecided == 1 ? "" : "s") (a sketch-only index cannot clear them)" : ""))
         }
         let standardOutput: String
         switch request.output {

@@ -15,8 +15,23 @@ public struct CheckReport: Sendable {
     public var summary: CheckSummary
     /// Caveats to print with the summary (approximations, skipped records).
     public var notes: [String]
+    /// Set when the index was sketch-only: every verdict came from its n-gram sketches.
+    public var sketchOnly: SketchOnlyCheck?
 
-    public init(indexPath: String, tokenizerOptions: TokenizerOptions, options: CheckOptions, gpt3NgramLength: Int?, firstPassNgramLength: Int? = nil, results: [ItemResult], notes: [String] = []) {
+    /// The sketches a sketch-only check used.
+    public struct SketchOnlyCheck: Sendable {
+        public var ngramSizes: [Int]
+        public var falsePositiveRate: Double
+
+        public init(ngramSizes: [Int], falsePositiveRate: Double) {
+            self.ngramSizes = ngramSizes
+            self.falsePositiveRate = falsePositiveRate
+        }
+    }
+
+    public init(indexPath: String, tokenizerOptions: TokenizerOptions, options: CheckOptions, gpt3NgramLength: Int?, firstPassNgramLength: Int? = nil,
+                sketchOnly: SketchOnlyCheck? = nil, results: [ItemResult], notes: [String] = []) {
+        self.sketchOnly = sketchOnly
         self.indexPath = indexPath
         self.tokenizerOptions = tokenizerOptions
         self.options = options
@@ -25,6 +40,10 @@ public struct CheckReport: Sendable {
         self.results = results
         summary = CheckSummary(results: results, methods: options.methods)
         self.notes = notes + Self.methodNotes(options.methods, tokenizerOptions: tokenizerOptions)
+        if let sketchOnly {
+            let sizes = sketchOnly.ngramSizes.map(String.init).joined(separator: ", ")
+            self.notes.append("sketch-only index (\(sizes)-grams, no suffix array): \"clean\" is certain; \"dirty\" rests on Bloom-filter membership, each n-gram probe a false positive with probability about \(sketchOnly.falsePositiveRate) (\"dirty?\": false positives alone would explain the hits, binomial p >= 0.01); \"undecided\" needs a full index to settle")
+        }
     }
 
     /// The caveats that follow from the methods and the index's tokenizer options.
@@ -43,6 +62,9 @@ public struct CheckReport: Sendable {
     /// The verbatim totals, counting only items whose spans are known: "3 items share a span of at least
     /// 8 tokens with the corpus (longest 120 tokens)", or "3 of the 160 items fully checked share …".
     public var verbatimSummary: String {
+        if sketchOnly != nil {
+            return "not computed (sketch-only index); \(summary.verbatimKnown) of \(summary.items) item\(summary.items == 1 ? "" : "s") certainly share no span of at least \(options.minMatch) tokens with the corpus"
+        }
         let who = summary.verbatimKnown == summary.items
             ? "\(summary.withVerbatimSpan) item\(summary.withVerbatimSpan == 1 ? "" : "s")"
             : "\(summary.withVerbatimSpan) of the \(summary.verbatimKnown) item\(summary.verbatimKnown == 1 ? "" : "s") fully checked"
@@ -59,7 +81,10 @@ public struct CheckReport: Sendable {
     /// The near-verbatim count, with the number of items it is over when some are unknown: "2" or
     /// "2 of the 160 items fully checked".
     public var nearVerbatimSummary: String {
-        summary.nearKnown == summary.items ? "\(summary.nearVerbatim)"
+        if sketchOnly != nil {
+            return "not computed (sketch-only index); \(summary.nearKnown) of \(summary.items) item\(summary.items == 1 ? "" : "s") certainly have none"
+        }
+        return summary.nearKnown == summary.items ? "\(summary.nearVerbatim)"
             : "\(summary.nearVerbatim) of the \(summary.nearKnown) item\(summary.nearKnown == 1 ? "" : "s") fully checked"
     }
 

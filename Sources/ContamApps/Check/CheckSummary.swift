@@ -26,11 +26,18 @@ public struct CheckSummary: Sendable, Equatable {
     /// Items whose near-verbatim result is known (all but cleared items when `--seed-length` < n).
     public var nearKnown = 0
 
+    /// Per method, the items a sketch-only index could not decide (absent or 0 on a full index).
+    public var undecided: [ContaminationMethod: Int] = [:]
+    /// Items with some undecided method.
+    public var undecidedItems = 0
+
     public init(results: [ItemResult], methods: [ContaminationMethod]) {
         items = results.count
         for method in methods { dirty[method] = 0 }
         for result in results {
             for method in result.methods where method.isDirty { dirty[method.method, default: 0] += 1 }
+            for method in result.methods where method.verdict == .undecided { undecided[method.method, default: 0] += 1 }
+            if result.isUndecided { undecidedItems += 1 }
             if result.result(.llama2)?.verdict == .notClean { llama2NotClean += 1 }
             if let near = result.near {
                 nearKnown += 1
@@ -82,14 +89,21 @@ public struct FailOnRule: Sendable, Equatable {
         self.init(method: method, fraction: fraction)
     }
 
-    /// True when the rule fails the run.
+    /// True when the rule fails the run. Undecided items (sketch-only index) count as dirty: the gate
+    /// passes only when the items proven clean are enough.
     public func isViolated(by summary: CheckSummary) -> Bool {
-        summary.dirtyFraction(method) > fraction
+        summary.dirtyFraction(method) + undecidedFraction(summary) > fraction
     }
 
-    /// "near: 25.0% dirty > 5.0%".
+    func undecidedFraction(_ summary: CheckSummary) -> Double {
+        summary.items == 0 ? 0 : Double(summary.undecided[method] ?? 0) / Double(summary.items)
+    }
+
+    /// "near: 25.0% dirty > 5.0%", or with undecided items "lmeval13: 2.0% of items dirty + 10.0% undecided > 5.0% allowed".
     public func explanation(_ summary: CheckSummary) -> String {
-        String(format: "%@: %.1f%% of items dirty %@ %.1f%% allowed", method.rawValue, summary.dirtyFraction(method) * 100,
-               isViolated(by: summary) ? ">" : "<=", fraction * 100)
+        let undecided = undecidedFraction(summary)
+        let undecidedText = undecided > 0 ? String(format: " + %.1f%% undecided (counted as dirty)", undecided * 100) : ""
+        return String(format: "%@: %.1f%% of items dirty%@ %@ %.1f%% allowed", method.rawValue, summary.dirtyFraction(method) * 100, undecidedText,
+                      isViolated(by: summary) ? ">" : "<=", fraction * 100)
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import ContamText
 import ContamDetect
+import ContamIndex
+import ContamStorage
 
 /// `--html FILE`: a self-contained HTML page (inline CSS, no scripts or external resources) with the
 /// summary and one section per flagged item, the item and the corpus passage side by side, matching
@@ -11,8 +13,9 @@ public enum HTMLReport {
         case match = "m", substitution = "x", insertion = "i", deletion = "d", evidence = "e"
     }
 
-    /// The page. Fetches the source documents again through `documents` (cached) to highlight tokens.
-    public static func render(_ report: CheckReport, documents: DocumentCache, maxItems: Int = 1000, contextBytes: Int = 300) throws -> String {
+    /// The page. Fetches the source documents again through `documents` (cached) to highlight tokens;
+    /// a sketch-only index has none (nil), and its items have no passage to show.
+    public static func render(_ report: CheckReport, documents: DocumentCache?, maxItems: Int = 1000, contextBytes: Int = 300) throws -> String {
         let summary = report.summary
         var html = """
         <!DOCTYPE html>
@@ -40,24 +43,24 @@ public enum HTMLReport {
         let flagged = report.results.enumerated().filter { $0.element.isFlagged }
         if flagged.isEmpty { html += "<p class=\"clean\">No item was flagged.</p>\n" }
         for (number, result) in flagged.prefix(maxItems) {
-            html += try section(result, number: number + 1, methods: report.options.methods, documents: documents, contextBytes: contextBytes)
+            html += try section(result, number: number + 1, methods: report.options.methods, documents: documents, sketchOnly: report.sketchOnly != nil, contextBytes: contextBytes)
         }
         if flagged.count > maxItems { html += "<p class=\"note\">… and \(flagged.count - maxItems) more flagged items (see --json).</p>\n" }
         html += "</body></html>\n"
         return html
     }
 
-    static func section(_ result: ItemResult, number: Int, methods: [ContaminationMethod], documents: DocumentCache, contextBytes: Int) throws -> String {
+    static func section(_ result: ItemResult, number: Int, methods: [ContaminationMethod], documents: DocumentCache?, sketchOnly: Bool, contextBytes: Int) throws -> String {
         let item = result.tokenized
         var html = "<section id=\"item-\(number)\"><h2>\(number). \(escape(result.item.id)) "
         for method in result.methods {
-            let kind = method.verdict == .dirty ? "dirty" : (method.verdict == .notClean ? "notclean" : "clean")
-            html += "<span class=\"badge \(kind)\">\(method.method.rawValue): \(method.verdict.rawValue)</span> "
+            let kind = method.verdict == .dirty ? "dirty" : (method.verdict == .clean ? "clean" : "notclean")
+            html += "<span class=\"badge \(kind)\">\(method.method.rawValue): \(method.shownVerdict)</span> "
         }
         html += "</h2>\n"
         // Flagged items always took the full path; still, a figure the first pass skipped is never shown as 0.
         let similarity = result.near.map { $0.bestSimilarity > 0 ? String(format: " · similarity %.2f", $0.bestSimilarity) : "" } ?? ""
-        let longest = result.verbatim.map { "\($0.longestMatchTokens) tokens (\($0.longestMatchChars) chars)" } ?? "&lt; \(result.firstPass?.ngramLength ?? 0) tokens"
+        let longest = result.verbatim.map { "\($0.longestMatchTokens) tokens (\($0.longestMatchChars) chars)" } ?? "&lt; \(result.longestMatchBelow ?? 0) tokens"
         let coverage = result.coverage.map { String(format: "%.0f%%", $0 * 100) } ?? "unknown"
         html += "<p class=\"meta\"><code>\(escape(result.item.location))</code> · \(item.tokenCount) tokens · longest match \(longest) · coverage \(coverage)\(similarity)</p>\n<ul class=\"evidence\">"
         for method in result.methods where method.verdict != .clean {
@@ -78,7 +81,7 @@ public enum HTMLReport {
                 }
             }
             let title = String(format: "%@ — aligned %d tokens, similarity %.2f (%@)", best.source.label, best.alignment.columns, best.alignment.similarity, EditOperation.cigar(best.alignment.operations))
-            source = (try documents.document(best.source.document), best.alignment.targetRange, title)
+            source = (try document(best.source.document, documents), best.alignment.targetRange, title)
         } else if let span = spans.filter({ !$0.sources.isEmpty }).max(by: { $0.tokenCount < $1.tokenCount }), let first = span.sources.first {
             for k in span.tokenRange { itemMarks[k] = .match }
             for k in first.tokenRange { documentMarks[k] = .match }
@@ -86,7 +89,7 @@ public enum HTMLReport {
             for other in spans where other.tokenRange != span.tokenRange {
                 for k in other.tokenRange where itemMarks[k] == nil { itemMarks[k] = .evidence }
             }
-            source = (try documents.document(first.document), first.tokenRange, "\(first.label) — verbatim span of \(span.tokenCount) tokens, \(span.occurrenceCount) occurrence\(span.occurrenceCount == 1 ? "" : "s") in the corpus")
+            source = (try document(first.document, documents), first.tokenRange, "\(first.label) — verbatim span of \(span.tokenCount) tokens, \(span.occurrenceCount) occurrence\(span.occurrenceCount == 1 ? "" : "s") in the corpus")
         }
         for method in result.methods where method.isDirty {
             if let range = method.tokenRange { for k in range where itemMarks[k] == nil { itemMarks[k] = .evidence } }
@@ -103,7 +106,9 @@ public enum HTMLReport {
             html += "Source: \(escape(source.title))</h3><p class=\"where\"><code>\(escape(source.document.info.sourcePath)):\(source.document.info.recordNumber)</code></p><div class=\"text\">"
             html += highlighted(text: source.document.text, tokens: tokens, marks: documentMarks, byteRange: start..<end)
         } else {
-            html += "Source</h3><div class=\"text none\">No source passage: the evidence is an n-gram or window found in the corpus (highlighted in the item)."
+            html += sketchOnly
+                ? "Source</h3><div class=\"text none\">No source passage: a sketch-only index keeps no text; the evidence is an n-gram or window in its n-gram sketch (highlighted in the item)."
+                : "Source</h3><div class=\"text none\">No source passage: the evidence is an n-gram or window found in the corpus (highlighted in the item)."
         }
         html += "</div></div></div>\n</section>\n"
         return html
@@ -186,5 +191,13 @@ extension Array {
             if belongs(self[middle]) { high = middle } else { low = middle + 1 }
         }
         return low
+    }
+}
+
+extension HTMLReport {
+    /// A source document, which only a suffix-array check has.
+    static func document(_ ref: CorpusDocumentRef, _ documents: DocumentCache?) throws -> CachedDocument {
+        guard let documents else { throw InternalError("an HTML report asked for a source passage without a document store") }
+        return try documents.document(ref)
     }
 }

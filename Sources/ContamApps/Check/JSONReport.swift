@@ -102,10 +102,35 @@ public enum JSONReport {
         var figures: [String: Double]
         var tokenStart: Int?
         var tokenEnd: Int?
+        /// Only for a "dirty" that rests on the n-gram sketch of a sketch-only index.
+        var sketch: Sketch?
 
         enum CodingKeys: String, CodingKey {
-            case verdict, evidence, figures
+            case verdict, evidence, figures, sketch
             case tokenStart = "token_start", tokenEnd = "token_end"
+        }
+    }
+
+    /// How a sketch-based "dirty" can be wrong.
+    struct Sketch: Encodable {
+        var falsePositiveRate: Double
+        var falsePositivePlausible: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case falsePositiveRate = "false_positive_rate", falsePositivePlausible = "false_positive_plausible"
+        }
+    }
+
+    /// What a sketch-only check knows about an item's verbatim overlap.
+    struct SketchOnly: Encodable {
+        /// No run of more tokens than this can occur in the corpus.
+        var longestMatchBound: Int
+        /// The keys left null because there is no suffix array.
+        var skipped: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case skipped
+            case longestMatchBound = "longest_match_bound"
         }
     }
 
@@ -152,9 +177,11 @@ public enum JSONReport {
         var spans: Nullable<[Span]>
         var near: Near?
         var firstPass: FirstPass?
+        var sketchOnly: SketchOnly?
 
         enum CodingKeys: String, CodingKey {
             case id, source, record, tokens, chars, coverage, flagged, methods, spans, near
+            case sketchOnly = "sketch_only"
             case longestMatchTokens = "longest_match_tokens", longestMatchChars = "longest_match_chars"
             case coveredTokens = "covered_tokens", nearVerbatim = "near_verbatim", bestSimilarity = "best_similarity"
             case methodDetails = "method_details", firstPass = "first_pass"
@@ -189,22 +216,29 @@ public enum JSONReport {
         for method in result.methods {
             methods[method.method.rawValue] = method.verdict.rawValue
             details[method.method.rawValue] = Method(verdict: method.verdict.rawValue, evidence: method.evidence, figures: method.figures,
-                                                     tokenStart: method.tokenRange?.lowerBound, tokenEnd: method.tokenRange?.upperBound)
+                                                     tokenStart: method.tokenRange?.lowerBound, tokenEnd: method.tokenRange?.upperBound,
+                                                     sketch: method.sketch.map { Sketch(falsePositiveRate: $0.falsePositiveRate, falsePositivePlausible: $0.falsePositivePlausible) })
         }
         return Item(id: result.item.id, source: result.item.sourcePath, record: result.item.recordNumber, tokens: tokenized.tokenCount,
                     chars: String(decoding: tokenized.text, as: UTF8.self).count,
                     longestMatchTokens: Nullable(result.verbatim?.longestMatchTokens), longestMatchChars: Nullable(result.verbatim?.longestMatchChars),
                     coverage: Nullable(result.coverage), coveredTokens: Nullable(result.coveredTokens),
                     nearVerbatim: Nullable(result.near?.isNearVerbatim), bestSimilarity: Nullable(result.near?.bestSimilarity), flagged: result.isFlagged,
-                    methods: methods, methodDetails: details, spans: Nullable(spans), near: near, firstPass: firstPass(result))
+                    methods: methods, methodDetails: details, spans: Nullable(spans), near: near, firstPass: firstPass(result),
+                    sketchOnly: result.sketchOnly.map { SketchOnly(longestMatchBound: $0.longestMatchBound, skipped: skippedKeys(result)) })
     }
 
     /// The `first_pass` object of a cleared item: its n and the keys left null.
     static func firstPass(_ result: ItemResult) -> FirstPass? {
         guard let clearance = result.firstPass else { return nil }
+        return FirstPass(n: clearance.ngramLength, falsePositives: clearance.falsePositives, skipped: skippedKeys(result))
+    }
+
+    /// The keys left null for an item whose verbatim figures were not computed.
+    static func skippedKeys(_ result: ItemResult) -> [String] {
         var skipped = ["longest_match_tokens", "longest_match_chars"]
         if result.spans == nil { skipped += ["coverage", "covered_tokens", "spans"] }
         if result.near == nil { skipped += ["near_verbatim", "best_similarity", "near"] }
-        return FirstPass(n: clearance.ngramLength, falsePositives: clearance.falsePositives, skipped: skipped)
+        return skipped
     }
 }

@@ -33,12 +33,12 @@ public enum MarkdownReport {
             out.append("|---|" + methods.map { _ in "---" }.joined(separator: "|") + "|---:|---:|---:|---|")
             for result in flagged.prefix(maxItems) {
                 let verdicts = methods.map { method -> String in
-                    guard let verdict = result.result(method)?.verdict else { return "-" }
-                    return verdict == .dirty ? "**dirty**" : verdict.rawValue
+                    guard let shown = result.result(method) else { return "-" }
+                    return shown.verdict == .dirty ? "**\(shown.shownVerdict)**" : shown.verdict.rawValue
                 }
                 // Flagged items always took the full path; still, unknown figures show "-", never 0.
                 let similarity = result.near.map { $0.bestSimilarity > 0 ? String(format: "%.2f", $0.bestSimilarity) : "-" } ?? "-"
-                let longest = result.verbatim.map { "\($0.longestMatchTokens)" } ?? "&lt;\(result.firstPass?.ngramLength ?? 0)"
+                let longest = result.verbatim.map { "\($0.longestMatchTokens)" } ?? "&lt;\(result.longestMatchBelow ?? 0)"
                 let coverage = result.coverage.map { String(format: "%.0f%%", $0 * 100) } ?? "-"
                 out.append("| \(cell(result.item.id)) | " + verdicts.joined(separator: " | ") + " | \(longest) | \(coverage) | \(similarity) | \(cell(CheckReport.topSource(result) ?? "-")) |")
             }

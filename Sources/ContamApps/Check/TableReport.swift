@@ -12,9 +12,9 @@ public enum TableReport {
         var rows: [[String]] = []
         for result in report.results where !flaggedOnly || result.isFlagged {
             var row = [truncated(result.item.id, 32)]
-            row += methods.map { method in result.result(method)?.verdict.rawValue ?? "-" }
-            // A cleared item's longest match is only known to be below the sketch's n; unknown figures show "-".
-            row.append(result.verbatim.map { "\($0.longestMatchTokens)" } ?? "<\(result.firstPass?.ngramLength ?? 0)")
+            row += methods.map { method in result.result(method)?.shownVerdict ?? "-" }
+            // A cleared or sketch-only item's longest match is only known to be below a bound; unknown figures show "-".
+            row.append(result.verbatim.map { "\($0.longestMatchTokens)" } ?? "<\(result.longestMatchBelow ?? 0)")
             row.append(result.coverage.map { String(format: "%.0f%%", $0 * 100) } ?? "-")
             row.append(result.near.map { $0.bestSimilarity > 0 ? String(format: "%.2f", $0.bestSimilarity) : "-" } ?? "-")
             row.append(truncated(CheckReport.topSource(result) ?? "-", 40))
@@ -30,7 +30,7 @@ public enum TableReport {
                 let padding = String(repeating: " ", count: widths[k] - cell.count)
                 var shown = cell
                 if color && !isHeader && k >= 1 && k <= methods.count {
-                    if cell == MethodVerdict.dirty.rawValue { shown = "\u{1B}[1;31m\(cell)\u{1B}[0m" }
+                    if cell.hasPrefix(MethodVerdict.dirty.rawValue) { shown = "\u{1B}[1;31m\(cell)\u{1B}[0m" }
                     else if cell == MethodVerdict.notClean.rawValue { shown = "\u{1B}[33m\(cell)\u{1B}[0m" }
                 }
                 parts.append(numeric.contains(k) ? padding + shown : shown + (k == cells.count - 1 ? "" : padding))
@@ -61,6 +61,7 @@ public enum TableReport {
             var text = "  \(method.rawValue.padding(toLength: nameWidth, withPad: " ", startingAt: 0))  \(count) dirty (\(percent(count)))"
             if method == .llama2 { text += ", \(summary.llama2NotClean) not clean (\(percent(summary.llama2NotClean)))" }
             if method == .gpt3, let n = report.gpt3NgramLength { text += ", N = \(n)" }
+            if let undecided = summary.undecided[method], undecided > 0 { text += ", \(undecided) undecided (\(percent(undecided)))" }
             out.append(text)
         }
         if let firstPass = report.firstPassSummary { out.append("first pass: \(firstPass)") }

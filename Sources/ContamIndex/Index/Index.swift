@@ -2,41 +2,39 @@ import Foundation
 import ContamStorage
 import ContamText
 
-/// An opened index directory (DESIGN §4): the manifest and every shard, mmap'd read-only. Queries run
-/// over all shards (in parallel when there are several) and add up. Conforms to `CorpusQuerying`,
-/// which is what `contam check` and tabular exposure use.
-public final class Index: @unchecked Sendable {
+/// An opened full index directory: the manifest and every shard, mmap'd read-only. Queries run over all
+/// shards (in parallel when there are several) and add up. A sketch-only index opens as `SketchIndex`
+/// instead (`OpenedIndex.open`), so every shard here has its suffix array.
+public final class Index: SketchedIndex, @unchecked Sendable {
     public let path: String
     public let manifest: IndexManifest
+    /// Never empty: a build with no document fails, and a sketch-only index is not an `Index`.
     public let shards: [IndexShard]
     public let tokenizer: Tokenizer
     /// The n-gram sketches of the shards that have one (all of them unless built with --no-sketch).
     public let sketches: [NGramSketch]
 
-    /// True when the index holds only n-gram sketches (built with --sketch-only): `shards` is empty and
-    /// suffix-array queries must be refused (`requireSuffixArray`).
-    public var isSketchOnly: Bool { manifest.sketchOnly == true }
-
     public var tokenizerOptions: TokenizerOptions { manifest.tokenizer }
 
-    /// Opens an index: reads the manifest, opens every shard's files and checks their headers and sizes
-    /// (O(files), no checksum pass: that is `verify`). Throws `IndexError`/`StorageError` naming the file.
+    /// Opens a full index: reads the manifest, opens every shard's files and checks their headers and
+    /// sizes (O(files), no checksum pass: that is `verify`). Throws `IndexError`/`StorageError` naming the
+    /// file, and `IndexError.incompatibleOptions` for a sketch-only index (open it with `OpenedIndex`).
     public static func open(path: String) throws -> Index {
-        try Index(path: path)
+        switch try OpenedIndex.open(path: path) {
+        case .full(let index): return index
+        case .sketchOnly(let sketch): throw sketch.fullIndexNeeded(for: "this")
+        }
     }
 
-    init(path: String) throws {
-        let normalized = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
-        self.path = normalized
-        manifest = try IndexManifest.read(directory: normalized)
-        shards = manifest.sketchOnly == true ? [] : try manifest.shards.map { try IndexShard(indexPath: normalized, entry: $0) }
-        sketches = try manifest.shards.compactMap { try NGramSketch.open(indexPath: normalized, entry: $0) }
+    init(path: String, manifest: IndexManifest) throws {
+        self.path = path
+        self.manifest = manifest
+        shards = try manifest.shards.map { try IndexShard(indexPath: path, entry: $0) }
+        guard !shards.isEmpty else {
+            throw IndexError.badManifest(path: "\(path)/\(IndexManifest.fileName)", detail: "a full index with no shard")
+        }
+        sketches = try manifest.shards.compactMap { try NGramSketch.open(indexPath: path, entry: $0) }
         tokenizer = Tokenizer(options: manifest.tokenizer)
-    }
-
-    /// Tokenizes query text with the index's own options.
-    public func tokens(of text: String) -> [Token] {
-        tokenizer.tokens(in: text)
     }
 
     /// Runs `body` for every shard and returns the results in shard order: in parallel for work that is
@@ -57,8 +55,7 @@ public final class Index: @unchecked Sendable {
     }
 
     public func matchingStatistics(of tokens: [String]) -> [Int] {
-        guard !tokens.isEmpty, !shards.isEmpty else { return tokens.map { _ in 0 } }
-        guard !shards.isEmpty else { return Array(repeating: 0, count: tokens.count) }
+        guard !tokens.isEmpty else { return [] }
         // In parallel only for long texts: `check` already runs one item per core.
         let perShard = perShard(parallel: tokens.count >= 2048) { shard in shard.suffixArray.matchingLengths(of: shard.ids(of: tokens)) }
         var result = perShard[0]
@@ -90,10 +87,8 @@ public final class Index: @unchecked Sendable {
             let sa = shard.suffixArray
             let range = sa.range(of: shard.ids(of: tokens))
             // A document can hold the sequence many times: scan positions until `cap` distinct documents.
-            var scanned = 0
             for position in sa.positions(in: range, limit: range.count) {
                 documents.insert(CorpusDocumentRef(shard: shardIndex, document: shard.documents.document(containing: position)))
-                scanned += 1
                 if documents.count >= cap { return cap }
             }
         }

@@ -47,9 +47,13 @@ public struct IndexManifest: Codable, Equatable, Sendable {
     public var shards: [Shard]
     public var corpus: CorpusStatistics
     public var buildSeconds: Double
-    /// True for an index built with --sketch-only: shards hold only `sketch.bloom` (no suffix array,
-    /// vocabulary or document store). Absent (nil) means a full index.
-    public var sketchOnly: Bool? = nil
+    /// The JSON field behind `kind`: true for a sketch-only index, absent (nil) for a full one.
+    var sketchOnly: Bool? = nil
+    /// What the index holds: a suffix array, vocabulary and document store per shard, or only n-gram sketches.
+    public var kind: IndexKind {
+        get { sketchOnly == true ? .sketchOnly : .full }
+        set { sketchOnly = newValue == .sketchOnly ? true : nil }
+    }
     /// The part of the input files this index holds (`--shard K/N`); nil for all of them.
     public var part: InputPart? = nil
 

@@ -25,19 +25,16 @@ public struct SketchNGramAnswer: Codable, Equatable, Sendable {
     public var present: Bool
 }
 
-extension Index {
-    /// Throws a clear error when the index has no suffix array (built with --sketch-only); `what` names
-    /// the query ("count", "locate", a check method).
-    public func requireSuffixArray(for what: String) throws {
-        if isSketchOnly {
-            throw IndexError.incompatibleOptions(path: path, detail: "this index was built with --sketch-only; \(what) needs a full index (build one without --sketch-only)")
-        }
-    }
-
+extension SketchedIndex {
     /// The n-gram sizes every shard's sketch holds (empty when the index has no sketch).
     public var sketchNGramSizes: [Int] {
         guard let first = sketches.first, sketches.count == manifest.shards.count else { return [] }
         return sketches.dropFirst().reduce(Set(first.parameters.ngramSizes)) { $0.intersection($1.parameters.ngramSizes) }.sorted()
+    }
+
+    /// The highest target false-positive rate of the shards' sketches (a probe errs at most about this often).
+    public var sketchFalsePositiveRate: Double {
+        sketches.map(\.parameters.targetFalsePositiveRate).max() ?? 0
     }
 
     /// True when some shard's sketch may hold the n-gram with these normalized tokens (false: certainly absent).

@@ -46,13 +46,16 @@ public struct SketchFalsePositiveProbe {
     }
 
     /// Probes every sketch of `index` together (a query answers present when any shard's sketch does).
-    public func measure(_ index: Index, n: Int) -> Result {
+    /// On a full index the shuffled probes use its vocabulary and skip n-grams its suffix array finds.
+    public func measure(_ index: OpenedIndex, n: Int) -> Result {
         var words: [String] = []
-        if let shard = index.shards.first {
-            words = (1...max(1, min(shard.vocabulary.count, 20_000))).map { shard.vocabulary.token(UInt32($0)) }
+        var isPresent: (([String]) -> Bool)?
+        if case .full(let full) = index {
+            let vocabulary = full.shards[0].vocabulary
+            words = (1...max(1, min(vocabulary.count, 20_000))).map { vocabulary.token(UInt32($0)) }
+            isPresent = { full.count(of: $0[...]) > 0 }
         }
-        let sketches = index.sketches.filter { $0.parameters.ngramSizes.contains(n) }
-        let isPresent: (([String]) -> Bool)? = index.isSketchOnly ? nil : { index.count(of: $0[...]) > 0 }
+        let sketches = index.sketched.sketches.filter { $0.parameters.ngramSizes.contains(n) }
         return measure(n: n, words: words, isPresent: isPresent) { hashes in
             let hash = NGramHash.hash(tokenHashes: hashes)
             return sketches.contains { $0.filter.contains(hash) }
