@@ -20,4 +20,10 @@ public protocol CorpusQuerying: Sendable {
     func documentInfo(_ ref: CorpusDocumentRef) throws -> CorpusDocumentInfo
     /// The document's raw UTF-8 text and its tokens (normalized, with byte ranges into that text).
     func documentTokens(_ ref: CorpusDocumentRef) throws -> (text: [UInt8], tokens: [Token])
+    /// The same corpus's n-gram sketches, when it has them (the sketch first pass probes them); nil by default.
+    var sketchedIndex: (any SketchedIndex)? { get }
+}
+
+extension CorpusQuerying {
+    public var sketchedIndex: (any SketchedIndex)? { nil }
 }

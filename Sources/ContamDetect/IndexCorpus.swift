@@ -3,7 +3,9 @@ import ContamIndex
 /// `Index` answers detection's queries from its suffix arrays (`CorpusQuerying`: the methods are
 /// `Index`'s own) and hands out token ids straight from each shard's mmap'd token array (`CorpusTokenIDs`), so
 /// detection never decompresses or re-tokenizes a document just to compare tokens.
-extension Index: CorpusQuerying {}
+extension Index: CorpusQuerying {
+    public var sketchedIndex: (any SketchedIndex)? { self }
+}
 
 extension Index: CorpusTokenIDs {
     public func tokenIDs(of tokens: [String], shard: Int) -> [Int32] {

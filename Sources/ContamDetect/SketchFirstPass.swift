@@ -35,7 +35,7 @@ public struct SketchFirstPass: Sendable {
     /// Sketch hits checked on the suffix array before giving up on an item (many hits mean real overlap,
     /// which the full path handles anyway). 0 sends every item with a hit down the full path.
     public var maxFalsePositives = 8
-    let index: Index
+    let corpus: any CorpusQuerying
     /// One filter per shard (each holds n-grams of size `ngramLength`).
     let filters: [BloomFilter]
     let methods: [ContaminationMethod]
@@ -44,14 +44,14 @@ public struct SketchFirstPass: Sendable {
     let seedLength: Int
 
     /// The first pass for these methods on `corpus`, or nil when it cannot decide anything: the corpus is
-    /// not an `Index`, some shard has no sketch, a method is not decidable from token n-grams (`gpt4`), or
+    /// has no sketches (`CorpusQuerying.sketchedIndex`), some shard has no sketch, a method is not decidable from token n-grams (`gpt4`), or
     /// every sketched n exceeds the smallest method threshold. Picks the largest usable n (fewest hits).
     public init?(corpus: any CorpusQuerying, evaluator: MethodEvaluator, options: CheckOptions) {
-        guard let index = corpus as? Index else { return nil }
+        guard let index = corpus.sketchedIndex else { return nil }
         guard let limit = Self.threshold(of: options.methods, evaluator: evaluator, seedLength: options.seedLength),
               let n = index.sketchNGramSizes.last(where: { $0 <= limit }) else { return nil }
         ngramLength = n
-        self.index = index
+        self.corpus = corpus
         // `sketchNGramSizes` is the intersection over all shards, so every shard's filter holds n-grams of size n.
         filters = index.sketches.map(\.filter)
         methods = evaluator.methods
@@ -102,7 +102,7 @@ public struct SketchFirstPass: Sendable {
             NGramHash.forEachNGram(of: document, n: n) { end, hash in
                 guard cleared, filters.contains(where: { $0.contains(hash) }) else { return }
                 // The n-gram ending at token `end` may be a false positive: the suffix array decides it alone.
-                if falsePositives == maxFalsePositives || index.count(of: item.strings[(end + 1 - n)...end]) > 0 {
+                if falsePositives == maxFalsePositives || corpus.count(of: item.strings[(end + 1 - n)...end]) > 0 {
                     cleared = false
                 } else {
                     falsePositives += 1

@@ -11,7 +11,7 @@ public protocol ProgressReporter: Sendable {
 }
 
 public extension ProgressReporter {
-    public func update(done: Int, total: Int?, bytes: Bool = true, extra: String = "") {
+    func update(done: Int, total: Int?, bytes: Bool = true, extra: String = "") {
         update(done: done, total: total, bytes: bytes, extra: extra)
     }
 }
