@@ -2,7 +2,7 @@ import Foundation
 import ContamStorage
 import ContamText
 
-/// An opened index directory (DESIGN §4): the manifest and every shard, mmap'd read-only. Queries run
+/// An opened index directory: the manifest and every shard, mmap'd read-only. Queries run
 /// over all shards (in parallel when there are several) and add up. Conforms to `CorpusQuerying`,
 /// which is what `contam check` and tabular exposure use.
 public final class Index: @unchecked Sendable {
