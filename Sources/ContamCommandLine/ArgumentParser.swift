@@ -3,8 +3,11 @@ import ContamStorage
 
 /// A usage error: printed as `Error: …`, the usage line and a pointer to `--help`; exit code 2.
 public struct UsageError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong, shown after "Error: ".
     public var message: String
+    /// The full command name, for the pointer to its `--help`.
     public var command: String
+    /// The command's usage line.
     public var usage: String
 
     /// A usage error of the command `spec` describes.
@@ -22,6 +25,7 @@ public struct UsageError: Error, CustomStringConvertible, Sendable {
 /// The result of parsing a command line against a `CommandSpec`. Options are read through their
 /// declarations, `arguments[CheckCommand.minMatch]`, which return typed, validated values.
 public struct ParsedArguments: Sendable {
+    /// The spec the command line was parsed against.
     public let spec: CommandSpec
     /// Positional arguments, in order.
     public var positionals: [String] = []

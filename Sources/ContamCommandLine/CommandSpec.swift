@@ -21,7 +21,9 @@ public struct CommandSpec: Sendable {
 
     /// The full command name, e.g. "contam query".
     public var name: String
+    /// One line: what the command does (also its row in the parent's list of subcommands).
     public var overview: String
+    /// The positional arguments, in order.
     public var arguments: [Argument]
     /// The options' declarations, `--help` last.
     public var options: [OptionDeclaration]
@@ -33,12 +35,14 @@ public struct CommandSpec: Sendable {
     /// The `--help` / `-h` flag every command has.
     public static let helpFlag = Option.flag("--help", "-h", help: "Show help information.")
 
-    /// Creates a spec; `--help` is appended to `options`.
+    /// Creates a spec; `--help` is appended to `options`. Each option name may be declared only once.
     public init(name: String, overview: String, arguments: [Argument] = [], options: [any DeclaredOption] = [], examples: [String] = [], discussion: String = "") {
         self.name = name
         self.overview = overview
         self.arguments = arguments
         self.options = (options + [Self.helpFlag]).map(\.declaration)
+        let names = self.options.flatMap(\.names)
+        precondition(Set(names).count == names.count, "\(name) declares an option name twice: \(names)")
         self.examples = examples
         self.discussion = discussion
     }

@@ -57,6 +57,7 @@ extension DeclaredOption {
 
 /// A bad value given to an option; the parser reports it as a usage error with this message.
 public struct InvalidOptionValue: Error, CustomStringConvertible, Sendable {
+    /// What is wrong with the value, naming the option.
     public var message: String
 
     /// Creates the error with the message the user sees after "Error: ".
@@ -71,6 +72,7 @@ public struct InvalidOptionValue: Error, CustomStringConvertible, Sendable {
 /// and returns the value or throws; whatever it throws is reported as a usage error with the thrown error's
 /// description.
 public struct Option<Value>: DeclaredOption {
+    /// Names, help and shown default.
     public let declaration: OptionDeclaration
     let convert: @Sendable (_ given: [String]) throws -> Value
 

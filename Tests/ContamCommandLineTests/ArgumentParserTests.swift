@@ -189,4 +189,14 @@ func usageMessage(_ body: () throws -> Void) -> String? {
             _ = Option.string("--name", value: "text", help: "A name (default: {default}).")
         }
     }
+
+    @Test func aNameDeclaredTwiceIsRefused() async {
+        await #expect(processExitsWith: .failure) {
+            _ = CommandSpec(name: "tool twice", overview: "Two --count options.",
+                            options: [Option.flag("--count", help: "A flag."), Option.integer("--count", value: "n", help: "A number.")])
+        }
+        await #expect(processExitsWith: .failure) {
+            _ = CommandSpec(name: "tool help", overview: "Its own -h.", options: [Option.flag("--human", "-h", help: "Human units.")])
+        }
+    }
 }
