@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(name: "ContamDetectTests", dependencies: ["ContamStorage", "ContamText", "ContamCorpus", "ContamIndex", "ContamDetect", "ContamApps", "ContamTestSupport"]),
         .testTarget(name: "ContamModelTests", dependencies: ["ContamModel", "ContamTestSupport"]),
         .testTarget(name: "ContamAppsTests", dependencies: ["ContamStorage", "ContamStatistics", "ContamText", "ContamCorpus", "ContamIndex", "ContamDetect", "ContamModel", "ContamApps", "ContamTestSupport"]),
+        .testTarget(name: "ContamCommandLineTests", dependencies: ["ContamCommandLine", "ContamTestSupport"]),
         .testTarget(name: "contamCLITests", dependencies: ["contam", "ContamTestSupport"]),
     ]
 )

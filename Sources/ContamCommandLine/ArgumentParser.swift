@@ -1,11 +1,16 @@
 import Foundation
+import ContamStorage
 
 /// A usage error: printed as `Error: …`, the usage line and a pointer to `--help`; exit code 2.
 public struct UsageError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong, shown after "Error: ".
     public var message: String
+    /// The full command name, for the pointer to its `--help`.
     public var command: String
+    /// The command's usage line.
     public var usage: String
 
+    /// A usage error of the command `spec` describes.
     public init(_ message: String, spec: CommandSpec) {
         self.message = message
         command = spec.name
@@ -17,70 +22,77 @@ public struct UsageError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// The result of parsing a command line against a `CommandSpec`.
+/// The result of parsing a command line against a `CommandSpec`. Options are read through their
+/// declarations, `arguments[CheckCommand.minMatch]`, which return typed, validated values.
 public struct ParsedArguments: Sendable {
+    /// The spec the command line was parsed against.
     public let spec: CommandSpec
     /// Positional arguments, in order.
     public var positionals: [String] = []
-    private var values: [String: [String]] = [:]
-    private var flags: Set<String> = []
+    /// The texts given for each option, by long name; a flag gets an empty text per occurrence.
+    private var given: [String: [String]] = [:]
 
     init(spec: CommandSpec) { self.spec = spec }
 
     /// True when `--help` or `-h` was given.
-    public var wantsHelp: Bool { flags.contains("--help") }
+    public var wantsHelp: Bool { given[CommandSpec.helpFlag.name] != nil }
 
-    /// True when the flag was given.
-    public func flag(_ name: String) -> Bool { flags.contains(name) }
-
-    /// The last value given for the option, or nil.
-    public func value(_ name: String) -> String? { values[name]?.last }
-
-    /// Every value given for a repeatable option, in order.
-    public func values(_ name: String) -> [String] { values[name] ?? [] }
-
-    /// The option's value parsed as an integer in `range`, or `defaultValue` when absent.
-    public func integer(_ name: String, default defaultValue: Int, range: ClosedRange<Int> = Int.min...Int.max) throws -> Int {
-        guard let text = value(name) else { return defaultValue }
-        let cleaned = text.replacingOccurrences(of: "_", with: "")
-        guard let number = Int(cleaned) ?? Self.suffixedInteger(cleaned), range.contains(number) else {
-            throw UsageError("\(name) takes a whole number\(range == Int.min...Int.max ? "" : " from \(range.lowerBound) to \(range.upperBound)"), not '\(text)'", spec: spec)
+    /// The option's value: its default when absent. Throws a `UsageError` for a bad value, and an
+    /// `InternalError` when the command's spec does not declare this option (a programming error).
+    public subscript<Value>(option: Option<Value>) -> Value {
+        get throws {
+            let texts = try self.texts(of: option)
+            do {
+                return try option.convert(texts)
+            } catch let error as UsageError {
+                throw error
+            } catch {
+                // Whatever the conversion throws is about the text the user gave.
+                throw UsageError("\(error)", spec: spec)
+            }
         }
-        return number
     }
 
-    /// The option's value parsed as a number in `range`, or `defaultValue` when absent.
-    public func double(_ name: String, default defaultValue: Double, range: ClosedRange<Double> = -Double.infinity...Double.infinity) throws -> Double {
-        guard let text = value(name) else { return defaultValue }
-        guard let number = Double(text), range.contains(number) else {
-            throw UsageError("\(name) takes a number from \(range.lowerBound) to \(range.upperBound), not '\(text)'", spec: spec)
-        }
-        return number
+    /// True when the option was given at all (a flag, or an option with any value). Throws an `InternalError`
+    /// when the spec does not declare it.
+    public func wasGiven(_ option: some DeclaredOption) throws -> Bool {
+        try !texts(of: option).isEmpty
     }
 
     /// A usage error for this command.
     public func error(_ message: String) -> UsageError { UsageError(message, spec: spec) }
 
-    /// Accepts 10k, 5M, 2G (powers of 1000) for token counts and the like.
-    static func suffixedInteger(_ text: String) -> Int? {
-        guard let last = text.last, let scale = ["k": 1_000, "K": 1_000, "m": 1_000_000, "M": 1_000_000, "g": 1_000_000_000, "G": 1_000_000_000][last] else { return nil }
-        guard let base = Double(text.dropLast()) else { return nil }
-        return Int(base * Double(scale))
+    private func texts(of option: some DeclaredOption) throws -> [String] {
+        guard spec.options.contains(option.declaration) else {
+            throw InternalError("'\(spec.name)' read the option \(option.name), which its spec does not declare")
+        }
+        return given[option.name] ?? []
     }
+
+    mutating func add(_ text: String, for declaration: OptionDeclaration) {
+        given[declaration.primaryName, default: []].append(text)
+    }
+
+    func isGiven(_ declaration: OptionDeclaration) -> Bool { given[declaration.primaryName] != nil }
 }
 
 /// Parses command lines against a `CommandSpec`: `--name value`, `--name=value`, short names, flags,
-/// repeatable options, `--` to end options, and positional arguments checked against the spec.
+/// repeatable options, `--` to end options, and positional arguments checked against the spec. Values are
+/// only converted when the command reads them (`ParsedArguments` subscript).
 public enum ArgumentParser {
+    /// Parses `arguments` (without the command's own name); throws a `UsageError` for an unknown option, a
+    /// missing value, a value given to a flag, a non-repeatable option given twice, or missing or extra
+    /// positional arguments. With `--help` the positionals are not checked.
     public static func parse(_ arguments: [String], spec: CommandSpec) throws -> ParsedArguments {
         var parsed = ParsedArguments(spec: spec)
-        var lookup: [String: CommandSpec.Option] = [:]
+        var lookup: [String: OptionDeclaration] = [:]
         for option in spec.options { for name in option.names { lookup[name] = option } }
         var index = 0
         var onlyPositionals = false
         while index < arguments.count {
             let argument = arguments[index]
             index += 1
+            // "-" is standard input and "-3" a number, not options.
             if onlyPositionals || !argument.hasPrefix("-") || argument == "-" || Double(argument) != nil {
                 parsed.positionals.append(argument)
                 continue
@@ -95,24 +107,23 @@ public enum ArgumentParser {
             guard let option = lookup[name] else {
                 throw UsageError("unknown option '\(name)'", spec: spec)
             }
-            let key = option.primaryName
-            if option.valueName == nil {
+            guard let valueName = option.valueName else {
                 if inlineValue != nil { throw UsageError("\(name) takes no value", spec: spec) }
-                parsed.setFlag(key)
+                parsed.add("", for: option)
                 continue
             }
             let value: String
             if let inlineValue {
                 value = inlineValue
             } else {
-                guard index < arguments.count else { throw UsageError("missing value for \(name) <\(option.valueName!)>", spec: spec) }
+                guard index < arguments.count else { throw UsageError("missing value for \(name) <\(valueName)>", spec: spec) }
                 value = arguments[index]
                 index += 1
             }
-            if !option.repeatable && parsed.value(key) != nil {
+            if !option.repeatable && parsed.isGiven(option) {
                 throw UsageError("\(name) given more than once", spec: spec)
             }
-            parsed.addValue(value, for: key)
+            parsed.add(value, for: option)
         }
         if parsed.wantsHelp { return parsed }
         try checkPositionals(parsed, spec: spec)
@@ -120,19 +131,13 @@ public enum ArgumentParser {
     }
 
     static func checkPositionals(_ parsed: ParsedArguments, spec: CommandSpec) throws {
-        let required = spec.arguments.filter { !$0.optional }.count
+        let required = spec.arguments.filter { !$0.optional }
         let variadic = spec.arguments.last?.variadic ?? false
-        if parsed.positionals.count < required {
-            let missing = spec.arguments.filter { !$0.optional }[parsed.positionals.count]
-            throw UsageError("missing argument <\(missing.name)>", spec: spec)
+        if parsed.positionals.count < required.count {
+            throw UsageError("missing argument <\(required[parsed.positionals.count].name)>", spec: spec)
         }
         if !variadic && parsed.positionals.count > spec.arguments.count {
             throw UsageError("unexpected argument '\(parsed.positionals[spec.arguments.count])'", spec: spec)
         }
     }
-}
-
-extension ParsedArguments {
-    mutating func setFlag(_ name: String) { flags.insert(name) }
-    mutating func addValue(_ value: String, for name: String) { values[name, default: []].append(value) }
 }

@@ -10,6 +10,7 @@ public struct CommandSpec: Sendable {
         /// May be omitted.
         public var optional: Bool
 
+        /// Creates a positional argument; `name` is shown as `<name>`.
         public init(_ name: String, help: String, variadic: Bool = false, optional: Bool = false) {
             self.name = name
             self.help = help
@@ -18,41 +19,30 @@ public struct CommandSpec: Sendable {
         }
     }
 
-    /// A named option: a flag (no value) or an option taking a value.
-    public struct Option: Sendable {
-        /// Long name with dashes ("--json"), and optionally a short one ("-o").
-        public var names: [String]
-        /// Placeholder for the value ("N", "FILE"); nil for a flag.
-        public var valueName: String?
-        public var help: String
-        /// May be given several times (values are collected).
-        public var repeatable: Bool
-
-        public init(_ names: String..., value valueName: String? = nil, help: String, repeatable: Bool = false) {
-            self.names = names
-            self.valueName = valueName
-            self.help = help
-            self.repeatable = repeatable
-        }
-
-        var primaryName: String { names.first(where: { $0.hasPrefix("--") }) ?? names[0] }
-    }
-
     /// The full command name, e.g. "contam query".
     public var name: String
+    /// One line: what the command does (also its row in the parent's list of subcommands).
     public var overview: String
+    /// The positional arguments, in order.
     public var arguments: [Argument]
-    public var options: [Option]
+    /// The options' declarations, `--help` last.
+    public var options: [OptionDeclaration]
     /// Lines shown under EXAMPLES.
     public var examples: [String]
     /// Free text shown after the options (exit codes, notes).
     public var discussion: String
 
-    public init(name: String, overview: String, arguments: [Argument] = [], options: [Option] = [], examples: [String] = [], discussion: String = "") {
+    /// The `--help` / `-h` flag every command has.
+    public static let helpFlag = Option.flag("--help", "-h", help: "Show help information.")
+
+    /// Creates a spec; `--help` is appended to `options`. Each option name may be declared only once.
+    public init(name: String, overview: String, arguments: [Argument] = [], options: [any DeclaredOption] = [], examples: [String] = [], discussion: String = "") {
         self.name = name
         self.overview = overview
         self.arguments = arguments
-        self.options = options + [Option("--help", "-h", help: "Show help information.")]
+        self.options = (options + [Self.helpFlag]).map(\.declaration)
+        let names = self.options.flatMap(\.names)
+        precondition(Set(names).count == names.count, "\(name) declares an option name twice: \(names)")
         self.examples = examples
         self.discussion = discussion
     }
@@ -82,7 +72,7 @@ public struct CommandSpec: Sendable {
         for option in options {
             var label = option.names.joined(separator: ", ")
             if let valueName = option.valueName { label += " <\(valueName)>" }
-            lines.append(Self.row(label, option.help))
+            lines.append(Self.row(label, option.renderedHelp))
         }
         if !discussion.isEmpty {
             lines.append("")
@@ -96,6 +86,7 @@ public struct CommandSpec: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// One help row: the label, then the text in a column (on the next line when the label is too wide).
     public static func row(_ label: String, _ help: String) -> String {
         let indent = "  "
         let column = 28

@@ -1,3 +1,20 @@
+/// What a field named on the command line holds: the text of a record or its id. Errors carry the role,
+/// so callers decide by it (not by the option's text) and messages name the option from it.
+public enum FieldRole: Sendable, Equatable {
+    /// The text (`--field`).
+    case text
+    /// The record's id (`--id-field`).
+    case id
+
+    /// The option that names a field of this role, as the messages tell the user to pass it.
+    public var flag: String {
+        switch self {
+        case .text: return "--field"
+        case .id: return "--id-field"
+        }
+    }
+}
+
 /// Errors from reading a corpus: paths, formats and bad records. Each case carries the path and,
 /// where there is one, the line or record, so `description` tells a user exactly where to look and what to do.
 public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -15,9 +32,9 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
     case malformedJSON(path: String, line: Int, column: Int, detail: String)
     /// A JSONL line is valid JSON but not an object; `found` names what it is ("an array", "a string").
     case notAnObject(path: String, line: Int, found: String)
-    /// A record lacks the requested field; `present` lists the fields it has, `flag` is the option that names
+    /// A record lacks the requested field; `present` lists the fields it has, `role` says which option names
     /// the field (`--field` or `--id-field`) and `suggestion` a field that would likely work.
-    case missingField(path: String, line: Int, field: String, present: [String], flag: String, suggestion: String?)
+    case missingField(path: String, line: Int, field: String, present: [String], role: FieldRole, suggestion: String?)
     /// A field exists but holds the wrong kind of value; `found` names it ("a number", "an object"),
     /// `expected` says what was wanted ("a string", "a string or a number").
     case fieldNotString(path: String, line: Int, field: String, found: String, expected: String)
@@ -27,8 +44,8 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
     case binaryContent(path: String, line: Int)
     /// One CSV record grew beyond the size limit; almost always an unbalanced quote swallowing the rest of the file.
     case recordTooLarge(path: String, line: Int, limitBytes: Int)
-    /// `--field` (or `--id-field`, as `flag` says) names a CSV column that is not in the header.
-    case missingColumn(path: String, column: String, columns: [String], flag: String)
+    /// `--field` (or `--id-field`, as `role` says) names a CSV column that is not in the header.
+    case missingColumn(path: String, column: String, columns: [String], role: FieldRole)
     /// A `.zst` input is truncated, not zstd at all, or otherwise undecodable; `detail` is libzstd's account.
     case compressed(path: String, detail: String)
     /// Every input together held no document with any non-whitespace text.
@@ -61,9 +78,9 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path):\(line):\(column): malformed JSON: \(detail); fix the line or pass --skip-bad-records to skip such records."
         case let .notAnObject(path, line, found):
             return "\(path):\(line): expected a JSON object on each line but found \(found); fix the line or pass --skip-bad-records to skip such records."
-        case let .missingField(path, line, field, present, flag, suggestion):
+        case let .missingField(path, line, field, present, role, suggestion):
             let fields = present.isEmpty ? "the object is empty" : "fields: \(present.joined(separator: ", "))"
-            let advice = suggestion.map { "pass \(flag) \($0)" } ?? "pass \(flag) NAME with one of them"
+            let advice = suggestion.map { "pass \(role.flag) \($0)" } ?? "pass \(role.flag) NAME with one of them"
             return "\(path):\(line): no field \"\(field)\" in this record (\(fields)); \(advice)."
         case let .fieldNotString(path, line, field, found, expected):
             return "\(path):\(line): field \"\(field)\" is \(found), but it must be \(expected); pick another field or pass --skip-bad-records."
@@ -73,10 +90,10 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path):\(line): contains a NUL byte, so it looks like binary data rather than text; remove the file from the inputs or pass --skip-bad-records."
         case let .recordTooLarge(path, line, limitBytes):
             return "\(path):\(line): the CSV record starting on this line is larger than \(limitBytes >> 20) MiB; this is almost always an unbalanced quote, check the quotes on that line."
-        case let .missingColumn(path, column, columns, flag):
+        case let .missingColumn(path, column, columns, role):
             let list = columns.isEmpty ? "the header is empty" : "columns: \(columns.joined(separator: ", "))"
-            let fallback = flag == "--field" ? "leave it out to index whole rows" : "leave it out"
-            return "\(path): no column \"\(column)\" in the CSV header (\(list)); pass \(flag) with one of these columns, or \(fallback)."
+            let fallback = role == .text ? "leave it out to index whole rows" : "leave it out"
+            return "\(path): no column \"\(column)\" in the CSV header (\(list)); pass \(role.flag) with one of these columns, or \(fallback)."
         case let .compressed(path, detail):
             return "\(path): cannot decompress: \(detail)."
         case let .emptyInput(paths):

@@ -293,14 +293,14 @@ public final class CorpusReader {
         if options.csvColumn != nil || options.idField != nil {
             guard let first = try reader.nextRecord() else { return }
             header = first.fields
-            func column(_ name: String, flag: String) throws -> Int {
+            func column(_ name: String, role: FieldRole) throws -> Int {
                 guard let index = header.firstIndex(of: name) ?? header.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == name }) else {
-                    throw CorpusError.missingColumn(path: path, column: name, columns: header, flag: flag)
+                    throw CorpusError.missingColumn(path: path, column: name, columns: header, role: role)
                 }
                 return index
             }
-            textColumn = try options.csvColumn.map { try column($0, flag: "--field") }
-            idColumn = try options.idField.map { try column($0, flag: "--id-field") }
+            textColumn = try options.csvColumn.map { try column($0, role: .text) }
+            idColumn = try options.idField.map { try column($0, role: .id) }
         }
         while true {
             let more: Bool
@@ -316,7 +316,7 @@ public final class CorpusReader {
             var id: String?
             if let idColumn {
                 guard idColumn < reader.fieldEnds.count else {
-                    try skipOrThrow(.missingField(path: path, line: line, field: options.idField ?? "", present: Array(header.prefix(reader.fieldEnds.count)), flag: "--id-field", suggestion: nil))
+                    try skipOrThrow(.missingField(path: path, line: line, field: options.idField ?? "", present: Array(header.prefix(reader.fieldEnds.count)), role: .id, suggestion: nil))
                     continue
                 }
                 id = String(decoding: reader.fieldBytes[reader.fieldRange(idColumn)], as: UTF8.self)
@@ -324,7 +324,7 @@ public final class CorpusReader {
             var text: [UInt8]
             if let textColumn {
                 guard textColumn < reader.fieldEnds.count else {
-                    try skipOrThrow(.missingField(path: path, line: line, field: options.csvColumn ?? "", present: Array(header.prefix(reader.fieldEnds.count)), flag: "--field", suggestion: nil))
+                    try skipOrThrow(.missingField(path: path, line: line, field: options.csvColumn ?? "", present: Array(header.prefix(reader.fieldEnds.count)), role: .text, suggestion: nil))
                     continue
                 }
                 text = Array(reader.fieldBytes[reader.fieldRange(textColumn)])

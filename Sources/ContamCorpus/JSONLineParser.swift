@@ -131,10 +131,10 @@ public final class JSONLineParser {
         }
         if let typeError { throw typeError }
         for fieldIndex in 0..<textKeys.count where !found[fieldIndex] {
-            throw missingField(textFields[fieldIndex], flag: "--field", line: line, path: path, lineNumber: lineNumber)
+            throw missingField(textFields[fieldIndex], role: .text, line: line, path: path, lineNumber: lineNumber)
         }
         if let idField, !idFound {
-            throw missingField(idField, flag: "--id-field", line: line, path: path, lineNumber: lineNumber)
+            throw missingField(idField, role: .id, line: line, path: path, lineNumber: lineNumber)
         }
         for fieldIndex in 0..<texts.count {
             replacements &+= UTF8Repair.repair(&texts[fieldIndex])
@@ -172,19 +172,19 @@ public final class JSONLineParser {
         return keys
     }
 
-    private func missingField(_ field: String, flag: String, line: UnsafeBufferPointer<UInt8>, path: String, lineNumber: Int) -> CorpusError {
+    private func missingField(_ field: String, role: FieldRole, line: UnsafeBufferPointer<UInt8>, path: String, lineNumber: Int) -> CorpusError {
         let keys = topLevelKeys(line)
         var names: [String] = []
         for key in keys where !names.contains(key.name) { names.append(key.name) }
         let suggestion: String?
-        if flag == "--id-field" {
+        if role == .id {
             suggestion = keys.first { ($0.kind == "a string" || $0.kind == "a number") && $0.name.lowercased().contains("id") }?.name
         } else {
             // The longest string value is the likeliest document text.
             suggestion = keys.filter { $0.kind == "a string" && $0.name != idField && !textFields.contains($0.name) }
                 .max { $0.length < $1.length }?.name
         }
-        return .missingField(path: path, line: lineNumber, field: field, present: names, flag: flag, suggestion: suggestion)
+        return .missingField(path: path, line: lineNumber, field: field, present: names, role: role, suggestion: suggestion)
     }
 
     private static func index(of key: UnsafeBufferPointer<UInt8>, in keys: [[UInt8]]) -> Int? {

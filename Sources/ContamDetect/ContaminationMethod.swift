@@ -36,7 +36,8 @@ public enum ContaminationMethod: String, CaseIterable, Sendable, Codable {
         case .exactsubstr:
             return "dirty if a verbatim span of at least 50 tokens occurs in the corpus"
         case .near:
-            return "dirty if a span of at least --min-span tokens (default 20) aligns with a corpus passage at similarity >= --similarity (default 0.8), allowing substitutions, insertions and deletions"
+            // The defaults come from CheckOptions, so the help cannot drift from them.
+            return "dirty if a span of at least --min-span tokens (default \(CheckOptions().minSpan)) aligns with a corpus passage at similarity >= --similarity (default \(CheckOptions().similarity)), allowing substitutions, insertions and deletions"
         }
     }
 
@@ -49,7 +50,7 @@ public enum ContaminationMethod: String, CaseIterable, Sendable, Codable {
         case .llama2: return "Touvron et al. 2023, Llama 2: Open Foundation and Fine-Tuned Chat Models, Appendix A.6"
         case .gpt4: return "OpenAI 2023, GPT-4 Technical Report, Appendix C"
         case .exactsubstr: return "Lee et al. 2022, Deduplicating Training Data Makes Language Models Better (ExactSubstr, 50-token threshold)"
-        case .near: return "contam's near-verbatim rule (banded local alignment from exact seeds), DESIGN §6"
+        case .near: return "contam's near-verbatim rule (banded local alignment from exact seeds), docs/check.md"
         }
     }
 

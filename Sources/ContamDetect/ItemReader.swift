@@ -204,7 +204,7 @@ public struct ItemReader {
         guard let fallback else { return try parser.parse(content, path: path, lineNumber: lineNumber) }
         do {
             return try parser.parse(content, path: path, lineNumber: lineNumber)
-        } catch CorpusError.missingField(_, _, "id", _, "--id-field", _) {
+        } catch CorpusError.missingField(_, _, "id", _, .id, _) {
             return try fallback.parse(content, path: path, lineNumber: lineNumber)
         }
     }

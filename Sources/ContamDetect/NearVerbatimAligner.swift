@@ -1,6 +1,6 @@
 import ContamIndex
 
-/// Finds near-verbatim copies of an item in the corpus (DESIGN §6): copies with words substituted,
+/// Finds near-verbatim copies of an item in the corpus (docs/check.md, "What is computed for every item"): copies with words substituted,
 /// inserted or deleted, with changed case or punctuation.
 ///
 /// 1. **Seeds**: every maximal exact match of at least `seedLength` tokens (from the matching statistics

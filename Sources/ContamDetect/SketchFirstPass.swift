@@ -2,7 +2,7 @@ import ContamStorage
 import ContamText
 import ContamIndex
 
-/// `contam check`'s first pass on a full index (DESIGN §7): before the suffix array computes an item's
+/// `contam check`'s first pass on a full index (docs/check.md, "First pass"): before the suffix array computes an item's
 /// matching statistics, the item's token n-grams are probed in the index's per-shard Bloom-filter
 /// sketches. A Bloom filter has no false negatives, so an n-gram absent from every shard's sketch is
 /// absent from the corpus. A present one may be a false positive: the suffix array looks that one n-gram

@@ -1,4 +1,4 @@
-/// The verbatim figures of one item (DESIGN §6): longest match, covered fraction, and every maximal
+/// The verbatim figures of one item (docs/check.md, "What is computed for every item"): longest match, covered fraction, and every maximal
 /// span of at least `minMatch` tokens with its corpus count and source passages.
 public struct VerbatimAnalysis: Sendable, Equatable {
     public var tokenCount: Int

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Splits UTF-8 text into normalized tokens with their raw byte ranges (DESIGN §3).
+/// Splits UTF-8 text into normalized tokens with their raw byte ranges.
 ///
 /// **Tokens.** A token is
 /// - a maximal run of letters and digits (Unicode general categories L* and N*), or

@@ -31,6 +31,47 @@ enum CheckCommand: Subcommand {
         return lines
     }
 
+    // MARK: Options (defaults from the library's `ItemReaderOptions` and `CheckOptions`)
+
+    static let field = Option.strings("--field", value: "name", default: ItemReaderOptions().fields,
+                                      help: "JSONL field holding the item text; repeat for several, joined by newlines (default: {default}).")
+    static let idField = Option.string("--id-field", value: "name", help: "JSONL field holding the item id (default: id when a record has it, else file:line).")
+    static let lines = Option.flag("--lines", help: "Plain text: one item per line instead of one per file.")
+    static let format = Option.choice("--format", value: "format", among: [InputFormat.text, .jsonl],
+                                      help: "text or jsonl: override the format the file name implies (stdin is sniffed).")
+    static let skipBadRecords = Option.flag("--skip-bad-records", help: "Skip malformed JSONL records (counted, copied unchanged by --write-clean) instead of stopping.")
+    /// Empty when not given (the sketch-only path needs to know); the request then keeps `CheckOptions().methods`.
+    static let method = Option<[ContaminationMethod]>(
+        "--method", "-m", value: "names",
+        help: "Methods giving verdicts, comma-separated or repeated: gpt3, lmeval13, palm, llama2, gpt4, exactsubstr, near, or all (default: {default}).",
+        shownDefault: CheckOptions().methods.map(\.rawValue).joined(separator: ","), repeatable: true) { try ContaminationMethod.parseList($0) }
+    static let minMatch = Option.integer("--min-match", value: "n", default: CheckOptions().minMatch, range: 1...100_000,
+                                         help: "Shortest verbatim span reported, in tokens (default: {default}).")
+    static let maxSources = Option.integer("--max-sources", value: "n", default: CheckOptions().maxSources, range: 0...1_000,
+                                           help: "Source documents shown per verbatim span (default: {default}).")
+    static let minSpan = Option.integer("--min-span", value: "n", default: CheckOptions().minSpan, range: 1...1_000_000,
+                                        help: "Shortest near-verbatim span, in aligned tokens (default: {default}).")
+    static let similarity = Option.number("--similarity", value: "x", default: CheckOptions().similarity, range: 0...1,
+                                          help: "Near-verbatim similarity threshold: matched tokens / aligned tokens, 0 to 1 (default: {default}).")
+    static let seedLength = Option.integer("--seed-length", value: "n", default: CheckOptions().seedLength, range: 1...1_000,
+                                           help: "Shortest exact match that seeds a near-verbatim alignment (default: {default}).")
+    static let maxItemTokens = Option.integer("--max-item-tokens", value: "n", default: CheckOptions().maxItemTokens, range: 1...100_000_000,
+                                              help: "Refuse items longer than this many tokens as bad input (default: {default}).")
+    static let keepCase = Option.flag("--keep-case", help: "Require an index built with --keep-case (an error otherwise).")
+    static let dropPunct = Option.flag("--drop-punct", help: "Require an index built with --drop-punct (an error otherwise).")
+    static let json = Option.flag("--json", help: "One JSON object per item (JSONL) on stdout; the summary goes to stderr. Schema: docs/check.md.")
+    static let markdown = Option.flag("--markdown", help: "A Markdown report for CI logs and pull requests.")
+    static let html = Option.string("--html", value: "file", help: "Also write a self-contained HTML report: each flagged item beside its source passage, matching tokens highlighted.")
+    static let writeClean = Option.string("--write-clean", value: "path", help: "Write the items minus the flagged ones, records byte-identical (a directory for whole-file items; .zst compresses).")
+    static let failOn = Option<[FailOnRule]>(
+        "--fail-on", value: "method[:fraction]",
+        help: "Exit 1 when more than FRACTION (default 0; 0.05 or 5%) of the items are dirty by METHOD; repeatable.",
+        repeatable: true) { try $0.map { try FailOnRule(parsing: $0) } }
+    static let flaggedOnly = Option.flag("--flagged-only", help: "Table: list only flagged items (the summary counts all).")
+    static let noFirstPass = Option.flag("--no-first-pass", help: "Ask the suffix array about every item, even those the n-gram sketch proves clean (computes their verbatim figures).")
+    static let threads = Option.integer("--threads", value: "n", default: CheckOptions().threads, range: 1...256, help: "Worker threads (default: {default}).")
+    static let quiet = Option.flag("--quiet", "-q", help: "No progress display.")
+
     static let spec = CommandSpec(
         name: "contam check",
         overview: "Check benchmark items or model generations against an index: verbatim and near-verbatim overlap, published contamination definitions, reports and a CI gate.",
@@ -39,29 +80,8 @@ enum CheckCommand: Subcommand {
             .init("items", help: "Items: JSONL (.jsonl .json .ndjson), plain text (.txt: one item per file, or per line with --lines), .zst of either, or - for stdin.", variadic: true),
         ],
         options: [
-            .init("--field", value: "name", help: "JSONL field holding the item text; repeat for several, joined by newlines (default: text).", repeatable: true),
-            .init("--id-field", value: "name", help: "JSONL field holding the item id (default: id when a record has it, else file:line)."),
-            .init("--lines", help: "Plain text: one item per line instead of one per file."),
-            .init("--format", value: "format", help: "text or jsonl: override the format the file name implies (stdin is sniffed)."),
-            .init("--skip-bad-records", help: "Skip malformed JSONL records (counted, copied unchanged by --write-clean) instead of stopping."),
-            .init("--method", "-m", value: "names", help: "Methods giving verdicts, comma-separated or repeated: gpt3, lmeval13, palm, llama2, gpt4, exactsubstr, near, or all (default: near).", repeatable: true),
-            .init("--min-match", value: "n", help: "Shortest verbatim span reported, in tokens (default: 8)."),
-            .init("--max-sources", value: "n", help: "Source documents shown per verbatim span (default: 3)."),
-            .init("--min-span", value: "n", help: "Shortest near-verbatim span, in aligned tokens (default: 20)."),
-            .init("--similarity", value: "x", help: "Near-verbatim similarity threshold: matched tokens / aligned tokens, 0 to 1 (default: 0.8)."),
-            .init("--seed-length", value: "n", help: "Shortest exact match that seeds a near-verbatim alignment (default: 6)."),
-            .init("--max-item-tokens", value: "n", help: "Refuse items longer than this many tokens as bad input (default: 100000)."),
-            .init("--keep-case", help: "Require an index built with --keep-case (an error otherwise)."),
-            .init("--drop-punct", help: "Require an index built with --drop-punct (an error otherwise)."),
-            .init("--json", help: "One JSON object per item (JSONL) on stdout; the summary goes to stderr. Schema: docs/check.md."),
-            .init("--markdown", help: "A Markdown report for CI logs and pull requests."),
-            .init("--html", value: "file", help: "Also write a self-contained HTML report: each flagged item beside its source passage, matching tokens highlighted."),
-            .init("--write-clean", value: "path", help: "Write the items minus the flagged ones, records byte-identical (a directory for whole-file items; .zst compresses)."),
-            .init("--fail-on", value: "method[:fraction]", help: "Exit 1 when more than FRACTION (default 0; 0.05 or 5%) of the items are dirty by METHOD; repeatable.", repeatable: true),
-            .init("--flagged-only", help: "Table: list only flagged items (the summary counts all)."),
-            .init("--no-first-pass", help: "Ask the suffix array about every item, even those the n-gram sketch proves clean (computes their verbatim figures)."),
-            .init("--threads", value: "n", help: "Worker threads (default: 2)."),
-            .init("--quiet", "-q", help: "No progress display."),
+            field, idField, lines, format, skipBadRecords, method, minMatch, maxSources, minSpan, similarity, seedLength,
+            maxItemTokens, keepCase, dropPunct, json, markdown, html, writeClean, failOn, flaggedOnly, noFirstPass, threads, quiet,
         ],
         examples: [
             "contam check sample.idx corpora/items/benchmark.jsonl --field question --field answer --method all",
@@ -108,17 +128,17 @@ enum CheckCommand: Subcommand {
         let index = try OpenedIndex.open(path: request.indexPath)
         let tokenizerOptions = index.manifest.tokenizer
         var asked: [String] = []
-        if arguments.flag("--keep-case") && !tokenizerOptions.keepCase { asked.append("--keep-case") }
-        if arguments.flag("--drop-punct") && !tokenizerOptions.dropPunctuation { asked.append("--drop-punct") }
+        if try arguments[keepCase] && !tokenizerOptions.keepCase { asked.append("--keep-case") }
+        if try arguments[dropPunct] && !tokenizerOptions.dropPunctuation { asked.append("--drop-punct") }
         if !asked.isEmpty {
             throw DetectError.tokenizerMismatch(index: request.indexPath, indexOptions: tokenizerOptions.summary, asked: asked.joined(separator: " and "))
         }
         // The default method needs alignment seeds that a 13-gram sketch cannot rule out: every item
         // would come out undecided, so a sketch-only check asks for its methods explicitly.
-        if index.kind == .sketchOnly && arguments.values("--method").isEmpty {
+        if try index.kind == .sketchOnly && arguments[method].isEmpty {
             throw IndexError.incompatibleOptions(path: index.path, detail: "this index was built with --sketch-only: the default method (near) needs a full index; pass --method lmeval13 or --method palm")
         }
-        let progress = ProgressDisplay(enabled: !arguments.flag("--quiet"))
+        let progress = ProgressDisplay(enabled: try !arguments[quiet])
         let outcome = try CheckPipeline.run(request, membership: CheckMembership(index), progress: progress)
         Console.out(outcome.standardOutput)
         for message in outcome.messages { Console.err(message + "\n") }
@@ -128,37 +148,28 @@ enum CheckCommand: Subcommand {
     /// The request the arguments describe (everything but opening the index).
     static func request(from arguments: ParsedArguments) throws -> CheckRequest {
         var request = CheckRequest(indexPath: arguments.positionals[0], itemPaths: Array(arguments.positionals.dropFirst()))
-        if !arguments.values("--field").isEmpty { request.reader.fields = arguments.values("--field") }
-        request.reader.idField = arguments.value("--id-field")
-        request.reader.linesAreItems = arguments.flag("--lines")
-        request.reader.skipBadRecords = arguments.flag("--skip-bad-records")
-        if let format = arguments.value("--format") {
-            guard let parsed = InputFormat(rawValue: format.lowercased()), parsed != .csv else {
-                throw arguments.error("--format takes text or jsonl, not '\(format)'")
-            }
-            request.reader.format = parsed
-        }
-        do {
-            let methods = try ContaminationMethod.parseList(arguments.values("--method"))
-            if !methods.isEmpty { request.options.methods = methods }
-            request.failOn = try arguments.values("--fail-on").map { try FailOnRule(parsing: $0) }
-        } catch let error as DetectError {
-            throw arguments.error(error.description)
-        }
-        request.options.minMatch = try arguments.integer("--min-match", default: 8, range: 1...100_000)
-        request.options.maxSources = try arguments.integer("--max-sources", default: 3, range: 0...1_000)
-        request.options.minSpan = try arguments.integer("--min-span", default: 20, range: 1...1_000_000)
-        request.options.similarity = try arguments.double("--similarity", default: 0.8, range: 0...1)
-        request.options.seedLength = try arguments.integer("--seed-length", default: 6, range: 1...1_000)
-        request.options.maxItemTokens = try arguments.integer("--max-item-tokens", default: 100_000, range: 1...100_000_000)
-        request.options.threads = try arguments.integer("--threads", default: 2, range: 1...256)
-        request.options.firstPass = !arguments.flag("--no-first-pass")
-        let formats = ["--json", "--markdown"].filter { arguments.flag($0) }
-        if formats.count > 1 { throw arguments.error("--json and --markdown cannot be combined; --html FILE can go with either") }
-        request.output = arguments.flag("--json") ? .json : (arguments.flag("--markdown") ? .markdown : .table)
-        request.htmlPath = arguments.value("--html")
-        request.writeCleanPath = arguments.value("--write-clean")
-        request.flaggedOnly = arguments.flag("--flagged-only")
+        request.reader.fields = try arguments[field]
+        request.reader.idField = try arguments[idField]
+        request.reader.linesAreItems = try arguments[lines]
+        request.reader.skipBadRecords = try arguments[skipBadRecords]
+        request.reader.format = try arguments[format]
+        let methods = try arguments[method]
+        if !methods.isEmpty { request.options.methods = methods }
+        request.failOn = try arguments[failOn]
+        request.options.minMatch = try arguments[minMatch]
+        request.options.maxSources = try arguments[maxSources]
+        request.options.minSpan = try arguments[minSpan]
+        request.options.similarity = try arguments[similarity]
+        request.options.seedLength = try arguments[seedLength]
+        request.options.maxItemTokens = try arguments[maxItemTokens]
+        request.options.threads = try arguments[threads]
+        request.options.firstPass = try !arguments[noFirstPass]
+        let (wantsJSON, wantsMarkdown) = (try arguments[json], try arguments[markdown])
+        if wantsJSON && wantsMarkdown { throw arguments.error("--json and --markdown cannot be combined; --html FILE can go with either") }
+        request.output = wantsJSON ? .json : (wantsMarkdown ? .markdown : .table)
+        request.htmlPath = try arguments[html]
+        request.writeCleanPath = try arguments[writeClean]
+        request.flaggedOnly = try arguments[flaggedOnly]
         request.color = Console.stdoutIsTerminal && request.output == .table
         return request
     }

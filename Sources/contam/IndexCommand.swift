@@ -7,29 +7,62 @@ import ContamStorage
 
 /// `contam index`: build an index of a corpus.
 enum IndexCommand: Subcommand {
+    // MARK: Options (defaults from the library's `CorpusOptions` and `SketchBuildOptions`)
+
+    static let output = Option.string("--output", "-o", value: "index", help: "Directory to write the index to (required).")
+    static let format = Option.choice("--format", value: "format", among: InputFormat.allCases,
+                                      help: "Input format for every input: text, jsonl or csv (default: from each file's extension; .zst is decompressed).") { name, text in
+        "\(name) must be one of \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'"
+    }
+    /// No default value: a CSV input without --field indexes whole rows; JSONL inputs then read `CorpusOptions().textFields`.
+    static let field = Option<[String]>(
+        "--field", value: "name",
+        help: "JSONL: field holding the text (default: {default}; repeat to join several). CSV: column to index (default: the whole row).",
+        shownDefault: CorpusOptions().textFields.joined(separator: ","), repeatable: true) { $0 }
+    static let idField = Option.string("--id-field", value: "name", help: "JSONL/CSV: field holding each document's id, shown in reports.")
+    static let lines = Option.flag("--lines", help: "Text files: one document per line instead of one per file.")
+    static let keepCase = Option.flag("--keep-case", help: "Do not lowercase (the default folds case).")
+    static let dropPunct = Option.flag("--drop-punct", help: "Drop punctuation tokens (GPT-3 / lm-eval style word n-grams).")
+    static let shardTokens = Option.integer(
+        "--shard-tokens", value: "n", range: 16...IndexBuildOptions.maximumShardTokens,
+        help: "At most this many tokens per shard (accepts 500M, 2G). Default: planned from the input size; as few shards as half of RAM allows (8 bytes a token), but two once the corpus passes ~4 M tokens, so suffix arrays build on a second core while reading goes on.")
+    static let noSketch = Option.flag("--no-sketch", help: "Do not build the n-gram sketch (Bloom filter) beside the suffix array.")
+    static let sketchOnly = Option.flag("--sketch-only", help: "Build only the n-gram sketch, in one streaming pass (memory: the filter plus ~64 MiB): for corpora too big for a suffix array. Answers 'query has' and n-gram checks, probabilistically.")
+    /// Empty when not given (the sketch keeps `SketchBuildOptions().ngramSizes`); sorted and without repeats.
+    static let sketchN = Option<[Int]>(
+        "--sketch-n", value: "n",
+        help: "N-gram size of the sketch (default {default}; repeat or give a comma list, e.g. 8,13, to hold several sizes in one filter).",
+        shownDefault: SketchBuildOptions().ngramSizes.map(String.init).joined(separator: ","), repeatable: true) { given in
+        let sizes = try given.flatMap { $0.split(separator: ",") }.map { piece in
+            let text = piece.trimmingCharacters(in: .whitespaces)
+            guard let n = Int(text), (1...64).contains(n) else { throw InvalidOptionValue("--sketch-n must be whole numbers from 1 to 64, not '\(text)'") }
+            return n
+        }
+        return Array(Set(sizes)).sorted()
+    }
+    static let sketchFPR = Option.number("--sketch-fpr", value: "rate", default: SketchBuildOptions().targetFalsePositiveRate, range: 1e-9...0.5,
+                                         help: "Target false-positive rate of the sketch (default {default}).")
+    static let sketchNGrams = Option.integer(
+        "--sketch-ngrams", value: "n", range: 1...(1 << 50),
+        help: "Size the sketch for this many n-grams (accepts 500M, 2G). Default: exact per shard; --sketch-only estimates from the input size. Sketches that 'contam merge' combines need the same size: parts of one --shard K/N split get it by themselves; otherwise give the same value (and --sketch-n/-fpr/-seed) on every machine.")
+    static let sketchSeed = Option.parsed("--sketch-seed", value: "n", help: "Seed of the sketch's hash functions (default fixed; must match to merge).") { text in
+        guard let seed = UInt64(text) else { throw InvalidOptionValue("--sketch-seed must be a non-negative integer, not '\(text)'") }
+        return seed
+    }
+    static let shard = Option.parsed("--shard", value: "K/N", help: "Index only part K of N (1 <= K <= N) of the input files, for building on N machines or array jobs; combine the parts with 'contam merge'. Every machine computes the same split from the same files (sorted by path, dealt by size); a file is never split. A sketch-only part sizes its filter for the whole corpus, so the parts merge without --sketch-ngrams.") {
+        try InputPart(parsing: $0)
+    }
+    static let skipBadRecords = Option.flag("--skip-bad-records", help: "Skip malformed records (counted and reported) instead of stopping at the first.")
+    static let force = Option.flag("--force", help: "Replace an existing index at --output (the old one stays until the new one is complete).")
+    static let quiet = Option.flag("--quiet", "-q", help: "No progress display and no summary line.")
+
     static let spec = CommandSpec(
         name: "contam index",
         overview: "Build a suffix-array index (token array, suffix array, vocabulary, zstd document store) of a corpus.",
         arguments: [.init("corpus", help: "Files or directories (searched recursively) to index; '-' reads standard input.", variadic: true)],
         options: [
-            .init("--output", "-o", value: "index", help: "Directory to write the index to (required)."),
-            .init("--format", value: "format", help: "Input format for every input: text, jsonl or csv (default: from each file's extension; .zst is decompressed)."),
-            .init("--field", value: "name", help: "JSONL: field holding the text (default: text; repeat to join several). CSV: column to index (default: the whole row).", repeatable: true),
-            .init("--id-field", value: "name", help: "JSONL/CSV: field holding each document's id, shown in reports."),
-            .init("--lines", help: "Text files: one document per line instead of one per file."),
-            .init("--keep-case", help: "Do not lowercase (the default folds case)."),
-            .init("--drop-punct", help: "Drop punctuation tokens (GPT-3 / lm-eval style word n-grams)."),
-            .init("--shard-tokens", value: "n", help: "At most this many tokens per shard (accepts 500M, 2G). Default: planned from the input size; as few shards as half of RAM allows (8 bytes a token), but two once the corpus passes ~4 M tokens, so suffix arrays build on a second core while reading goes on."),
-            .init("--no-sketch", help: "Do not build the n-gram sketch (Bloom filter) beside the suffix array."),
-            .init("--sketch-only", help: "Build only the n-gram sketch, in one streaming pass (memory: the filter plus ~64 MiB): for corpora too big for a suffix array. Answers 'query has' and n-gram checks, probabilistically."),
-            .init("--sketch-n", value: "n", help: "N-gram size of the sketch (default 13; repeat or give a comma list, e.g. 8,13, to hold several sizes in one filter)."),
-            .init("--sketch-fpr", value: "rate", help: "Target false-positive rate of the sketch (default 0.01)."),
-            .init("--sketch-ngrams", value: "n", help: "Size the sketch for this many n-grams (accepts 500M, 2G). Default: exact per shard; --sketch-only estimates from the input size. Sketches that 'contam merge' combines need the same size: parts of one --shard K/N split get it by themselves; otherwise give the same value (and --sketch-n/-fpr/-seed) on every machine."),
-            .init("--sketch-seed", value: "n", help: "Seed of the sketch's hash functions (default fixed; must match to merge)."),
-            .init("--shard", value: "K/N", help: "Index only part K of N (1 <= K <= N) of the input files, for building on N machines or array jobs; combine the parts with 'contam merge'. Every machine computes the same split from the same files (sorted by path, dealt by size); a file is never split. A sketch-only part sizes its filter for the whole corpus, so the parts merge without --sketch-ngrams."),
-            .init("--skip-bad-records", help: "Skip malformed records (counted and reported) instead of stopping at the first."),
-            .init("--force", help: "Replace an existing index at --output (the old one stays until the new one is complete)."),
-            .init("--quiet", "-q", help: "No progress display and no summary line."),
+            output, format, field, idField, lines, keepCase, dropPunct, shardTokens, noSketch, sketchOnly, sketchN, sketchFPR, sketchNGrams,
+            sketchSeed, shard, skipBadRecords, force, quiet,
         ],
         examples: [
             "contam index corpora/licenses -o /tmp/licenses.idx",
@@ -40,61 +73,36 @@ enum IndexCommand: Subcommand {
         discussion: "The build writes into a temporary directory beside --output and renames it into place when complete: an\ninterrupted or failed build leaves any previous index intact. Exit codes: 0 built, 2 bad input or usage, 3 internal error.")
 
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
-        guard let output = arguments.value("--output") else { throw arguments.error("missing --output <index>") }
+        guard let output = try arguments[Self.output] else { throw arguments.error("missing --output <index>") }
         var options = IndexBuildOptions()
-        if let format = arguments.value("--format") {
-            guard let parsed = InputFormat(rawValue: format) else {
-                throw arguments.error("--format must be one of \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")), not '\(format)'")
-            }
-            options.corpus.format = parsed
-        }
-        let fields = arguments.values("--field")
+        options.corpus.format = try arguments[format]
+        let fields = try arguments[field]
         if !fields.isEmpty {
             options.corpus.textFields = fields
             options.corpus.csvColumn = fields.first
         }
-        options.corpus.idField = arguments.value("--id-field")
-        options.corpus.linesAreDocuments = arguments.flag("--lines")
-        options.corpus.skipBadRecords = arguments.flag("--skip-bad-records")
-        options.tokenizer = TokenizerOptions(keepCase: arguments.flag("--keep-case"), dropPunctuation: arguments.flag("--drop-punct"))
-        if arguments.value("--shard-tokens") != nil {
-            options.shardTokens = try arguments.integer("--shard-tokens", default: 0, range: 16...IndexBuildOptions.maximumShardTokens)
-        }
-        if arguments.flag("--no-sketch") {
-            guard !arguments.flag("--sketch-only") else { throw arguments.error("--no-sketch and --sketch-only contradict each other") }
+        options.corpus.idField = try arguments[idField]
+        options.corpus.linesAreDocuments = try arguments[lines]
+        options.corpus.skipBadRecords = try arguments[skipBadRecords]
+        options.tokenizer = TokenizerOptions(keepCase: try arguments[keepCase], dropPunctuation: try arguments[dropPunct])
+        options.shardTokens = try arguments[shardTokens]
+        if try arguments[noSketch] {
+            guard try !arguments[sketchOnly] else { throw arguments.error("--no-sketch and --sketch-only contradict each other") }
             options.sketch = nil
         } else {
             var sketch = SketchBuildOptions()
-            let sizes = arguments.values("--sketch-n").flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
-            if !sizes.isEmpty {
-                var parsed: [Int] = []
-                for text in sizes {
-                    guard let n = Int(text), n >= 1, n <= 64 else { throw arguments.error("--sketch-n must be whole numbers from 1 to 64, not '\(text)'") }
-                    parsed.append(n)
-                }
-                sketch.ngramSizes = Array(Set(parsed)).sorted()
-            }
-            sketch.targetFalsePositiveRate = try arguments.double("--sketch-fpr", default: 0.01, range: 1e-9...0.5)
-            if arguments.value("--sketch-ngrams") != nil {
-                sketch.expectedNGrams = try arguments.integer("--sketch-ngrams", default: 0, range: 1...(1 << 50))
-            }
-            if let seed = arguments.value("--sketch-seed") {
-                guard let value = UInt64(seed) else { throw arguments.error("--sketch-seed must be a non-negative integer, not '\(seed)'") }
-                sketch.seed = value
-            }
+            let sizes = try arguments[sketchN]
+            if !sizes.isEmpty { sketch.ngramSizes = sizes }
+            sketch.targetFalsePositiveRate = try arguments[sketchFPR]
+            sketch.expectedNGrams = try arguments[sketchNGrams]
+            if let seed = try arguments[sketchSeed] { sketch.seed = seed }
             options.sketch = sketch
-            options.sketchOnly = arguments.flag("--sketch-only")
+            options.sketchOnly = try arguments[sketchOnly]
         }
-        if let part = arguments.value("--shard") {
-            do {
-                options.part = try InputPart(parsing: part)
-            } catch let error as IndexError {
-                throw arguments.error(error.description)
-            }
-        }
-        options.replaceExisting = arguments.flag("--force")
+        options.part = try arguments[shard]
+        options.replaceExisting = try arguments[force]
         options.buildCommand = (["contam"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        let quiet = arguments.flag("--quiet")
+        let quiet = try arguments[Self.quiet]
         let progress = ProgressDisplay(enabled: !quiet)
         let builder = IndexBuilder(inputs: arguments.positionals, outputPath: output, options: options, progress: progress)
         let summary: IndexBuildSummary

@@ -5,6 +5,13 @@ import ContamCommandLine
 
 /// `contam query INDEX count|locate|longest TEXT`: explore an index.
 enum QueryCommand: Subcommand {
+    // MARK: Options
+
+    static let limit = Option.integer("--limit", value: "n", default: 10, range: 1...1_000_000, help: "locate: show at most n occurrences (default {default}).")
+    static let context = Option.integer("--context", value: "bytes", default: 80, range: 0...100_000,
+                                        help: "Bytes of original text shown on each side of a match (default {default}).")
+    static let json = Option.flag("--json", help: "Print JSON (count: an object with a \"count\" field).")
+
     static let spec = CommandSpec(
         name: "contam query",
         overview: "Count, locate, or find the longest corpus match of a phrase; or test n-gram membership in the sketch.",
@@ -13,11 +20,7 @@ enum QueryCommand: Subcommand {
             .init("mode", help: "count: occurrences of the phrase; locate: where it occurs, in the original text; longest: the longest span of the text found in the corpus; has: whether the phrase's n-gram(s) are in the n-gram sketch (probabilistic: false positives at the sketch's rate, never false negatives)."),
             .init("text", help: "The phrase or text (tokenized with the index's own options)."),
         ],
-        options: [
-            .init("--limit", value: "n", help: "locate: show at most n occurrences (default 10)."),
-            .init("--context", value: "bytes", help: "Bytes of original text shown on each side of a match (default 80)."),
-            .init("--json", help: "Print JSON (count: an object with a \"count\" field)."),
-        ],
+        options: [limit, context, json],
         examples: [
             "contam query /tmp/licenses.idx count \"the GNU General Public License\"",
             "contam query /tmp/licenses.idx locate \"free software foundation\" --limit 3",
@@ -51,9 +54,9 @@ enum QueryCommand: Subcommand {
         guard ["count", "locate", "longest", "has"].contains(mode) else {
             throw arguments.error("mode must be count, locate or longest, or has (sketch membership), not '\(mode)'")
         }
-        let limit = try arguments.integer("--limit", default: 10, range: 1...1_000_000)
-        let context = try arguments.integer("--context", default: 80, range: 0...100_000)
-        let json = arguments.flag("--json")
+        let limit = try arguments[Self.limit]
+        let context = try arguments[Self.context]
+        let json = try arguments[Self.json]
         let opened = try OpenedIndex.open(path: path)
         if mode == "has" {
             let index = opened.sketched

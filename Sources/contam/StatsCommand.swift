@@ -7,14 +7,16 @@ import ContamCommandLine
 
 /// `contam stats INDEX`: what an index holds.
 enum StatsCommand: Subcommand {
+    static let json = Option.flag("--json", help: "Print the figures as one JSON object.")
+    static let fprProbes = Option.integer(
+        "--fpr-probes", value: "n", default: SketchFalsePositiveProbe().probes, range: 0...100_000_000,
+        help: "Absent n-grams (of each kind, random and shuffled) probed to measure the sketch's false-positive rate (default {default}; 0 skips).")
+
     static let spec = CommandSpec(
         name: "contam stats",
         overview: "Show an index's documents, tokens, vocabulary, shards, file sizes and build options.",
         arguments: [.init("index", help: "Index directory.")],
-        options: [
-            .init("--json", help: "Print the figures as one JSON object."),
-            .init("--fpr-probes", value: "n", help: "Absent n-grams (of each kind, random and shuffled) probed to measure the sketch's false-positive rate (default 100000; 0 skips)."),
-        ],
+        options: [json, fprProbes],
         examples: ["contam stats /tmp/licenses.idx"],
         discussion: "Exit codes: 0 ok, 2 not a (valid) index.")
 
@@ -107,8 +109,8 @@ enum StatsCommand: Subcommand {
                           tokenizer: manifest.tokenizer, createdAt: manifest.createdAt, buildCommand: manifest.buildCommand,
                           buildSeconds: manifest.buildSeconds, contamVersion: manifest.contamVersion, corpus: manifest.corpus,
                           sketchOnly: isSketchOnly, part: manifest.part?.description,
-                          sketch: sketchStats(opened, probes: try arguments.integer("--fpr-probes", default: 100_000, range: 0...100_000_000)))
-        if arguments.flag("--json") {
+                          sketch: sketchStats(opened, probes: try arguments[fprProbes]))
+        if try arguments[json] {
             Console.line(JSONOutput.pretty(stats))
             return ExitCode.ok
         }

@@ -7,36 +7,52 @@ import ContamCommandLine
 enum TabularModelCommands {
     // MARK: Option groups (the same name means the same thing in every sub-command)
 
-    static let modelOptions: [CommandSpec.Option] = [
-        .init("--endpoint", value: "url", help: "Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:8000/v1 (default: $OPENAI_BASE_URL)."),
-        .init("--model", value: "name", help: "Model name sent with every request (required)."),
-        .init("--chat", help: "Ask through /v1/chat/completions: system prompt, few-shot turns, then the test (default)."),
-        .init("--completion", help: "Ask through /v1/completions with a raw prefix (base models)."),
-        .init("--api-key-env", value: "name", help: "Environment variable holding the API key (default OPENAI_API_KEY); never printed, logged or cached."),
-        .init("--concurrency", value: "n", help: "Requests in flight at most (default 4)."),
-        .init("--timeout", value: "seconds", help: "Seconds without an answer before a request counts as timed out (default 300)."),
-        .init("--retries", value: "n", help: "Retries after timeouts, connection errors, 429 and 5xx, with backoff (default 4)."),
-        .init("--cache-dir", value: "dir", help: "Response cache directory (default $XDG_CACHE_HOME/contam, else ~/.cache/contam)."),
-        .init("--no-cache", help: "Neither read nor write the response cache."),
-    ]
+    static let endpoint = Option.string("--endpoint", value: "url", help: "Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:8000/v1 (default: $OPENAI_BASE_URL).")
+    static let modelName = Option.string("--model", value: "name", help: "Model name sent with every request (required).")
+    static let chat = Option.flag("--chat", help: "Ask through /v1/chat/completions: system prompt, few-shot turns, then the test (default).")
+    static let completion = Option.flag("--completion", help: "Ask through /v1/completions with a raw prefix (base models).")
+    static let apiKeyEnv = Option.string("--api-key-env", value: "name", default: "OPENAI_API_KEY",
+                                         help: "Environment variable holding the API key (default {default}); never printed, logged or cached.")
+    // The client's defaults are arguments of `ModelClient.Configuration.init`, not stored values to read.
+    static let concurrency = Option.integer("--concurrency", value: "n", default: 4, range: 1...1024, help: "Requests in flight at most (default {default}).")
+    static let timeout = Option.integer("--timeout", value: "seconds", default: 300, range: 1...86_400,
+                                        help: "Seconds without an answer before a request counts as timed out (default {default}).")
+    static let retries = Option.integer("--retries", value: "n", default: RetryPolicy().maxAttempts - 1, range: 0...100,
+                                        help: "Retries after timeouts, connection errors, 429 and 5xx, with backoff (default {default}).")
+    static let cacheDir = Option.string("--cache-dir", value: "dir", help: "Response cache directory (default $XDG_CACHE_HOME/contam, else ~/.cache/contam).")
+    static let noCache = Option.flag("--no-cache", help: "Neither read nor write the response cache.")
 
-    static let planOptions: [CommandSpec.Option] = [
-        .init("--tests", value: "list", help: "Comma-separated: header,row,feature,first-token,feature-names (default all)."),
-        .init("--queries", value: "n", help: "Queries of the row, feature and first-token tests (default 25)."),
-        .init("--prefix-rows", value: "n", help: "Rows shown before the row to complete (default 10)."),
-        .init("--feature", value: "name", help: "Target of the feature test (default: the feature with most distinct values)."),
-        .init("--header-chars", value: "n", help: "Characters of continuation the header test asks for and compares (default 500)."),
-        .init("--seed", value: "n", help: "Seed of every random choice; the same seed gives the same prompts (default 0)."),
-        .init("--few-shot", value: "dir", help: "CSVs of other datasets for few-shot examples (default: the repository's corpora/tabular)."),
-        .init("--max-rows", value: "n", help: "Rows read from each CSV at most; a longer file is sampled from its head (default 100000)."),
-    ]
+    static let tests = Option.parsed("--tests", value: "list", help: "Comma-separated: header,row,feature,first-token,feature-names (default all).") {
+        try TabularTestKind.parseList($0)
+    }
+    static let queries = Option.integer("--queries", value: "n", default: TabularOptions().queries, range: 1...100_000,
+                                        help: "Queries of the row, feature and first-token tests (default {default}).")
+    static let prefixRows = Option.integer("--prefix-rows", value: "n", default: TabularOptions().prefixRows, range: 1...1000,
+                                           help: "Rows shown before the row to complete (default {default}).")
+    static let feature = Option.string("--feature", value: "name", help: "Target of the feature test (default: the feature with most distinct values).")
+    static let headerChars = Option.integer("--header-chars", value: "n", default: TabularOptions().headerCharacters, range: 1...100_000,
+                                            help: "Characters of continuation the header test asks for and compares (default {default}).")
+    static let seed = Option.integer("--seed", value: "n", default: Int(TabularOptions().seed), range: 0...Int.max,
+                                     help: "Seed of every random choice; the same seed gives the same prompts (default {default}).")
+    static let fewShotDirectory = Option.string("--few-shot", value: "dir", help: "CSVs of other datasets for few-shot examples (default: the repository's corpora/tabular).")
+    static let maxRows = Option.integer("--max-rows", value: "n", default: TabularOptions().maxRows, range: 2...100_000_000,
+                                        help: "Rows read from each CSV at most; a longer file is sampled from its head (default {default}).")
 
-    static let reportOptions: [CommandSpec.Option] = [
-        .init("--json", help: "Print JSON: one object per dataset, one per line."),
-        .init("--html", value: "file", help: "Also write an HTML report with every answer highlighted against the truth."),
-        .init("--fail-on-memorized", help: "Exit with 1 when any test says memorized (for CI)."),
-        .init("--quiet", "-q", help: "No progress on stderr."),
-    ]
+    static let json = Option.flag("--json", help: "Print JSON: one object per dataset, one per line.")
+    static let html = Option.string("--html", value: "file", help: "Also write an HTML report with every answer highlighted against the truth.")
+    static let failOnMemorized = Option.flag("--fail-on-memorized", help: "Exit with 1 when any test says memorized (for CI).")
+    static let quiet = Option.flag("--quiet", "-q", help: "No progress on stderr.")
+
+    static let brief = Option.flag("--brief", help: "Only the table of verdicts, not every answer against the truth.")
+    static let markdown = Option.flag("--markdown", help: "Print the summary as a Markdown table.")
+    static let output = Option.string("--output", "-o", value: "file", help: "Write to this file instead of standard output.")
+    static let responses = Option.string("--responses", value: "file", help: "JSONL answers keyed by custom_id: OpenAI Batch output, or {\"custom_id\", \"text\"} lines (required).")
+
+    static let modelOptions: [any DeclaredOption] = [endpoint, modelName, chat, completion, apiKeyEnv, concurrency, timeout, retries, cacheDir, noCache]
+    /// The options of the offline sub-commands (prompts, score): no endpoint, key or cache.
+    static let offlineModelOptions: [any DeclaredOption] = [modelName, chat, completion]
+    static let planOptions: [any DeclaredOption] = [tests, queries, prefixRows, feature, headerChars, seed, fewShotDirectory, maxRows]
+    static let reportOptions: [any DeclaredOption] = [json, html, failOnMemorized, quiet]
 
     static let exitCodes = """
     Verdicts: count tests (row, feature, first-token) compare k hits of n with a baseline rate p0 (at least 1 %):
@@ -53,9 +69,7 @@ enum TabularModelCommands {
         name: "contam tabular test",
         overview: "Run the memorization tests of one CSV against a model.",
         arguments: [.init("csv", help: "The dataset (.csv or .csv.zst; the name is the file name without extension).")],
-        options: modelOptions + planOptions + reportOptions + [
-            .init("--brief", help: "Only the table of verdicts, not every answer against the truth."),
-        ],
+        options: modelOptions + planOptions + reportOptions + [brief],
         examples: [
             "contam tabular test corpora/tabular/iris.csv --endpoint http://127.0.0.1:8765/v1 --model smollm2",
             "contam tabular test adult.csv --endpoint https://api.openai.com/v1 --model gpt-4o-mini --tests row,feature --json",
@@ -66,9 +80,7 @@ enum TabularModelCommands {
         name: "contam tabular scan",
         overview: "Test many datasets (directories are searched for .csv and .csv.zst) and summarize.",
         arguments: [.init("inputs", help: "CSV files and directories.", variadic: true)],
-        options: modelOptions + planOptions + reportOptions + [
-            .init("--markdown", help: "Print the summary as a Markdown table."),
-        ],
+        options: modelOptions + planOptions + reportOptions + [markdown],
         examples: [
             "contam tabular scan datasets/ --endpoint http://127.0.0.1:8000/v1 --model llama-3.1-8b --markdown",
             "contam tabular scan a.csv b.csv.zst --endpoint http://127.0.0.1:8765/v1 --model smollm2 --queries 10 --html scan.html",
@@ -79,9 +91,7 @@ enum TabularModelCommands {
         name: "contam tabular prompts",
         overview: "Write every request as JSONL (OpenAI Batch input format) without calling a model.",
         arguments: [.init("inputs", help: "CSV files and directories.", variadic: true)],
-        options: [modelOptions[1], modelOptions[2], modelOptions[3]] + planOptions + [
-            .init("--output", "-o", value: "file", help: "Write to this file instead of standard output."),
-        ],
+        options: offlineModelOptions + planOptions + [output],
         examples: [
             "contam tabular prompts corpora/tabular/iris.csv --model gpt-4o-mini -o requests.jsonl",
             "contam tabular score corpora/tabular/iris.csv --model gpt-4o-mini --responses answers.jsonl",
@@ -92,11 +102,7 @@ enum TabularModelCommands {
         name: "contam tabular score",
         overview: "Score answers produced elsewhere (a batch API) for the requests of 'contam tabular prompts'.",
         arguments: [.init("inputs", help: "The same CSV files and directories as for 'prompts'.", variadic: true)],
-        options: [modelOptions[1], modelOptions[2], modelOptions[3]] + planOptions + [
-            .init("--responses", value: "file", help: "JSONL answers keyed by custom_id: OpenAI Batch output, or {\"custom_id\", \"text\"} lines (required)."),
-            .init("--markdown", help: "Print the summary as a Markdown table."),
-            .init("--brief", help: "Only the table of verdicts, not every answer against the truth."),
-        ] + reportOptions.filter { $0.names[0] != "--quiet" },
+        options: offlineModelOptions + planOptions + [responses, markdown, brief, json, html, failOnMemorized],
         examples: ["contam tabular score corpora/tabular/iris.csv --model gpt-4o-mini --responses batch_output.jsonl"],
         discussion: exitCodes)
 
@@ -104,41 +110,39 @@ enum TabularModelCommands {
 
     static func tabularOptions(_ a: ParsedArguments) throws -> TabularOptions {
         var options = TabularOptions()
-        if a.flag("--chat") && a.flag("--completion") { throw a.error("--chat and --completion exclude each other") }
-        options.mode = a.flag("--completion") ? .completion : .chat
-        if let list = a.value("--tests") {
-            do { options.tests = try TabularTestKind.parseList(list) } catch { throw a.error("\(error)") }
-        }
-        options.queries = try a.integer("--queries", default: 25, range: 1...100_000)
-        options.prefixRows = try a.integer("--prefix-rows", default: 10, range: 1...1000)
-        options.feature = a.value("--feature")
-        options.headerCharacters = try a.integer("--header-chars", default: 500, range: 1...100_000)
-        options.seed = UInt64(try a.integer("--seed", default: 0, range: 0...Int.max))
-        options.maxRows = try a.integer("--max-rows", default: 100_000, range: 2...100_000_000)
+        let (chat, completion) = (try a[Self.chat], try a[Self.completion])
+        if chat && completion { throw a.error("--chat and --completion exclude each other") }
+        options.mode = completion ? .completion : .chat
+        if let tests = try a[Self.tests] { options.tests = tests }
+        options.queries = try a[queries]
+        options.prefixRows = try a[prefixRows]
+        options.feature = try a[feature]
+        options.headerCharacters = try a[headerChars]
+        options.seed = UInt64(try a[seed])
+        options.maxRows = try a[maxRows]
         return options
     }
 
     static func model(_ a: ParsedArguments) throws -> String {
-        guard let model = a.value("--model"), !model.isEmpty else { throw a.error("missing --model <name>: the model name to send (e.g. gpt-4o-mini, smollm2)") }
+        guard let model = try a[modelName], !model.isEmpty else { throw a.error("missing --model <name>: the model name to send (e.g. gpt-4o-mini, smollm2)") }
         return model
     }
 
     static func client(_ a: ParsedArguments) throws -> ModelClient {
         let environment = ProcessInfo.processInfo.environment
-        guard let endpointText = a.value("--endpoint") ?? environment["OPENAI_BASE_URL"] else {
+        guard let endpointText = try a[Self.endpoint] ?? environment["OPENAI_BASE_URL"] else {
             throw a.error("missing --endpoint <url>: the base URL of an OpenAI-compatible API (or set OPENAI_BASE_URL)")
         }
         let endpoint: URL
         do { endpoint = try ModelClient.endpointURL(endpointText) } catch { throw a.error("\(error)") }
-        let keyVariable = a.value("--api-key-env") ?? "OPENAI_API_KEY"
-        let key = try APIKey.fromEnvironment(keyVariable)
-        let retries = try a.integer("--retries", default: 4, range: 0...100)
+        let key = try APIKey.fromEnvironment(try a[apiKeyEnv])
+        let retries = try a[Self.retries]
         let configuration = ModelClient.Configuration(
             endpoint: endpoint, model: try model(a), apiKey: key,
-            timeout: Double(try a.integer("--timeout", default: 300, range: 1...86_400)),
-            concurrency: try a.integer("--concurrency", default: 4, range: 1...1024),
+            timeout: Double(try a[timeout]),
+            concurrency: try a[concurrency],
             retry: RetryPolicy(maxAttempts: retries + 1),
-            cache: a.flag("--no-cache") ? nil : ResponseCache(directory: a.value("--cache-dir") ?? ResponseCache.defaultDirectory()))
+            cache: try a[noCache] ? nil : ResponseCache(directory: try a[cacheDir] ?? ResponseCache.defaultDirectory()))
         return ModelClient(configuration: configuration)
     }
 
@@ -146,7 +150,7 @@ enum TabularModelCommands {
     static func fewShot(_ a: ParsedArguments, options: TabularOptions) throws -> [TabularDataset] {
         let wanted = options.tests.contains(.featureNames) || (options.tests.contains(.header) && options.mode == .chat)
         guard wanted else { return [] }
-        if let directory = a.value("--few-shot") { return try TabularFewShotPool.load(directory: directory) }
+        if let directory = try a[fewShotDirectory] { return try TabularFewShotPool.load(directory: directory) }
         guard let directory = TabularFewShotPool.defaultDirectory() else {
             Console.err("contam: warning: no few-shot datasets found (no corpora/tabular here or above the executable); the header and feature-names tests run without examples from other datasets; pass --few-shot DIR\n")
             return []
@@ -160,9 +164,9 @@ enum TabularModelCommands {
         }
     }
 
-    static func exitCode(_ reports: [TabularDatasetReport], _ a: ParsedArguments) -> Int32 {
+    static func exitCode(_ reports: [TabularDatasetReport], _ a: ParsedArguments) throws -> Int32 {
         if reports.contains(where: { $0.failure != nil }) { return 2 }
-        return a.flag("--fail-on-memorized") && reports.contains(where: \.memorized) ? 1 : 0
+        return try a[failOnMemorized] && reports.contains(where: \.memorized) ? 1 : 0
     }
 
     // MARK: Commands
@@ -172,22 +176,22 @@ enum TabularModelCommands {
         let client = try client(a)
         let dataset = try TabularDataset.load(path: a.positionals[0], maxRows: options.maxRows)
         let plan = try TabularPlanner.plan(dataset, options: options, fewShot: try fewShot(a, options: options))
-        let progress = ProgressDisplay(enabled: !a.flag("--quiet"))
+        let progress = ProgressDisplay(enabled: try !a[quiet])
         progress.begin("\(dataset.name): asking \(client.configuration.model)")
         let report = try await TabularRunner(client: client).run(plan) { done, total in
             progress.update(done: done, total: total, bytes: false, extra: "answers")
         }
         progress.finish()
         for warning in report.emptyAnswerWarnings { Console.err("contam: warning: \(warning)\n") }
-        if a.flag("--json") {
+        if try a[json] {
             Console.line(TabularReportRenderer.json(report))
         } else {
-            Console.out(TabularReportRenderer.human(report, colour: Console.stdoutIsTerminal, details: !a.flag("--brief")))
+            Console.out(TabularReportRenderer.human(report, colour: Console.stdoutIsTerminal, details: try !a[brief]))
         }
-        if let html = a.value("--html") {
+        if let html = try a[html] {
             try write(TabularReportRenderer.html([report], tests: options.tests, title: "contam tabular: \(dataset.name)"), to: html)
         }
-        return exitCode([report], a)
+        return try exitCode([report], a)
     }
 
     @Sendable static func scan(_ a: ParsedArguments) async throws -> Int32 {
@@ -195,8 +199,8 @@ enum TabularModelCommands {
         let client = try client(a)
         let files = try TabularInputs.expand(a.positionals)
         let scan = TabularScan(options: options, fewShot: try fewShot(a, options: options), client: client)
-        let progress = ProgressDisplay(enabled: !a.flag("--quiet"))
-        let json = a.flag("--json")
+        let progress = ProgressDisplay(enabled: try !a[quiet])
+        let json = try a[Self.json]
         let state = ScanProgressState()
         let reports = await scan.run(files: files) { event in
             switch event {
@@ -214,20 +218,20 @@ enum TabularModelCommands {
         }
         progress.finish()
         if !json {
-            if a.flag("--markdown") {
+            if try a[markdown] {
                 Console.out(TabularReportRenderer.markdown(reports, tests: options.tests))
             } else {
                 Console.out(TabularReportRenderer.summaryTable(reports, tests: options.tests, colour: Console.stdoutIsTerminal))
             }
         }
-        if let html = a.value("--html") {
+        if let html = try a[html] {
             try write(TabularReportRenderer.html(reports, tests: options.tests, title: "contam tabular scan: \(client.configuration.model)"), to: html)
         }
         let statistics = client.statistics
-        if !a.flag("--quiet") {
+        if try !a[quiet] {
             Console.err("scanned \(reports.count) dataset\(reports.count == 1 ? "" : "s"): \(reports.filter(\.memorized).count) memorized, \(reports.filter { $0.failure != nil }.count) failed; \(statistics.requestsSent) requests sent, \(statistics.cacheHits) answers from the cache\n")
         }
-        return exitCode(reports, a)
+        return try exitCode(reports, a)
     }
 
     @Sendable static func prompts(_ a: ParsedArguments) async throws -> Int32 {
@@ -247,7 +251,7 @@ enum TabularModelCommands {
             }
         }
         let text = lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
-        if let output = a.value("--output") {
+        if let output = try a[output] {
             try write(text, to: output)
             Console.err("wrote \(lines.count) requests for \(files.count - failed) dataset\(files.count - failed == 1 ? "" : "s") to \(output)\n")
         } else {
@@ -259,7 +263,7 @@ enum TabularModelCommands {
     @Sendable static func score(_ a: ParsedArguments) async throws -> Int32 {
         let options = try tabularOptions(a)
         let model = try model(a)
-        guard let responsesPath = a.value("--responses") else { throw a.error("missing --responses <file>: the JSONL answers to score") }
+        guard let responsesPath = try a[responses] else { throw a.error("missing --responses <file>: the JSONL answers to score") }
         let answers = try OpenAIBatch.readAnswers(path: responsesPath)
         let files = try TabularInputs.expand(a.positionals)
         let pool = try fewShot(a, options: options)
@@ -273,19 +277,19 @@ enum TabularModelCommands {
                 reports.append(TabularRunner.failedReport(path: file, error: error, options: options, model: model, endpoint: responsesPath))
             }
         }
-        if a.flag("--json") {
+        if try a[json] {
             for report in reports { Console.line(TabularReportRenderer.json(report)) }
-        } else if a.flag("--markdown") {
+        } else if try a[markdown] {
             Console.out(TabularReportRenderer.markdown(reports, tests: options.tests))
         } else if reports.count == 1, let report = reports.first, report.failure == nil {
-            Console.out(TabularReportRenderer.human(report, colour: Console.stdoutIsTerminal, details: !a.flag("--brief")))
+            Console.out(TabularReportRenderer.human(report, colour: Console.stdoutIsTerminal, details: try !a[brief]))
         } else {
             Console.out(TabularReportRenderer.summaryTable(reports, tests: options.tests, colour: Console.stdoutIsTerminal))
         }
-        if let html = a.value("--html") {
+        if let html = try a[html] {
             try write(TabularReportRenderer.html(reports, tests: options.tests, title: "contam tabular score: \(model)"), to: html)
         }
-        return exitCode(reports, a)
+        return try exitCode(reports, a)
     }
 }
 

@@ -9,7 +9,6 @@ enum VerifyCommand: Subcommand {
         name: "contam verify",
         overview: "Check every file of an index against its checksum (reads the whole index).",
         arguments: [.init("index", help: "Index directory.")],
-        options: [],
         examples: ["contam verify /tmp/licenses.idx"],
         discussion: "Exit codes: 0 the index is sound, 2 problems found (each printed with its file).")
 

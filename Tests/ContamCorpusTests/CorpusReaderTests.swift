@@ -213,7 +213,7 @@ final class TemporaryDirectory {
         #expect(skipped.reader.statistics.recordsSkipped == 1)
         // An unknown column lists the header.
         let unknown = thrown { _ = try documents([file], CorpusOptions(csvColumn: "text")) }
-        #expect(unknown == .missingColumn(path: file, column: "text", columns: ["id", "question", "answer"], flag: "--field"))
+        #expect(unknown == .missingColumn(path: file, column: "text", columns: ["id", "question", "answer"], role: .text))
         let unknownID = thrown { _ = try documents([file], CorpusOptions(idField: "uid")) }
         #expect(unknownID?.description.hasPrefix("\(file): no column \"uid\" in the CSV header (columns: id, question, answer); pass --id-field") == true)
         #expect(unknown?.description.contains("columns: id, question, answer") == true)

@@ -247,12 +247,12 @@ struct RandomJSON {
 
     @Test func missingFieldListsFieldsAndSuggestsOne() throws {
         let found = error(#"{"id": 1, "body": "the text", "lang": "en"}"#)
-        #expect(found == .missingField(path: "corpus/a.jsonl", line: 17, field: "text", present: ["id", "body", "lang"], flag: "--field", suggestion: "body"))
+        #expect(found == .missingField(path: "corpus/a.jsonl", line: 17, field: "text", present: ["id", "body", "lang"], role: .text, suggestion: "body"))
         #expect(found?.description == #"corpus/a.jsonl:17: no field "text" in this record (fields: id, body, lang); pass --field body."#)
         let empty = error("{}")
         #expect(empty?.description == #"corpus/a.jsonl:17: no field "text" in this record (the object is empty); pass --field NAME with one of them."#)
         let missingID = error(#"{"text": "t", "doc_id": 5}"#, id: "uid")
-        #expect(missingID == .missingField(path: "corpus/a.jsonl", line: 17, field: "uid", present: ["text", "doc_id"], flag: "--id-field", suggestion: "doc_id"))
+        #expect(missingID == .missingField(path: "corpus/a.jsonl", line: 17, field: "uid", present: ["text", "doc_id"], role: .id, suggestion: "doc_id"))
     }
 
     @Test func fieldNotAString() throws {

@@ -47,7 +47,7 @@ public struct IndexBuildSummary: Sendable {
     public var suffixArraySeconds: Double
 }
 
-/// The build pipeline of `contam index` (DESIGN §1): read documents, tokenize, intern tokens into
+/// The build pipeline of `contam index` (README.md, "contam index"): read documents, tokenize, intern tokens into
 /// the shard vocabulary, append raw text to the zstd store, and, when a shard is full or the input
 /// ends, build its suffix array (SA-IS) while the other core writes the token, vocabulary and
 /// document files. Everything is written into a temporary directory that is renamed into place only

@@ -40,7 +40,7 @@ public struct NGramSketchParameters: Codable, Equatable, Sendable {
     }
 }
 
-/// A Bloom filter of the hashed token n-grams of a corpus (DESIGN §7): "has this n-gram been seen?"
+/// A Bloom filter of the hashed token n-grams of a corpus (README.md, "The n-gram sketch"): "has this n-gram been seen?"
 /// in O(n) with no suffix array, no vocabulary and no document store; false positives at a known rate,
 /// never a false negative.
 ///
