@@ -1,17 +1,14 @@
 import Foundation
 import Testing
+import ContamTestSupport
 
 /// End-to-end: `contam check` on the sample index and the sample items in corpora/items.
 @Suite(.serialized) struct CheckCLITests {
-    static let index: String = {
-        let dir = CLI.temporaryDirectory()
-        let path = "\(dir)/sample.idx"
-        _ = try? CLI.run(["index", "corpora/licenses", "corpora/python-tutorial.jsonl.zst", "corpora/python-faq.csv", "-o", path, "--quiet"])
-        return path
-    }()
+    /// The shared full index of the sample corpora (built once; a failed build fails the test with its message).
+    static func index() throws -> String { try SampleIndexes.full() }
 
     @Test func tableFlagsTheCopiedAndEditedItemsOnly() throws {
-        let result = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "all"])
+        let result = try CLI.run(["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "all"])
         #expect(result.status == 0, "\(result.stderr)")
         let rows = result.stdout.split(separator: "\n").map(String.init)
         func row(_ id: String) -> String { rows.first { $0.hasPrefix(id + " ") } ?? "" }
@@ -28,7 +25,7 @@ import Testing
     }
 
     @Test func jsonCarriesTheDocumentedFields() throws {
-        let result = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "answer", "--json", "--method", "near,llama2"])
+        let result = try CLI.run(["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "answer", "--json", "--method", "near,llama2"])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 12)
@@ -43,14 +40,14 @@ import Testing
     }
 
     @Test func failOnAndWriteCleanAreExactAndAtomic() throws {
-        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(atPath: dir) }
         let clean = "\(dir)/clean.jsonl"
-        let gate = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--fail-on", "near:0.1", "--write-clean", clean])
+        let gate = try CLI.run(["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--fail-on", "near:0.1", "--write-clean", clean])
         #expect(gate.status == 1)
-        let lenient = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--fail-on", "near:0.9"])
+        let lenient = try CLI.run(["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--fail-on", "near:0.9"])
         #expect(lenient.status == 0)
         // The clean copy holds the unflagged records, byte for byte as in the input.
-        let input = try String(contentsOfFile: "\(CLI.root)/corpora/items/benchmark.jsonl", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let input = try String(contentsOfFile: "\(repositoryRoot)/corpora/items/benchmark.jsonl", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         let output = try String(contentsOfFile: clean, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(output.count == 5)
         for line in output { #expect(input.contains(Substring(line))) }
@@ -59,7 +56,7 @@ import Testing
     }
 
     @Test func firstPassClearsItemsHonestlyAndNoFirstPassRestoresTheFigures() throws {
-        let arguments = ["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "lmeval13,exactsubstr"]
+        let arguments = try ["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "lmeval13,exactsubstr"]
         let fast = try CLI.run(arguments)
         #expect(fast.status == 0, "\(fast.stderr)")
         // Item rows: not indented (the summary's method lines are), with a verdict.
@@ -105,23 +102,23 @@ import Testing
         #expect(!fullJSON.stdout.contains("first_pass") && !fullJSON.stdout.contains("null"))
 
         // The default method (near, seeds of 6 tokens) cannot use a 13-gram sketch: output as before.
-        let near = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer"])
+        let near = try CLI.run(["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer"])
         #expect(!near.stdout.contains("first pass") && !near.stdout.contains("<13"))
         let help = try CLI.run(["check", "--help"])
         #expect(help.stdout.contains("--no-first-pass") && help.stdout.contains("FIRST PASS:"))
     }
 
     @Test func badItemsNameTheFileAndLine() throws {
-        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(atPath: dir) }
         let items = "\(dir)/items.jsonl"
-        FileManager.default.createFile(atPath: items, contents: Data("{\"question\": \"fine\"}\n{\"prompt\": \"no question here\"}\n".utf8))
-        let result = try CLI.run(["check", Self.index, items, "--field", "question"])
+        try writeTestFile(atPath: items, text: "{\"question\": \"fine\"}\n{\"prompt\": \"no question here\"}\n")
+        let result = try CLI.run(["check", Self.index(), items, "--field", "question"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("items.jsonl:2"))
-        let missing = try CLI.run(["check", Self.index, "\(dir)/absent.jsonl"])
+        let missing = try CLI.run(["check", Self.index(), "\(dir)/absent.jsonl"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("absent.jsonl"))
-        let wrongOptions = try CLI.run(["check", Self.index, "corpora/items/generations.txt", "--lines", "--keep-case"])
+        let wrongOptions = try CLI.run(["check", Self.index(), "corpora/items/generations.txt", "--lines", "--keep-case"])
         #expect(wrongOptions.status == 2)
         #expect(wrongOptions.stderr.contains("case"))
     }
@@ -129,37 +126,72 @@ import Testing
 
 /// `contam check` on a sketch-only index: the n-gram methods, marked probabilistic; the others refused.
 @Suite(.serialized) struct SketchCheckCLITests {
-    static let index: String = {
-        let dir = CLI.temporaryDirectory()
-        let path = "\(dir)/sketch.idx"
-        _ = try? CLI.run(["index", "corpora/licenses", "corpora/python-tutorial.jsonl.zst", "corpora/python-faq.csv", "-o", path, "--sketch-only", "--sketch-n", "8,13", "--quiet"])
-        return path
-    }()
+    /// The shared sketch-only index (8- and 13-grams) of the sample corpora.
+    static func index() throws -> String { try SampleIndexes.sketchOnly() }
 
-    @Test func ngramMethodsAgreeWithTheFullIndexOnCleanItems() throws {
-        let result = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "lmeval13,palm", "--json"])
-        #expect(result.status == 0, "\(result.stderr)")
-        var verdicts: [String: [String: String]] = [:]
+    /// What `contam check --json` said about one item: each method's verdict, and on a sketch-only index
+    /// whether the record is marked probabilistic and which methods' dirty verdicts may be false positives.
+    struct ItemVerdicts {
+        var methods: [String: String]
+        var probabilistic: Bool
+        var possibleFalsePositives: [String]
+    }
+
+    static func verdicts(_ result: CLI.Result) throws -> [String: ItemVerdicts] {
+        var verdicts: [String: ItemVerdicts] = [:]
         for line in result.stdout.split(separator: "\n") {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            verdicts[object["id"] as! String] = object["methods"] as? [String: String]
-            #expect(object["probabilistic"] as? Bool == true)
+            let id = try #require(object["id"] as? String)
+            verdicts[id] = ItemVerdicts(methods: object["methods"] as? [String: String] ?? [:], probabilistic: object["probabilistic"] as? Bool == true,
+                                        possibleFalsePositives: object["possibleFalsePositive"] as? [String] ?? [])
         }
-        // No false negatives: the verbatim copies are dirty under both rules.
+        return verdicts
+    }
+
+    /// The same check on the sketch-only index and on the full index of the same corpus: a clean verdict of
+    /// the sketch is exact (a Bloom filter has no false negatives), so every item the sketch clears is clean
+    /// on the full index too; where the sketch says dirty and the suffix arrays say clean, the record says the
+    /// verdict may be a false positive.
+    @Test func ngramMethodsAgreeWithTheFullIndexOnCleanItems() throws {
+        let arguments = ["corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "lmeval13,palm", "--json"]
+        let sketchResult = try CLI.run(["check", Self.index()] + arguments)
+        #expect(sketchResult.status == 0, "\(sketchResult.stderr)")
+        let fullResult = try CLI.run(["check", SampleIndexes.full()] + arguments)
+        #expect(fullResult.status == 0, "\(fullResult.stderr)")
+        let sketch = try Self.verdicts(sketchResult)
+        let full = try Self.verdicts(fullResult)
+        #expect(sketch.count == 12 && Set(sketch.keys) == Set(full.keys))
+        #expect(sketch.values.allSatisfy { $0.probabilistic }, "every sketch-only record is marked probabilistic")
+        var sketchClean = 0
+        for (id, exact) in full {
+            for (method, verdict) in exact.methods {
+                let probable = sketch[id]?.methods[method]
+                if probable == "clean" {
+                    sketchClean += 1
+                    #expect(verdict == "clean", "\(id) \(method): clean on the sketch but \(verdict) on the full index")
+                } else if verdict == "clean" {
+                    #expect(sketch[id]?.possibleFalsePositives.contains(method) == true,
+                            "\(id) \(method): dirty on the sketch, clean on the full index, not marked a possible false positive")
+                }
+            }
+        }
+        // Not vacuous: the sketch clears some verdicts.
+        #expect(sketchClean > 0)
+        // The verbatim copies are dirty under both rules.
         for copied in ["gpl-preamble", "range-end-point", "lambda-statements"] {
-            #expect(verdicts[copied] == ["lmeval13": "dirty", "palm": "dirty"], "\(copied)")
+            #expect(sketch[copied]?.methods == ["lmeval13": "dirty", "palm": "dirty"], "\(copied)")
         }
-        #expect(verdicts["shuffled-gpl"]?["palm"] == "clean")
+        #expect(sketch["shuffled-gpl"]?.methods["palm"] == "clean")
     }
 
     @Test func suffixArrayMethodsAreRefused() throws {
-        let near = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "answer", "--method", "near"])
+        let near = try CLI.run(["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "answer", "--method", "near"])
         #expect(near.status == 2)
         #expect(near.stderr.contains("--sketch-only"))
-        let defaultMethod = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "answer"])
+        let defaultMethod = try CLI.run(["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "answer"])
         #expect(defaultMethod.status == 2)
         #expect(defaultMethod.stderr.contains("pass --method lmeval13"))
-        let gate = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "answer", "--method", "lmeval13", "--fail-on", "lmeval13:0.1"])
+        let gate = try CLI.run(["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "answer", "--method", "lmeval13", "--fail-on", "lmeval13:0.1"])
         #expect(gate.status == 1)
     }
 }
