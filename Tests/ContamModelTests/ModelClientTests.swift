@@ -176,7 +176,7 @@ import ContamTestSupport
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let requests = (0..<6).map { ModelRequest.completion("prompt \($0)", maxTokens: 8, label: "q\($0)") }
         let first = client(server, transport, cache: ResponseCache(directory: directory), apiKey: APIKey("sk-do-not-store"))
-        let firstAnswers = await first.completeAll(requests).map { try? $0.get().text }
+        let firstAnswers = try await first.completeAll(requests).map { try $0.get().text }
         #expect(server.requestCount == 6)
         #expect(first.statistics.cacheHits == 0)
 
@@ -184,7 +184,7 @@ import ContamTestSupport
         let secondResults = await second.completeAll(requests)
         #expect(server.requestCount == 6, "a rerun must be served from the cache")
         #expect(second.statistics == ModelClientStatistics(requestsSent: 0, cacheHits: 6, retries: 0, failures: 0))
-        #expect(secondResults.map { try? $0.get().text } == firstAnswers)
+        #expect(try secondResults.map { try $0.get().text } == firstAnswers)
         #expect(secondResults.allSatisfy { (try? $0.get().fromCache) == true })
 
         // Another model or another body is another key.
