@@ -30,14 +30,14 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
     case unknownFormat(path: String)
     /// A JSONL line is not valid JSON; `column` is 1-based, in bytes.
     case malformedJSON(path: String, line: Int, column: Int, detail: String)
-    /// A JSONL line is valid JSON but not an object; `found` names what it is ("an array", "a string").
-    case notAnObject(path: String, line: Int, found: String)
+    /// A JSONL line is valid JSON but not an object; `found` is what it is (an array, a string, ...).
+    case notAnObject(path: String, line: Int, found: JSONValueKind)
     /// A record lacks the requested field; `present` lists the fields it has, `role` says which option names
     /// the field (`--field` or `--id-field`) and `suggestion` a field that would likely work.
     case missingField(path: String, line: Int, field: String, present: [String], role: FieldRole, suggestion: String?)
-    /// A field exists but holds the wrong kind of value; `found` names it ("a number", "an object"),
-    /// `expected` says what was wanted ("a string", "a string or a number").
-    case fieldNotString(path: String, line: Int, field: String, found: String, expected: String)
+    /// A field exists but holds the wrong kind of value; `found` is that kind, `expected` the kinds that
+    /// were wanted (a string, or for an id a string or a number).
+    case fieldNotString(path: String, line: Int, field: String, found: JSONValueKind, expected: [JSONValueKind])
     /// A quoted CSV field that starts on `line` is never closed.
     case unbalancedQuote(path: String, line: Int)
     /// The input holds a NUL byte at `line`: binary data, not text.
@@ -83,7 +83,7 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
             let advice = suggestion.map { "pass \(role.flag) \($0)" } ?? "pass \(role.flag) NAME with one of them"
             return "\(path):\(line): no field \"\(field)\" in this record (\(fields)); \(advice)."
         case let .fieldNotString(path, line, field, found, expected):
-            return "\(path):\(line): field \"\(field)\" is \(found), but it must be \(expected); pick another field or pass --skip-bad-records."
+            return "\(path):\(line): field \"\(field)\" is \(found), but it must be \(JSONValueKind.phrase(expected)); pick another field or pass --skip-bad-records."
         case let .unbalancedQuote(path, line):
             return "\(path):\(line): a quoted CSV field starts on this line but its closing quote never comes; check for a stray \" (a quote inside a quoted field is written \"\")."
         case let .binaryContent(path, line):

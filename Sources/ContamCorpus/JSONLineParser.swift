@@ -61,7 +61,7 @@ public final class JSONLineParser {
             throw cursor.error("the line holds no JSON value")
         }
         guard first == UInt8(ascii: "{") else {
-            guard let kind = JSONCursor.kindName(startingWith: first) else {
+            guard let kind = JSONValueKind(startingWith: first) else {
                 throw cursor.error("unexpected \(JSONCursor.describe(first)) where a JSON object should start")
             }
             // Syntax errors win: only valid JSON is reported as "not an object".
@@ -93,20 +93,22 @@ public final class JSONLineParser {
                         texts[fieldIndex].removeAll(keepingCapacity: true)
                         replacements &+= try cursor.string(into: &texts[fieldIndex], store: true)
                     } else {
-                        // Reported after the whole line parsed, so that syntax errors win.
-                        let kind = cursor.peek().flatMap(JSONCursor.kindName(startingWith:)) ?? "a value"
-                        typeError = typeError ?? .fieldNotString(path: path, line: lineNumber, field: textFields[fieldIndex],
-                                                                 found: kind, expected: "a string")
+                        // Reported after the whole line parsed, so that syntax errors win. No kind means no value
+                        // starts here: skipValue throws that syntax error.
+                        if let kind = cursor.peek().flatMap(JSONValueKind.init(startingWith:)) {
+                            typeError = typeError ?? .fieldNotString(path: path, line: lineNumber, field: textFields[fieldIndex],
+                                                                     found: kind, expected: [.string])
+                        }
                         try cursor.skipValue(depth: 1)
                     }
                 } else if let idKey, key == nil
                     ? scratch.elementsEqual(idKey)
                     : Self.equal(keyBytes, idKey) {
                     idFound = true
-                    if let byte = cursor.peek(), let kind = JSONCursor.kindName(startingWith: byte),
-                       kind != "a string" && kind != "a number" && kind != "null" {
+                    if let byte = cursor.peek(), let kind = JSONValueKind(startingWith: byte),
+                       ![.string, .number, .null].contains(kind) {
                         typeError = typeError ?? .fieldNotString(path: path, line: lineNumber, field: idField ?? "",
-                                                                 found: kind, expected: "a string or a number")
+                                                                 found: kind, expected: [.string, .number])
                         try cursor.skipValue(depth: 1)
                     } else {
                         id = try cursor.idValue()
@@ -142,11 +144,11 @@ public final class JSONLineParser {
         return JSONLineFields(texts: texts, id: id, replacements: replacements)
     }
 
-    /// The top-level keys of a line already known to be a valid object, with the kind and length of each value.
-    /// Used only to explain a missing field, so it may be slow.
-    func topLevelKeys(_ line: UnsafeBufferPointer<UInt8>) -> [(name: String, kind: String, length: Int)] {
+    /// The top-level keys of a line already known to be a valid object, with the kind (nil if no value starts
+    /// there) and length of each value. Used only to explain a missing field, so it may be slow.
+    func topLevelKeys(_ line: UnsafeBufferPointer<UInt8>) -> [(name: String, kind: JSONValueKind?, length: Int)] {
         var cursor = JSONCursor(line, path: "", lineNumber: 0)
-        var keys: [(name: String, kind: String, length: Int)] = []
+        var keys: [(name: String, kind: JSONValueKind?, length: Int)] = []
         var scratch: [UInt8] = []
         cursor.skipWhitespace()
         guard cursor.peek() == UInt8(ascii: "{") else { return [] }
@@ -160,7 +162,7 @@ public final class JSONLineParser {
             cursor.skipWhitespace()
             cursor.index &+= 1 // ':'
             cursor.skipWhitespace()
-            let kind = (cursor.peek().flatMap(JSONCursor.kindName(startingWith:))) ?? "a value"
+            let kind = cursor.peek().flatMap(JSONValueKind.init(startingWith:))
             let start = cursor.index
             guard (try? cursor.skipValue(depth: 1)) != nil else { break }
             keys.append((name, kind, cursor.index - start))
@@ -178,10 +180,10 @@ public final class JSONLineParser {
         for key in keys where !names.contains(key.name) { names.append(key.name) }
         let suggestion: String?
         if role == .id {
-            suggestion = keys.first { ($0.kind == "a string" || $0.kind == "a number") && $0.name.lowercased().contains("id") }?.name
+            suggestion = keys.first { ($0.kind == .string || $0.kind == .number) && $0.name.lowercased().contains("id") }?.name
         } else {
             // The longest string value is the likeliest document text.
-            suggestion = keys.filter { $0.kind == "a string" && $0.name != idField && !textFields.contains($0.name) }
+            suggestion = keys.filter { $0.kind == .string && $0.name != idField && !textFields.contains($0.name) }
                 .max { $0.length < $1.length }?.name
         }
         return .missingField(path: path, line: lineNumber, field: field, present: names, role: role, suggestion: suggestion)
@@ -535,19 +537,6 @@ struct JSONCursor {
         default:
             try skipValue(depth: 1)
             return nil
-        }
-    }
-
-    /// "an object", "a number", ... for the value starting with `byte`; nil when no JSON value starts so.
-    static func kindName(startingWith byte: UInt8) -> String? {
-        switch byte {
-        case UInt8(ascii: "{"): return "an object"
-        case UInt8(ascii: "["): return "an array"
-        case UInt8(ascii: "\""): return "a string"
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return "a number"
-        case UInt8(ascii: "t"), UInt8(ascii: "f"): return "a boolean"
-        case UInt8(ascii: "n"): return "null"
-        default: return nil
         }
     }
 

@@ -19,7 +19,7 @@ import ContamTestSupport
     }
 
     @Test func sampleItemsGetTheVerdictsTheyWereBuiltFor() throws {
-        let corpus = try #require(SampleCorpus.shared)
+        let corpus = try SampleCorpus.shared()
         let outcome = try CheckPipeline.run(request(), corpus: corpus)
         let near = verdicts(outcome, .near)
         for id in ["gpl-preamble", "range-end-point", "lambda-statements", "indentation-edited", "float-edited", "apache-notice-edited"] {
@@ -40,7 +40,7 @@ import ContamTestSupport
     }
 
     @Test func tableJsonAndMarkdownOutputs() throws {
-        let corpus = try #require(SampleCorpus.shared)
+        let corpus = try SampleCorpus.shared()
         var table = request(methods: [.near, .gpt3, .llama2])
         let tableOutcome = try CheckPipeline.run(table, corpus: corpus)
         let text = tableOutcome.standardOutput
@@ -80,7 +80,7 @@ import ContamTestSupport
     }
 
     @Test func failOnSetsTheExitCode() throws {
-        let corpus = try #require(SampleCorpus.shared)
+        let corpus = try SampleCorpus.shared()
         var strict = request(methods: [.near])
         strict.failOn = [try FailOnRule(parsing: "near")]
         let failed = try CheckPipeline.run(strict, corpus: corpus)
@@ -112,7 +112,7 @@ import ContamTestSupport
     }
 
     @Test func writeCleanKeepsRecordsByteIdentical() throws {
-        let corpus = try #require(SampleCorpus.shared)
+        let corpus = try SampleCorpus.shared()
         let dir = TestDirectory(); defer { dir.cleanup() }
         // CRLF endings, a blank line and no final newline must survive.
         let lines = try String(contentsOfFile: SampleCorpus.itemsPath, encoding: .utf8).split(separator: "\n").map(String.init)
@@ -133,7 +133,7 @@ import ContamTestSupport
     }
 
     @Test func writeCleanOfWholeFileItemsMakesADirectory() throws {
-        let corpus = try #require(SampleCorpus.shared)
+        let corpus = try SampleCorpus.shared()
         let dir = TestDirectory(); defer { dir.cleanup() }
         let copied = dir.write("in/copied.txt", "Everyone is permitted to copy and distribute verbatim copies of this license document, but changing it is not allowed.")
         let fresh = dir.write("in/fresh.txt", "A completely new sentence about trains, timetables and the colour of station benches in winter.")
@@ -152,7 +152,7 @@ import ContamTestSupport
     }
 
     @Test func htmlReportIsSelfContainedWithHighlights() throws {
-        let corpus = try #require(SampleCorpus.shared)
+        let corpus = try SampleCorpus.shared()
         let dir = TestDirectory(); defer { dir.cleanup() }
         var html = request(methods: [.near, .gpt3])
         html.htmlPath = dir.file("report.html")
@@ -177,7 +177,7 @@ import ContamTestSupport
     }
 
     @Test func errorsFromItemsAndOptions() throws {
-        let corpus = try #require(SampleCorpus.shared)
+        let corpus = try SampleCorpus.shared()
         let dir = TestDirectory(); defer { dir.cleanup() }
         let long = dir.write("long.txt", String(repeating: "word ", count: 200))
         var tooLong = request([long], methods: [.near])

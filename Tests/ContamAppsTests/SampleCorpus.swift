@@ -25,7 +25,11 @@ enum SampleCorpus {
         return InMemoryCorpus(texts: texts, ids: ids, options: options, sourcePath: "corpora")
     }
 
-    static let shared: InMemoryCorpus? = try? load()
+    /// Loaded once; a failure is kept and rethrown by `shared()`, so each test fails with the reader's error.
+    private static let loaded = Result { try load() }
+
+    /// The sample corpus, loaded once for all tests.
+    static func shared() throws -> InMemoryCorpus { try loaded.get() }
     static let itemsPath = "\(repositoryRoot)/corpora/items/benchmark.jsonl"
     static let generationsPath = "\(repositoryRoot)/corpora/items/generations.txt"
 }

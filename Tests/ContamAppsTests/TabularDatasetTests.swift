@@ -5,15 +5,16 @@ import ContamTestSupport
 @testable import ContamApps
 
 @Suite struct TabularDatasetTests {
-    func write(_ text: String, name: String = "data.csv") -> String {
-        let directory = temporaryDirectory("tabular-dataset")
+    /// Writes `text` to `name` in a fresh temporary directory and returns the file's path.
+    func write(_ text: String, name: String = "data.csv") throws -> String {
+        let directory = try temporaryDirectory("tabular-dataset")
         let path = directory + "/" + name
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        try writeTestFile(atPath: path, text: text)
         return path
     }
 
     @Test func loadsRawLinesAndFields() throws {
-        let path = write("a,b,c\r\n1,\"x, y\",3\r\n\r\n4,\"multi\nline\",6\n")
+        let path = try write("a,b,c\r\n1,\"x, y\",3\r\n\r\n4,\"multi\nline\",6\n")
         let dataset = try TabularDataset.load(path: path)
         #expect(dataset.name == "data")
         #expect(dataset.lines == ["a,b,c", "1,\"x, y\",3", "4,\"multi\nline\",6"])
@@ -36,9 +37,9 @@ import ContamTestSupport
     @Test func zstdAndSemicolons() throws {
         let text = "a;b\n1;2\n3;4\n"
         let compressed = try Array(text.utf8).withUnsafeBytes { try ZstdCompressor().compress($0) }
-        let directory = temporaryDirectory("tabular-zst")
+        let directory = try temporaryDirectory("tabular-zst")
         let path = directory + "/semi.csv.zst"
-        FileManager.default.createFile(atPath: path, contents: Data(compressed))
+        try writeTestFile(atPath: path, contents: Data(compressed))
         let dataset = try TabularDataset.load(path: path)
         #expect(dataset.name == "semi")
         #expect(dataset.fields == [["a", "b"], ["1", "2"], ["3", "4"]])
@@ -63,14 +64,14 @@ import ContamTestSupport
             ("a,b\n1,\u{0}\n", "binary"),
         ]
         for (text, expected) in cases {
-            let path = write(text, name: "bad.csv")
+            let path = try write(text, name: "bad.csv")
             #expect { try TabularDataset.load(path: path) } throws: { error in
                 let message = "\(error)"
                 return message.contains(path) && message.contains(expected)
             }
         }
-        let invalidUTF8 = temporaryDirectory("tabular-bin") + "/blob.csv"
-        FileManager.default.createFile(atPath: invalidUTF8, contents: Data([0x61, 0x2C, 0x62, 0x0A, 0xFF, 0xFE, 0x80, 0x0A]))
+        let invalidUTF8 = try temporaryDirectory("tabular-bin") + "/blob.csv"
+        try writeTestFile(atPath: invalidUTF8, bytes: [0x61, 0x2C, 0x62, 0x0A, 0xFF, 0xFE, 0x80, 0x0A])
         #expect(throws: TabularError.binary(path: invalidUTF8)) { try TabularDataset.load(path: invalidUTF8) }
         #expect { try TabularDataset.load(path: "/nonexistent/x.csv") } throws: { "\($0)".contains("/nonexistent/x.csv: no such file") }
     }

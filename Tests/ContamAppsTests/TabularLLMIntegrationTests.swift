@@ -26,15 +26,15 @@ struct TabularLLMIntegrationTests {
         return options
     }
 
-    func client(cache: String) -> ModelClient {
-        ModelClient(configuration: .init(endpoint: (try? ModelClient.endpointURL(endpoint.absoluteString)) ?? endpoint, model: model, timeout: 300, concurrency: 2,
+    func client(cache: String) throws -> ModelClient {
+        ModelClient(configuration: .init(endpoint: try ModelClient.endpointURL(endpoint.absoluteString), model: model, timeout: 300, concurrency: 2,
                                          retry: RetryPolicy(maxAttempts: 3, initialDelay: 1), cache: ResponseCache(directory: cache)))
     }
 
     @Test func everyTestInBothModesThenEntirelyFromTheCache() async throws {
         let iris = try TabularDataset.load(path: TabularFixtures.corporaDirectory + "/iris.csv")
         let pool = try TabularFewShotPool.load(directory: TabularFixtures.corporaDirectory)
-        let cache = temporaryDirectory("llm-cache")
+        let cache = try temporaryDirectory("llm-cache")
         defer { try? FileManager.default.removeItem(atPath: cache) }
         for mode in [TabularMode.chat, .completion] {
             var options = options
@@ -44,7 +44,7 @@ struct TabularLLMIntegrationTests {
             let total = plan.allQueries.count
             #expect(total == 2 + 2 + 2 + 2 + 1)
 
-            let first = client(cache: cache)
+            let first = try client(cache: cache)
             let report = try await TabularRunner(client: first).run(plan)
             #expect(first.statistics.requestsSent >= total, "every query went to the server")
             #expect(first.statistics.cacheHits == 0)
@@ -63,7 +63,7 @@ struct TabularLLMIntegrationTests {
             #expect(decoded.tests == report.tests)
 
             // The same run again: no HTTP request at all, the same answers.
-            let second = client(cache: cache)
+            let second = try client(cache: cache)
             let again = try await TabularRunner(client: second).run(plan)
             #expect(second.statistics.requestsSent == 0)
             #expect(second.statistics.cacheHits == total)

@@ -23,12 +23,12 @@ import ContamTestSupport
     }
 
     @Test func scanIsolatesFailuresAndResumesFromTheCache() async throws {
-        let directory = temporaryDirectory("tabular-scan")
+        let directory = try temporaryDirectory("tabular-scan")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let known = TabularFixtures.randomCSV(rows: 120, seed: 40)
-        FileManager.default.createFile(atPath: directory + "/a-known.csv", contents: Data(known.utf8))
-        FileManager.default.createFile(atPath: directory + "/b-ragged.csv", contents: Data("x,y\n1,2\n3\n".utf8))
-        FileManager.default.createFile(atPath: directory + "/c-unknown.csv", contents: Data(TabularFixtures.randomCSV(rows: 120, seed: 41, header: "p,q,r,s,t").utf8))
+        try writeTestFile(atPath: directory + "/a-known.csv", text: known)
+        try writeTestFile(atPath: directory + "/b-ragged.csv", text: "x,y\n1,2\n3\n")
+        try writeTestFile(atPath: directory + "/c-unknown.csv", text: TabularFixtures.randomCSV(rows: 120, seed: 41, header: "p,q,r,s,t"))
         let dataset = try TabularDataset.load(path: directory + "/a-known.csv")
         let server = try memorizingServer(dataset)
         defer { server.stop() }
@@ -59,12 +59,12 @@ import ContamTestSupport
     }
 
     @Test func deadEndpointStopsTheScanAfterThreeDatasets() async throws {
-        let directory = temporaryDirectory("tabular-dead")
+        let directory = try temporaryDirectory("tabular-dead")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var files = [String]()
         for i in 0..<5 {
             let path = directory + "/d\(i).csv"
-            FileManager.default.createFile(atPath: path, contents: Data(TabularFixtures.randomCSV(rows: 30, seed: UInt64(i)).utf8))
+            try writeTestFile(atPath: path, text: TabularFixtures.randomCSV(rows: 30, seed: UInt64(i)))
             files.append(path)
         }
         let client = ModelClient(configuration: .init(endpoint: URL(string: "http://127.0.0.1:\(TestHTTPServer.closedPort())/v1")!, model: "m", retry: Self.fastRetry))
@@ -98,7 +98,7 @@ import ContamTestSupport
 
     @Test func offlinePromptsAndScores() throws {
         let dataset = try TabularFixtures.dataset(TabularFixtures.randomCSV(rows: 150, seed: 50), name: "offline")
-        let directory = temporaryDirectory("tabular-offline")
+        let directory = try temporaryDirectory("tabular-offline")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for mode in [TabularMode.chat, .completion] {
             let plan = try TabularPlanner.plan(dataset, options: options(mode), fewShot: [])
@@ -119,7 +119,7 @@ import ContamTestSupport
                 output.append(#"{"id":"batch_req_1","custom_id":"# + "\"\(id)\"" + #","response":{"status_code":200,"request_id":"r","body":"# + answer + #"},"error":null}"#)
             }
             let responses = directory + "/out-\(mode).jsonl"
-            FileManager.default.createFile(atPath: responses, contents: Data((output.joined(separator: "\n") + "\n").utf8))
+            try writeTestFile(atPath: responses, text: output.joined(separator: "\n") + "\n")
             let answers = try OpenAIBatch.readAnswers(path: responses)
             let report = try TabularOffline.score(plan, answers: answers, model: "gpt-x", source: responses)
             #expect(report.tests.allSatisfy { $0.verdict == .memorized })
@@ -140,32 +140,32 @@ import ContamTestSupport
     }
 
     @Test func responseFileErrorsNameTheLine() throws {
-        let directory = temporaryDirectory("tabular-responses")
+        let directory = try temporaryDirectory("tabular-responses")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let path = directory + "/r.jsonl"
-        FileManager.default.createFile(atPath: path, contents: Data("{\"custom_id\":\"a\",\"text\":\"x\"}\n\n{\"custom_id\":\"b\",\"response\":{\"status_code\":429,\"body\":{\"error\":{\"message\":\"quota\"}}}}\n{\"custom_id\":\"c\",\"response\":{\"status_code\":200,\"body\":{\"choices\":[{\"message\":{\"content\":\"y\"}}]}}}\n".utf8))
+        try writeTestFile(atPath: path, text: "{\"custom_id\":\"a\",\"text\":\"x\"}\n\n{\"custom_id\":\"b\",\"response\":{\"status_code\":429,\"body\":{\"error\":{\"message\":\"quota\"}}}}\n{\"custom_id\":\"c\",\"response\":{\"status_code\":200,\"body\":{\"choices\":[{\"message\":{\"content\":\"y\"}}]}}}\n")
         let answers = try OpenAIBatch.readAnswers(path: path)
         #expect(answers["a"] == .text("x"))
         #expect(answers["b"] == .failed("HTTP 429: quota"))
         #expect(answers["c"] == .text("y"))
-        FileManager.default.createFile(atPath: path, contents: Data("{\"custom_id\":\"a\",\"text\":\"x\"}\nnot json\n".utf8))
+        try writeTestFile(atPath: path, text: "{\"custom_id\":\"a\",\"text\":\"x\"}\nnot json\n")
         #expect { try OpenAIBatch.readAnswers(path: path) } throws: { "\($0)" == "\(path):2: not a JSON object" }
-        FileManager.default.createFile(atPath: path, contents: Data("{\"text\":\"x\"}\n".utf8))
+        try writeTestFile(atPath: path, text: "{\"text\":\"x\"}\n")
         #expect { try OpenAIBatch.readAnswers(path: path) } throws: { "\($0)".hasPrefix("\(path):1: no \"custom_id\"") }
     }
 
     @Test func inputExpansion() throws {
-        let directory = temporaryDirectory("tabular-inputs")
+        let directory = try temporaryDirectory("tabular-inputs")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory + "/sub/.hidden", withIntermediateDirectories: true)
         for name in ["b.csv", "sub/a.CSV", "sub/c.csv.zst", "sub/notes.txt", "sub/.hidden/x.csv"] {
-            FileManager.default.createFile(atPath: directory + "/" + name, contents: Data("a\n1\n".utf8))
+            try writeTestFile(atPath: directory + "/" + name, text: "a\n1\n")
         }
         let files = try TabularInputs.expand([directory]).map { String($0.dropFirst(directory.count + 1)) }
         #expect(files == ["b.csv", "sub/a.CSV", "sub/c.csv.zst"])
         // A hidden directory named explicitly is searched.
         #expect(try TabularInputs.expand([directory + "/sub/.hidden"]) == [directory + "/sub/.hidden/x.csv"])
-        FileManager.default.createFile(atPath: directory + "/sub/.hidden/x.csv", contents: nil)
+        try writeTestFile(atPath: directory + "/sub/.hidden/x.csv", text: "")
         try FileManager.default.removeItem(atPath: directory + "/sub/.hidden/x.csv")
         #expect(throws: TabularError.noDatasets(paths: [directory + "/sub/.hidden"])) { try TabularInputs.expand([directory + "/sub/.hidden"]) }
         #expect { try TabularInputs.expand(["/no/such/dir"]) } throws: { "\($0)" == "/no/such/dir: no such file or directory" }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ContamCorpus
+import ContamTestSupport
 
 @Suite struct UTF8RepairTests {
     private func countLiteralReplacementCharacters(_ bytes: [UInt8]) -> Int {
@@ -35,7 +36,7 @@ import Testing
     }
 
     @Test func randomBytesMatchSwiftDecoder() {
-        var rng = SystemRandomNumberGenerator()
+        var rng = SeededRandom(seed: 3000)
         // Bytes biased towards UTF-8 structure so that valid and nearly valid sequences are common.
         let interesting: [UInt8] = [0x41, 0xBD, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xE1,
                                     0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF, 0x00]

@@ -73,7 +73,7 @@ import ContamTestSupport
         let e7 = #expect(throws: CorpusError.self) { try reader().read(paths: [badZst]) }
         #expect("\(e7!)".contains(badZst))
         let e8 = #expect(throws: DetectError.self) { try reader().read(paths: [dir.path]) }
-        #expect("\(e8!)".contains("directory"))
+        #expect("\(e8!)".hasPrefix("\(dir.path): ") && "\(e8!)".contains("directory"))
         let wrongType = dir.write("type.jsonl", "{\"text\": 12}\n")
         let e9 = #expect(throws: CorpusError.self) { try reader().read(paths: [wrongType]) }
         #expect("\(e9!)".contains("\(wrongType):1"))

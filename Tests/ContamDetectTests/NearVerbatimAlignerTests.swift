@@ -5,12 +5,18 @@ import Testing
 import ContamTestSupport
 
 @Suite struct NearVerbatimAlignerTests {
-    static let licenses: [String] = ["GPL-3.txt", "BSD.txt", "MPL-2.0.txt"].map {
-        (try? String(contentsOfFile: "\(repositoryRoot)/corpora/licenses/\($0)", encoding: .utf8)) ?? ""
+    /// Three license texts from corpora/licenses, read once; a read failure is rethrown by `licenses()`.
+    private static let licenseTexts = Result {
+        try ["GPL-3.txt", "BSD.txt", "MPL-2.0.txt"].map { try String(contentsOfFile: "\(repositoryRoot)/corpora/licenses/\($0)", encoding: .utf8) }
     }
-    static let corpus = InMemoryCorpus(texts: licenses, ids: ["GPL-3", "BSD", "MPL-2.0"])
+    static func licenses() throws -> [String] { try licenseTexts.get() }
 
-    func check(_ text: String, corpus: InMemoryCorpus = NearVerbatimAlignerTests.corpus, aligner: NearVerbatimAligner = NearVerbatimAligner()) throws -> NearVerbatimResult {
+    /// The license texts as a corpus with their names as ids.
+    private static let licenseCorpus = Result { InMemoryCorpus(texts: try licenses(), ids: ["GPL-3", "BSD", "MPL-2.0"]) }
+
+    /// Aligns `text` against `corpus`, by default the license corpus.
+    func check(_ text: String, corpus: InMemoryCorpus? = nil, aligner: NearVerbatimAligner = NearVerbatimAligner()) throws -> NearVerbatimResult {
+        let corpus = try corpus ?? Self.licenseCorpus.get()
         let item = TokenizedItem(text: Array(text.utf8), tokenizer: Tokenizer(options: corpus.tokenizerOptions))
         return try aligner.align(item, matchingStatistics: corpus.matchingStatistics(of: item.strings), documents: DocumentCache(corpus: corpus))
     }
@@ -18,7 +24,7 @@ import ContamTestSupport
     let exact = "When we speak of free software, we are referring to freedom, not price.  Our General Public Licenses are designed to make sure that you have the freedom to distribute copies of free software"
 
     @Test func verbatimCopyIsNearVerbatimWithSimilarityOne() throws {
-        #expect(!Self.licenses[0].isEmpty)
+        #expect(try !Self.licenses()[0].isEmpty)
         let result = try check(exact)
         #expect(result.isNearVerbatim)
         #expect(result.bestSimilarity == 1)
@@ -44,7 +50,7 @@ import ContamTestSupport
 
     @Test func caseChangesAreSubstitutionsWhenTheIndexKeepsCase() throws {
         let options = TokenizerOptions(keepCase: true)
-        let corpus = InMemoryCorpus(texts: Self.licenses, options: options)
+        let corpus = InMemoryCorpus(texts: try Self.licenses(), options: options)
         let shouted = exact.split(separator: " ").enumerated().map { $0.offset % 7 == 3 ? $0.element.uppercased() : String($0.element) }.joined(separator: " ")
         let result = try check(shouted, corpus: corpus)
         #expect(result.isNearVerbatim)

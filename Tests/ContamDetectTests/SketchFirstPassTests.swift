@@ -12,16 +12,17 @@ import ContamTestSupport
 /// must get exactly the full figures, and it must turn itself off when it cannot decide the methods.
 @Suite(.serialized) struct SketchFirstPassTests {
     /// One index with the default 13-gram sketch in one shard, one with 8- and 13-grams in several shards.
-    static let indexes: (single: Index, multi: Index)? = {
+    /// Built once for the suite; a failed build is kept and rethrown by `index(multi:)`, so every test that
+    /// needs the indexes fails with the builder's own error.
+    static let indexes = Result { () throws -> (single: Index, multi: Index) in
         let dir = TestDirectory("firstpass")
-        guard let single = try? SampleIndex.build(dir.file("single.idx")),
-              let multi = try? SampleIndex.build(dir.file("multi.idx"), configure: { $0.shardTokens = 40_000; $0.sketch?.ngramSizes = [8, 13] })
-        else { return nil }
+        let single = try SampleIndex.build(dir.file("single.idx"))
+        let multi = try SampleIndex.build(dir.file("multi.idx"), configure: { $0.shardTokens = 40_000; $0.sketch?.ngramSizes = [8, 13] })
         return (single, multi)
-    }()
+    }
 
     static func index(multi: Bool) throws -> Index {
-        let pair = try #require(indexes, "the test indexes of corpora/ could not be built")
+        let pair = try indexes.get()
         return multi ? pair.multi : pair.single
     }
 

@@ -172,11 +172,11 @@ import ContamTestSupport
             .json(completionJSON("answer to " + String(decoding: request.body, as: UTF8.self).suffix(20)))
         }
         defer { server.stop() }
-        let directory = temporaryDirectory("cache")
+        let directory = try temporaryDirectory("cache")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let requests = (0..<6).map { ModelRequest.completion("prompt \($0)", maxTokens: 8, label: "q\($0)") }
         let first = client(server, transport, cache: ResponseCache(directory: directory), apiKey: APIKey("sk-do-not-store"))
-        let firstAnswers = await first.completeAll(requests).map { try? $0.get().text }
+        let firstAnswers = try await first.completeAll(requests).map { try $0.get().text }
         #expect(server.requestCount == 6)
         #expect(first.statistics.cacheHits == 0)
 
@@ -184,7 +184,7 @@ import ContamTestSupport
         let secondResults = await second.completeAll(requests)
         #expect(server.requestCount == 6, "a rerun must be served from the cache")
         #expect(second.statistics == ModelClientStatistics(requestsSent: 0, cacheHits: 6, retries: 0, failures: 0))
-        #expect(secondResults.map { try? $0.get().text } == firstAnswers)
+        #expect(try secondResults.map { try $0.get().text } == firstAnswers)
         #expect(secondResults.allSatisfy { (try? $0.get().fromCache) == true })
 
         // Another model or another body is another key.
@@ -205,7 +205,7 @@ import ContamTestSupport
     @Test(arguments: transports) func failedRequestsAreNotCached(transport: HTTPTransportChoice) async throws {
         let server = try TestHTTPServer { _, n in n == 1 ? .json("{}", status: 400) : .json(completionJSON("ok")) }
         defer { server.stop() }
-        let directory = temporaryDirectory("cache-fail")
+        let directory = try temporaryDirectory("cache-fail")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let c = client(server, transport, cache: ResponseCache(directory: directory))
         await #expect(throws: ModelError.self) { _ = try await c.complete(.completion("p", maxTokens: 3, label: "t")) }
@@ -214,7 +214,7 @@ import ContamTestSupport
     }
 
     @Test func corruptCacheEntryIsAMiss() async throws {
-        let directory = temporaryDirectory("cache-corrupt")
+        let directory = try temporaryDirectory("cache-corrupt")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let cache = ResponseCache(directory: directory)
         let body = ModelRequest.completion("p", maxTokens: 3, label: "t").body(model: "m")
@@ -223,7 +223,7 @@ import ContamTestSupport
         #expect(cache.lookup(url: "u2", model: "m", body: body) == nil)
         let key = ResponseCache.key(url: "u", model: "m", body: body)
         let file = "\(directory)/responses/\(key.prefix(2))/\(key).json"
-        _ = FileManager.default.createFile(atPath: file, contents: Data("{\"url\":".utf8))
+        try writeTestFile(atPath: file, text: "{\"url\":")
         #expect(cache.lookup(url: "u", model: "m", body: body) == nil)
     }
 

@@ -22,7 +22,7 @@ import ContamTestSupport
     }
 
     /// Every length from 0 to 40 (each tail length, with and without full words), random and
-    /// adversarial bytes, at every offset in a buffer (the fast tail loads overlap).
+    /// adversarial bytes, at every alignment in a larger buffer (the fast tail loads overlap).
     @Test func matchesTheByteByByteDefinition() {
         var random = SeededRandom(seed: 3)
         for length in 0...40 {
@@ -35,9 +35,13 @@ import ContamTestSupport
                     default: return UInt8(k + 1)
                     }
                 }
-                let padded = [0xAA, 0xBB, 0xCC] + bytes + [0xDD]
-                let fast = padded.withUnsafeBytes { TokenHash.hash(UnsafeRawBufferPointer(rebasing: $0[3..<(3 + length)])) }
-                #expect(fast == Self.reference(bytes), "length \(length), pattern \(pattern)")
+                // Offsets 0 to 7 cover every alignment of the fast path's 8-byte loads; neighbours of 0xAA/0xDD
+                // would change the hash if a load reached outside the slice.
+                for offset in 0..<8 {
+                    let padded = [UInt8](repeating: 0xAA, count: offset) + bytes + [0xDD, 0xDD]
+                    let fast = padded.withUnsafeBytes { TokenHash.hash(UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + length)])) }
+                    #expect(fast == Self.reference(bytes), "length \(length), pattern \(pattern), offset \(offset)")
+                }
                 if (1...7).contains(length) {
                     let word = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << UInt64($1.offset * 8) }
                     #expect(TokenHash.hash(shortWord: word, count: length) == Self.reference(bytes), "short word, length \(length)")

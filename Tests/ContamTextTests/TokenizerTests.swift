@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import ContamStorage
 @testable import ContamText
+import ContamTestSupport
 
 /// The obviously-correct tokenizer the fast one is checked against: decodes with the standard
 /// library's UTF-8 parser, classifies each scalar from its general category, and normalizes every
@@ -90,18 +91,6 @@ struct ReferenceTokenizer {
     }
 }
 
-/// A small deterministic random number generator (SplitMix64), so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite struct TokenizerTests {
     static let allOptions: [TokenizerOptions] = [
         TokenizerOptions(),
@@ -143,7 +132,7 @@ struct SplitMix64: RandomNumberGenerator {
     }()
 
     /// A random string of `pieceCount` pieces, some replaced by random BMP or supplementary scalars.
-    static func randomString(_ random: inout SplitMix64, pieceCount: Int) -> String {
+    static func randomString(_ random: inout SeededRandom, pieceCount: Int) -> String {
         var text = ""
         for _ in 0..<pieceCount {
             switch Int.random(in: 0..<20, using: &random) {
@@ -239,7 +228,7 @@ struct SplitMix64: RandomNumberGenerator {
     }
 
     @Test func randomStringsMatchReference() {
-        var random = SplitMix64(state: 0x5EED)
+        var random = SeededRandom(seed: 0x5EED)
         for round in 0..<4000 {
             let text = Self.randomString(&random, pieceCount: Int.random(in: 1...32, using: &random))
             Self.check(Array(text.utf8), options: Self.allOptions[round % Self.allOptions.count])
@@ -258,7 +247,7 @@ struct SplitMix64: RandomNumberGenerator {
         #expect(Tokenizer().tokens(in: [0x61, 0xFF, 0x62]).map(\.text) == ["a", "\u{FFFD}", "b"])
         #expect(Tokenizer().tokens(in: [0x61, 0xFF, 0x62]).map(\.byteRange) == [0..<1, 1..<2, 2..<3])
 
-        var random = SplitMix64(state: 0xBAD)
+        var random = SeededRandom(seed: 0xBAD)
         for round in 0..<1000 {
             var bytes = Array(Self.randomString(&random, pieceCount: Int.random(in: 1...12, using: &random)).utf8)
             for _ in 0..<Int.random(in: 1...4, using: &random) {
@@ -313,7 +302,7 @@ struct SplitMix64: RandomNumberGenerator {
     }
 
     @Test func optionsBehave() {
-        var random = SplitMix64(state: 0x0971)
+        var random = SeededRandom(seed: 0x0971)
         for _ in 0..<300 {
             let bytes = Array(Self.randomString(&random, pieceCount: 16).utf8)
             let plain = Tokenizer().tokens(in: bytes)

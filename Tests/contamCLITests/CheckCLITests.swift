@@ -1,17 +1,14 @@
 import Foundation
 import Testing
+import ContamTestSupport
 
 /// End-to-end: `contam check` on the sample index and the sample items in corpora/items.
 @Suite(.serialized) struct CheckCLITests {
-    static let index: String = {
-        let dir = CLI.temporaryDirectory()
-        let path = "\(dir)/sample.idx"
-        _ = try? CLI.run(["index", "corpora/licenses", "corpora/python-tutorial.jsonl.zst", "corpora/python-faq.csv", "-o", path, "--quiet"])
-        return path
-    }()
+    /// The shared full index of the sample corpora (built once; a failed build fails the test with its message).
+    static func index() throws -> String { try SampleIndexes.full() }
 
     @Test func tableFlagsTheCopiedAndEditedItemsOnly() throws {
-        let result = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "all"])
+        let result = try CLI.run(["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "all"])
         #expect(result.status == 0, "\(result.stderr)")
         let rows = result.stdout.split(separator: "\n").map(String.init)
         func row(_ id: String) -> String { rows.first { $0.hasPrefix(id + " ") } ?? "" }
@@ -28,7 +25,7 @@ import Testing
     }
 
     @Test func jsonCarriesTheDocumentedFields() throws {
-        let result = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "answer", "--json", "--method", "near,llama2"])
+        let result = try CLI.run(["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "answer", "--json", "--method", "near,llama2"])
         #expect(result.status == 0, "\(result.stderr)")
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 12)
@@ -43,14 +40,14 @@ import Testing
     }
 
     @Test func failOnAndWriteCleanAreExactAndAtomic() throws {
-        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(atPath: dir) }
         let clean = "\(dir)/clean.jsonl"
-        let gate = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--fail-on", "near:0.1", "--write-clean", clean])
+        let gate = try CLI.run(["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--fail-on", "near:0.1", "--write-clean", clean])
         #expect(gate.status == 1)
-        let lenient = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--fail-on", "near:0.9"])
+        let lenient = try CLI.run(["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--fail-on", "near:0.9"])
         #expect(lenient.status == 0)
         // The clean copy holds the unflagged records, byte for byte as in the input.
-        let input = try String(contentsOfFile: "\(CLI.root)/corpora/items/benchmark.jsonl", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let input = try String(contentsOfFile: "\(repositoryRoot)/corpora/items/benchmark.jsonl", encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         let output = try String(contentsOfFile: clean, encoding: .utf8).split(separator: "\n").map(String.init)
         #expect(output.count == 5)
         for line in output { #expect(input.contains(Substring(line))) }
@@ -59,7 +56,7 @@ import Testing
     }
 
     @Test func firstPassClearsItemsHonestlyAndNoFirstPassRestoresTheFigures() throws {
-        let arguments = ["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "lmeval13,exactsubstr"]
+        let arguments = try ["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "lmeval13,exactsubstr"]
         let fast = try CLI.run(arguments)
         #expect(fast.status == 0, "\(fast.stderr)")
         // Item rows: not indented (the summary's method lines are), with a verdict.
@@ -105,23 +102,23 @@ import Testing
         #expect(!fullJSON.stdout.contains("first_pass") && !fullJSON.stdout.contains("null"))
 
         // The default method (near, seeds of 6 tokens) cannot use a 13-gram sketch: output as before.
-        let near = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer"])
+        let near = try CLI.run(["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer"])
         #expect(!near.stdout.contains("first pass") && !near.stdout.contains("<13"))
         let help = try CLI.run(["check", "--help"])
         #expect(help.stdout.contains("--no-first-pass") && help.stdout.contains("FIRST PASS:"))
     }
 
     @Test func badItemsNameTheFileAndLine() throws {
-        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(atPath: dir) }
         let items = "\(dir)/items.jsonl"
-        FileManager.default.createFile(atPath: items, contents: Data("{\"question\": \"fine\"}\n{\"prompt\": \"no question here\"}\n".utf8))
-        let result = try CLI.run(["check", Self.index, items, "--field", "question"])
+        try writeTestFile(atPath: items, text: "{\"question\": \"fine\"}\n{\"prompt\": \"no question here\"}\n")
+        let result = try CLI.run(["check", Self.index(), items, "--field", "question"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("items.jsonl:2"))
-        let missing = try CLI.run(["check", Self.index, "\(dir)/absent.jsonl"])
+        let missing = try CLI.run(["check", Self.index(), "\(dir)/absent.jsonl"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("absent.jsonl"))
-        let wrongOptions = try CLI.run(["check", Self.index, "corpora/items/generations.txt", "--lines", "--keep-case"])
+        let wrongOptions = try CLI.run(["check", Self.index(), "corpora/items/generations.txt", "--lines", "--keep-case"])
         #expect(wrongOptions.status == 2)
         #expect(wrongOptions.stderr.contains("case"))
     }
@@ -130,62 +127,90 @@ import Testing
 /// `contam check` on a sketch-only index: the same methods and reports as on a full index, each verdict
 /// the full index's or "undecided".
 @Suite(.serialized) struct SketchCheckCLITests {
-    static func build(_ name: String, _ extra: [String] = []) -> String {
-        let dir = CLI.temporaryDirectory()
-        let path = "\(dir)/\(name)"
-        _ = try? CLI.run(["index", "corpora/licenses", "corpora/python-tutorial.jsonl.zst", "corpora/python-faq.csv", "-o", path, "--sketch-only", "--sketch-n", "8,13", "--quiet"] + extra)
-        return path
+    /// The shared sketch-only index (8- and 13-grams) of the sample corpora.
+    static func index() throws -> String { try SampleIndexes.sketchOnly() }
+    private static let droppedPunctuationBuild = Result {
+        try CLI.buildIndex(SampleIndexes.corpus, named: "sketch-nopunct.idx", options: ["--sketch-only", "--sketch-n", "8,13", "--drop-punct"])
     }
+    /// The same with --drop-punct, where a word 13-gram is exactly 13 tokens.
+    static func droppedPunctuation() throws -> String { try droppedPunctuationBuild.get() }
 
-    static let index = build("sketch.idx")
-    static let droppedPunctuation = build("sketch-nopunct.idx", ["--drop-punct"])
-
-    func verdicts(_ index: String) throws -> [String: [String: String]] {
-        let result = try CLI.run(["check", index, "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "lmeval13,palm", "--json"])
-        #expect(result.status == 0, "\(result.stderr)")
-        var verdicts: [String: [String: String]] = [:]
+    /// What `contam check --json` said about each item: method -> verdict, and the methods whose sketch
+    /// "dirty" carries sketch evidence (it may be a false positive).
+    static func verdicts(_ result: CLI.Result) throws -> [String: (methods: [String: String], sketchBased: Set<String>)] {
+        var verdicts: [String: (methods: [String: String], sketchBased: Set<String>)] = [:]
         for line in result.stdout.split(separator: "\n") {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
-            verdicts[object["id"] as! String] = object["methods"] as? [String: String]
-            #expect(object["sketch_only"] is [String: Any])
-            #expect(object["longest_match_tokens"] is NSNull)
+            let id = try #require(object["id"] as? String)
+            let details = object["method_details"] as? [String: [String: Any]] ?? [:]
+            verdicts[id] = (object["methods"] as? [String: String] ?? [:], Set(details.filter { $0.value["sketch"] != nil }.keys))
         }
         return verdicts
     }
 
-    @Test func ngramMethodsAgreeWithTheFullIndexOrSayUndecided() throws {
-        // No false negatives: the verbatim copies are dirty by palm's 8-grams. With punctuation kept, a word
-        // 13-gram spans more than 13 tokens, which a 13-gram sketch cannot decide.
-        let kept = try verdicts(Self.index)
-        for copied in ["gpl-preamble", "range-end-point", "lambda-statements"] {
-            #expect(kept[copied]?["palm"] == "dirty", "\(copied)")
-            #expect(kept[copied]?["lmeval13"] == "dirty" || kept[copied]?["lmeval13"] == "undecided", "\(copied)")
+    /// The same check on a sketch-only index and on the full index of the same corpus: each sketch verdict
+    /// is the full index's or "undecided", except a sketch "dirty" (marked with its sketch evidence) that a
+    /// Bloom-filter false positive can explain; a sketch "clean" is always clean on the full index.
+    func compareWithTheFullIndex(_ sketchIndex: String, fullOptions: [String]) throws -> [String: (methods: [String: String], sketchBased: Set<String>)] {
+        let arguments = ["corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "lmeval13,palm", "--json"]
+        let sketchResult = try CLI.run(["check", sketchIndex] + arguments)
+        #expect(sketchResult.status == 0, "\(sketchResult.stderr)")
+        let fullIndex = fullOptions.isEmpty ? try SampleIndexes.full() : try CLI.buildIndex(SampleIndexes.corpus, named: "full-nopunct.idx", options: fullOptions)
+        let fullResult = try CLI.run(["check", fullIndex] + arguments)
+        #expect(fullResult.status == 0, "\(fullResult.stderr)")
+        let sketch = try Self.verdicts(sketchResult)
+        let full = try Self.verdicts(fullResult)
+        #expect(sketch.count == 12 && Set(sketch.keys) == Set(full.keys))
+        var sketchClean = 0
+        for (id, exact) in full {
+            for (method, verdict) in exact.methods {
+                let answer = sketch[id]?.methods[method]
+                if answer == "clean" { sketchClean += 1 }
+                if answer == "undecided" || answer == verdict { continue }
+                #expect(answer == "dirty" && sketch[id]?.sketchBased.contains(method) == true,
+                        "\(id) \(method): \(answer ?? "-") on the sketch but \(verdict) on the full index")
+            }
+            for line in sketchResult.stdout.split(separator: "\n") where line.contains("\"id\":\"\(id)\"") {
+                #expect(line.contains("\"sketch_only\"") && line.contains("\"longest_match_tokens\":null"))
+            }
         }
-        #expect(kept["shuffled-gpl"]?["palm"] == "clean")
-        // With --drop-punct a word 13-gram is exactly 13 tokens: lmeval13 is decided as on the full index.
-        let dropped = try verdicts(Self.droppedPunctuation)
+        // Not vacuous: the sketch clears some verdicts.
+        #expect(sketchClean > 0)
+        return sketch
+    }
+
+    @Test func ngramMethodsAgreeWithTheFullIndexOrSayUndecided() throws {
+        // With punctuation kept a word 13-gram spans more than 13 tokens, which a 13-gram sketch cannot
+        // decide; palm's 8-grams it can: the verbatim copies are dirty (no false negatives).
+        let kept = try compareWithTheFullIndex(Self.index(), fullOptions: [])
         for copied in ["gpl-preamble", "range-end-point", "lambda-statements"] {
-            #expect(dropped[copied] == ["lmeval13": "dirty", "palm": "dirty"], "\(copied)")
+            #expect(kept[copied]?.methods["palm"] == "dirty", "\(copied)")
+        }
+        #expect(kept["shuffled-gpl"]?.methods["palm"] == "clean")
+        // With --drop-punct, lmeval13 is decided as on the full index.
+        let dropped = try compareWithTheFullIndex(Self.droppedPunctuation(), fullOptions: ["--drop-punct", "--sketch-n", "8,13"])
+        for copied in ["gpl-preamble", "range-end-point", "lambda-statements"] {
+            #expect(dropped[copied]?.methods == ["lmeval13": "dirty", "palm": "dirty"], "\(copied)")
         }
     }
 
     @Test func methodsTheSketchCannotDecideAreUndecidedAndGateTheRun() throws {
-        let near = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "answer", "--method", "near"])
+        let near = try CLI.run(["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "answer", "--method", "near"])
         #expect(near.status == 0, "\(near.stderr)")
         #expect(near.stdout.contains("undecided") && near.stdout.contains("sketch-only index"))
-        let gateOnUndecided = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "answer", "--method", "near", "--fail-on", "near"])
+        let gateOnUndecided = try CLI.run(["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "answer", "--method", "near", "--fail-on", "near"])
         #expect(gateOnUndecided.status == 1)
         #expect(gateOnUndecided.stderr.contains("undecided (counted as dirty)"))
-        let defaultMethod = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "answer"])
+        let defaultMethod = try CLI.run(["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "answer"])
         #expect(defaultMethod.status == 2)
         #expect(defaultMethod.stderr.contains("pass --method lmeval13"))
-        let gate = try CLI.run(["check", Self.index, "corpora/items/benchmark.jsonl", "--field", "answer", "--method", "lmeval13", "--fail-on", "lmeval13:0.1"])
+        let gate = try CLI.run(["check", Self.index(), "corpora/items/benchmark.jsonl", "--field", "answer", "--method", "lmeval13", "--fail-on", "lmeval13:0.1"])
         #expect(gate.status == 1)
     }
 
     @Test func everyReportWorksOnASketch() throws {
-        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
-        let result = try CLI.run(["check", Self.droppedPunctuation, "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "lmeval13,palm",
+        let dir = try temporaryDirectory("sketch-reports"); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let result = try CLI.run(["check", Self.droppedPunctuation(), "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "lmeval13,palm",
                                   "--markdown", "--html", "\(dir)/report.html", "--write-clean", "\(dir)/clean.jsonl"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("| ITEM") || result.stdout.contains("|"))

@@ -1,17 +1,11 @@
 import Foundation
 import Testing
+import ContamTestSupport
 
 /// End-to-end: the built binary on corpora/, asserting on output and exit codes.
 @Suite(.serialized) struct IndexCLITests {
-    static let sampleIndex: String = {
-        let dir = CLI.temporaryDirectory()
-        let path = "\(dir)/sample.idx"
-        _ = try? CLI.run(["index", "corpora/licenses", "corpora/python-tutorial.jsonl.zst", "corpora/python-faq.csv", "-o", path, "--quiet"])
-        return path
-    }()
-
     @Test func indexSummaryAndStats() throws {
-        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(atPath: dir) }
         let result = try CLI.run(["index", "corpora/licenses", "-o", "\(dir)/l.idx"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("indexed 10 documents"))
@@ -26,7 +20,7 @@ import Testing
     }
 
     @Test func countLocateLongest() throws {
-        let index = Self.sampleIndex
+        let index = try SampleIndexes.full()
         let count = try CLI.run(["query", index, "count", "GNU General Public License", "--json"])
         #expect(count.status == 0, "\(count.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(count.stdout.utf8)) as? [String: Any]
@@ -52,19 +46,19 @@ import Testing
     }
 
     @Test func verifyDetectsCorruption() throws {
-        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(atPath: dir) }
         let index = "\(dir)/l.idx"
         #expect(try CLI.run(["index", "corpora/licenses", "-o", index, "--quiet"]).status == 0)
         #expect(try CLI.run(["verify", index]).status == 0)
         let sa = "\(index)/shard-0000/sa.bin"
-        var bytes = Array(FileManager.default.contents(atPath: sa)!)
+        var bytes = Array(try #require(FileManager.default.contents(atPath: sa), "\(sa) should have been written by contam index"))
         bytes[bytes.count / 2] ^= 0xFF
-        FileManager.default.createFile(atPath: sa, contents: Data(bytes))
+        try writeTestFile(atPath: sa, contents: Data(bytes))
         let verify = try CLI.run(["verify", index])
         #expect(verify.status == 2)
         #expect(verify.stderr.contains("sa.bin: checksum mismatch"))
         // Truncation is caught on open by query and stats.
-        FileManager.default.createFile(atPath: sa, contents: Data(bytes.prefix(100)))
+        try writeTestFile(atPath: sa, contents: Data(bytes.prefix(100)))
         let query = try CLI.run(["query", index, "count", "license"])
         #expect(query.status == 2)
         #expect(query.stderr.contains("sa.bin"))
@@ -72,14 +66,14 @@ import Testing
     }
 
     @Test func existingOutputNeedsForceAndFailedBuildKeepsOldIndex() throws {
-        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(atPath: dir) }
         let index = "\(dir)/l.idx"
         #expect(try CLI.run(["index", "corpora/licenses/BSD.txt", "-o", index, "--quiet"]).status == 0)
         let again = try CLI.run(["index", "corpora/licenses", "-o", index])
         #expect(again.status == 2)
         #expect(again.stderr.contains("already exists; pass --force"))
         let bad = "\(dir)/bad.jsonl"
-        FileManager.default.createFile(atPath: bad, contents: Data("{\"text\": \"fine\"}\n{\"text\": broken\n".utf8))
+        try writeTestFile(atPath: bad, text: "{\"text\": \"fine\"}\n{\"text\": broken\n")
         let failed = try CLI.run(["index", bad, "-o", index, "--force"])
         #expect(failed.status == 2)
         #expect(failed.stderr.contains("bad.jsonl:2"))
@@ -90,18 +84,18 @@ import Testing
     }
 
     @Test func outOfDiskSpaceLeavesNothingBehind() throws {
-        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(atPath: dir) }
         // A file-size limit makes writes fail with EFBIG, as a full disk makes them fail with ENOSPC.
-        let result = try CLI.runProcess("/bin/sh", ["-c", "trap '' XFSZ; ulimit -f 16; exec \"$0\" index corpora/licenses corpora/python-tutorial.jsonl.zst -o \"$1\"", CLI.binary, "\(dir)/l.idx"])
+        let result = try CLI.runProcess("/bin/sh", ["-c", "trap '' XFSZ; ulimit -f 16; exec \"$0\" index corpora/licenses corpora/python-tutorial.jsonl.zst -o \"$1\"", try CLI.binary, "\(dir)/l.idx"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("write failed") || result.stderr.contains("File too large"), "\(result.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
     }
 
     @Test func interruptedBuildRemovesItsTemporaryDirectory() throws {
-        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(atPath: dir) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.executableURL = URL(fileURLWithPath: try CLI.binary)
         process.arguments = ["index", "-", "--format", "text", "--lines", "-o", "\(dir)/l.idx", "--quiet"]
         let input = Pipe()
         process.standardInput = input
@@ -121,17 +115,17 @@ import Testing
     }
 
     @Test func badInputMessagesNameTheFile() throws {
-        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(atPath: dir) }
         let missing = try CLI.run(["index", "no/such/file.txt", "-o", "\(dir)/x.idx"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no/such/file.txt"))
         let empty = "\(dir)/empty.txt"
-        FileManager.default.createFile(atPath: empty, contents: Data("   \n\n".utf8))
+        try writeTestFile(atPath: empty, text: "   \n\n")
         let emptyResult = try CLI.run(["index", empty, "-o", "\(dir)/x.idx"])
         #expect(emptyResult.status == 2)
         #expect(emptyResult.stderr.contains("no document with any text"))
         let fake = "\(dir)/fake.jsonl.zst"
-        FileManager.default.createFile(atPath: fake, contents: Data("{\"text\": \"not compressed\"}\n".utf8))
+        try writeTestFile(atPath: fake, text: "{\"text\": \"not compressed\"}\n")
         let fakeResult = try CLI.run(["index", fake, "-o", "\(dir)/x.idx"])
         #expect(fakeResult.status == 2)
         #expect(fakeResult.stderr.contains("fake.jsonl.zst"))
@@ -143,7 +137,7 @@ import Testing
         #expect(usage.status == 2)
         #expect(usage.stderr.contains("Error: mode must be count, locate or longest"))
         #expect(usage.stderr.contains("See 'contam query --help'"))
-        let emptyPhrase = try CLI.run(["query", Self.sampleIndex, "count", "  "])
+        let emptyPhrase = try CLI.run(["query", SampleIndexes.full(), "count", "  "])
         #expect(emptyPhrase.status == 2)
         #expect(emptyPhrase.stderr.contains("no token to look up"))
         #expect(try CLI.run(["index", "--help"]).stdout.contains("OVERVIEW:"))
@@ -151,9 +145,9 @@ import Testing
     }
 
     @Test func skipBadRecordsCountsAndNamesThem() throws {
-        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(atPath: dir) }
         let file = "\(dir)/mixed.jsonl"
-        FileManager.default.createFile(atPath: file, contents: Data("{\"text\": \"first good record\"}\n{\"body\": \"no text field\"}\nnot json\n{\"text\": \"second good record\"}\n".utf8))
+        try writeTestFile(atPath: file, text: "{\"text\": \"first good record\"}\n{\"body\": \"no text field\"}\nnot json\n{\"text\": \"second good record\"}\n")
         let strict = try CLI.run(["index", file, "-o", "\(dir)/x.idx"])
         #expect(strict.status == 2)
         #expect(strict.stderr.contains("mixed.jsonl:2"))
@@ -167,7 +161,7 @@ import Testing
     }
 
     @Test func standardInputAndLines() throws {
-        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(atPath: dir) }
         let result = try CLI.run(["index", "-", "--lines", "-o", "\(dir)/x.idx"], stdin: "one line here\nanother line here\n\nthird line\n")
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("indexed 3 documents"))
@@ -180,9 +174,9 @@ import Testing
     }
 
     @Test func invalidUTF8IsReplacedAndReported() throws {
-        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(atPath: dir) }
         let file = "\(dir)/bad.txt"
-        FileManager.default.createFile(atPath: file, contents: Data([0x68, 0x69, 0x20, 0xFF, 0xFE, 0x20, 0x74, 0x68, 0x65, 0x72, 0x65, 0x0A]))
+        try writeTestFile(atPath: file, bytes: [0x68, 0x69, 0x20, 0xFF, 0xFE, 0x20, 0x74, 0x68, 0x65, 0x72, 0x65, 0x0A])
         let result = try CLI.run(["index", file, "-o", "\(dir)/x.idx"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("invalid UTF-8"))

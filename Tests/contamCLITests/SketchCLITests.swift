@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import ContamTestSupport
 
 /// End-to-end: the n-gram sketch through the built binary (index --sketch-only, query has, stats, verify, merge).
 @Suite(.serialized) struct SketchCLITests {
     static let phrase = "you may convey verbatim copies of the program's source code as you receive it"
 
     @Test func hasExitCodesOnFullAndSketchOnlyIndexes() throws {
-        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(atPath: dir) }
         let built = try CLI.run(["index", "corpora/licenses", "-o", "\(dir)/full.idx"])
         #expect(built.status == 0, "\(built.stderr)")
         #expect(built.stdout.contains("n-gram sketch: n = 13"))
@@ -36,7 +37,7 @@ import Testing
     }
 
     @Test func statsVerifyAndMerge() throws {
-        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(atPath: dir) }
         let common = ["--sketch-only", "--sketch-ngrams", "200000", "--quiet"]
         #expect(try CLI.run(["index", "corpora/licenses", "-o", "\(dir)/a.idx"] + common).status == 0)
         #expect(try CLI.run(["index", "corpora/python-faq.csv", "-o", "\(dir)/b.idx"] + common).status == 0)
@@ -64,7 +65,7 @@ import Testing
         #expect(try CLI.run(["verify", "\(dir)/m.idx"]).status == 0)
         var bytes = [UInt8](m)
         bytes[bytes.count - 10] ^= 0x01
-        FileManager.default.createFile(atPath: "\(dir)/m.idx/shard-0000/sketch.bloom", contents: Data(bytes))
+        try writeTestFile(atPath: "\(dir)/m.idx/shard-0000/sketch.bloom", contents: Data(bytes))
         let verify = try CLI.run(["verify", "\(dir)/m.idx"])
         #expect(verify.status == 2 && verify.stderr.contains("sketch.bloom: checksum mismatch"))
 
@@ -86,7 +87,7 @@ import Testing
     /// --sketch-ngrams) OR into the very file a build over everything writes; full-index parts answer
     /// counts as the whole index does. A part given twice is refused, a missing one noted.
     @Test func shardPartsMergeIntoTheWholeIndex() throws {
-        let dir = CLI.temporaryDirectory(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(atPath: dir) }
         let corpus = ["corpora/licenses", "corpora/python-faq.csv", "corpora/python-tutorial.jsonl.zst"]
         #expect(try CLI.run(["index"] + corpus + ["--sketch-only", "-o", "\(dir)/all.sketch", "--quiet"]).status == 0)
         var parts: [String] = []

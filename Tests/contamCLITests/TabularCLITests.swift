@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ContamTestSupport
 
 /// End to end: the built `contam tabular …` on corpora/tabular, without a model (offline prompts and answers,
 /// dead endpoints, an index built on the spot).
@@ -21,10 +22,10 @@ import Testing
     }
 
     @Test func badCSVAndDeadEndpointAreClearErrors() throws {
-        let directory = CLI.temporaryDirectory()
+        let directory = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let ragged = directory + "/ragged.csv"
-        FileManager.default.createFile(atPath: ragged, contents: Data("a,b,c\n1,2,3\n4,5\n".utf8))
+        try writeTestFile(atPath: ragged, text: "a,b,c\n1,2,3\n4,5\n")
         let bad = try CLI.run(["tabular", "test", ragged, "--endpoint", "http://127.0.0.1:9/v1", "--model", "m"])
         #expect(bad.status == 2)
         #expect(bad.stderr == "contam: error: \(ragged):3: this row has 2 fields but the header has 3; fix the row (unbalanced quotes?) or the header\n")
@@ -40,7 +41,7 @@ import Testing
     }
 
     @Test func promptsThenScoreMemorizedAnswers() throws {
-        let directory = CLI.temporaryDirectory()
+        let directory = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let requests = directory + "/requests.jsonl"
         let common = ["corpora/tabular/iris.csv", "--model", "gpt-x", "--completion", "--tests", "row,feature-names", "--queries", "6"]
@@ -48,7 +49,7 @@ import Testing
         #expect(prompts.status == 0)
         #expect(prompts.stderr == "wrote 7 requests for 1 dataset to \(requests)\n")
         // Answer like a model that memorized the file.
-        let lines = try String(contentsOfFile: CLI.root + "/corpora/tabular/iris.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        let lines = try String(contentsOfFile: repositoryRoot + "/corpora/tabular/iris.csv", encoding: .utf8).split(separator: "\n").map(String.init)
         var answers = [String]()
         for line in try String(contentsOfFile: requests, encoding: .utf8).split(separator: "\n") {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
@@ -68,7 +69,7 @@ import Testing
             answers.append(encoded)
         }
         let responses = directory + "/responses.jsonl"
-        FileManager.default.createFile(atPath: responses, contents: Data((answers.joined(separator: "\n") + "\n").utf8))
+        try writeTestFile(atPath: responses, text: answers.joined(separator: "\n") + "\n")
         let scored = try CLI.run(["tabular", "score"] + common + ["--responses", responses, "--fail-on-memorized", "--brief"])
         #expect(scored.status == 1)
         #expect(scored.stdout.contains("Overall: memorized (row completion, feature-names test)."))
@@ -82,7 +83,7 @@ import Testing
     }
 
     @Test func exposureAgainstAnIndex() throws {
-        let directory = CLI.temporaryDirectory()
+        let directory = try temporaryDirectory("cli")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let index = directory + "/web.idx"
         let built = try CLI.run(["index", "corpora/licenses", "corpora/tabular/iris.csv", "--format", "text", "-o", index, "--quiet"])
