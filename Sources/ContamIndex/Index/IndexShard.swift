@@ -1,14 +1,26 @@
 import ContamStorage
 
 /// One shard of an opened index: its files mmap'd read-only, headers checked against the manifest.
+/// Every part handed out (the suffix array, vocabulary, document table, store) keeps its own mapping
+/// alive, so any of them may be kept after the shard and its index are released.
 public final class IndexShard: @unchecked Sendable {
+    // @unchecked Sendable: every stored property is a `let` over read-only mappings.
+
+    /// The shard's manifest entry.
     public let entry: IndexManifest.Shard
+    /// The shard's directory (index path / entry directory).
     public let directory: String
+    /// `tokens.bin`, opened.
     public let tokensFile: BinaryFile
+    /// `sa.bin`, opened.
     public let suffixFile: BinaryFile
+    /// Token string to id, and back.
     public let vocabulary: Vocabulary
+    /// Document records and external ids.
     public let documents: DocumentTable
+    /// The documents' raw text.
     public let store: ZstdBlockStoreReader
+    /// Search over the packed token and suffix arrays.
     public let suffixArray: SuffixArray
 
     /// Opens every file of the shard. O(1) per file: magic, kind, version and sizes are checked, not checksums.

@@ -82,7 +82,8 @@ public final class NGramSketch: @unchecked Sendable {
               file.payload.count == Self.parameterBlockBytes + Int(header.count) * 64 else {
             throw StorageError.corruptHeader(path: path, detail: "\(header.count) blocks of \(header.elementBits) bits in \(file.payload.count) bytes")
         }
-        func field(_ i: Int) -> UInt64 { UInt64(littleEndian: file.payload.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
+        let payload = file.payload
+        func field(_ i: Int) -> UInt64 { UInt64(littleEndian: payload.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
         let k = Int(truncatingIfNeeded: field(0)), mask = field(2)
         let sizes = (1...NGramHash.maximumN).filter { mask & (1 << UInt64($0 - 1)) != 0 }
         guard k >= 1, k <= 32, !sizes.isEmpty, field(6) == UInt64(BloomFilter.blockBits), field(3) < UInt64(Int.max), field(5) < UInt64(Int.max) else {
@@ -96,7 +97,8 @@ public final class NGramSketch: @unchecked Sendable {
         parameters.targetFalsePositiveRate = Double(bitPattern: field(4))
         self.parameters = parameters
         insertedNGrams = Int(field(5))
-        guard let bits = file.payload.baseAddress.map({ $0 + Self.parameterBlockBytes }), Int(bitPattern: bits) % 8 == 0 else {
+        // Kept past the closure by the filter, which holds `file` (and so the mapping) as its owner.
+        guard let bits = payload.withUnsafeBytes({ $0.baseAddress }).map({ $0 + Self.parameterBlockBytes }), Int(bitPattern: bits) % 8 == 0 else {
             throw StorageError.corruptHeader(path: path, detail: "misaligned mapping")
         }
         filter = BloomFilter(mapping: bits, blockCount: parameters.blockCount, hashFunctions: k, seed: parameters.seed, owner: file)
@@ -122,7 +124,7 @@ public final class NGramSketch: @unchecked Sendable {
         #error("sketch blocks are written in host order; add a byte swap for big-endian hosts")
         #endif
         // Written straight from the filter's memory (no copy through the writer's buffer).
-        try writer.appendHashingConcurrently(filter.bytes)
+        try filter.withUnsafeBytes { try writer.appendHashingConcurrently($0) }
         try writer.finish()
     }
 

@@ -97,7 +97,13 @@ public final class ZstdBlockStoreWriter: @unchecked Sendable {
 
 /// Reads documents back from `store.zst.bin` (mmap'd). Reading one document decompresses only the
 /// frames it spans (~256 KiB each, microseconds). Thread-safe: each call uses its own decoder.
+///
+/// `table` and `frames` point into `file`'s mapping; they are private and `file` is a stored `let`, so
+/// they are valid for as long as this object exists (what makes every read below safe).
 public final class ZstdBlockStoreReader: @unchecked Sendable {
+    // @unchecked Sendable: every stored property is a `let` over a read-only mapping.
+
+    /// The opened store file.
     public let file: BinaryFile
     private let frameCount: Int
     private let table: UnsafeRawBufferPointer
@@ -105,9 +111,11 @@ public final class ZstdBlockStoreReader: @unchecked Sendable {
     /// Total uncompressed bytes.
     public let byteCount: UInt64
 
+    /// Opens `path` and checks that its frame table fits and adds up (O(1)).
     public init(path: String) throws {
         file = try BinaryFile(path: path, kind: "STOR")
-        let payload = file.payload
+        // Kept past the closure in the private buffers: `file` keeps the mapping for self's lifetime.
+        let payload = file.payload.withUnsafeBytes { $0 }
         frameCount = Int(file.header.parameter)
         byteCount = file.header.count
         let tableBytes = (frameCount + 1) * 16 + 8
@@ -122,8 +130,10 @@ public final class ZstdBlockStoreReader: @unchecked Sendable {
         }
     }
 
+    /// Frame table entry `index` (0...frameCount; the last one holds the totals).
     private func entry(_ index: Int) -> (compressed: UInt64, uncompressed: UInt64) {
-        (UInt64(littleEndian: table.loadUnaligned(fromByteOffset: index * 16, as: UInt64.self)),
+        assert(index >= 0 && index <= frameCount, "ZstdBlockStoreReader: no frame table entry \(index) of \(frameCount + 1)")
+        return (UInt64(littleEndian: table.loadUnaligned(fromByteOffset: index * 16, as: UInt64.self)),
          UInt64(littleEndian: table.loadUnaligned(fromByteOffset: index * 16 + 8, as: UInt64.self)))
     }
 
