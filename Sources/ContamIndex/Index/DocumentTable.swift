@@ -37,8 +37,8 @@ public final class DocumentTableWriter {
     public private(set) var count = 0
 
     public init(recordsPath: String, idsPath: String) throws {
-        records = try BinaryFileWriter(path: recordsPath, header: BinaryFileHeader(kind: "DOCS", elementBits: UInt32(DocumentRecord.byteSize * 8), count: 0))
-        ids = try BinaryFileWriter(path: idsPath, header: BinaryFileHeader(kind: "DIDS", elementBits: 64, count: 0))
+        records = try BinaryFileWriter(path: recordsPath, header: ShardFile.documents.header(count: 0))
+        ids = try BinaryFileWriter(path: idsPath, header: ShardFile.documentIDs.header(count: 0))
     }
 
     public func append(_ record: DocumentRecord, externalID: String?) throws {
@@ -83,8 +83,8 @@ public final class DocumentTable: @unchecked Sendable {
 
     /// Opens both files and checks their sizes against each other.
     public init(recordsPath: String, idsPath: String) throws {
-        recordsFile = try BinaryFile(path: recordsPath, kind: "DOCS")
-        idsFile = try BinaryFile(path: idsPath, kind: "DIDS")
+        recordsFile = try BinaryFile(path: recordsPath, kind: ShardFile.documents.kind)
+        idsFile = try BinaryFile(path: idsPath, kind: ShardFile.documentIDs.kind)
         // Kept past the closures: the files (stored lets) keep the mappings for self's lifetime.
         records = recordsFile.payload.withUnsafeBytes { $0 }
         ids = idsFile.payload.withUnsafeBytes { $0 }

@@ -111,7 +111,7 @@ public final class IndexBuilder {
         defer { pending?.group.wait() }  // never leave a writer running into a discarded directory
         var shardNumber = 0
         func startShard() throws -> ShardBuilder {
-            let name = String(format: "shard-%04d", shardNumber)
+            let name = ShardFile.shardDirectory(number: shardNumber)
             shardNumber += 1
             return try ShardBuilder(directory: try directory.makeSubdirectory(name), name: name, capacity: shardTokens, sketch: shardSketch)
         }
@@ -241,8 +241,8 @@ final class ShardBuilder: @unchecked Sendable {
         self.name = name
         self.capacity = capacity
         tokens = try AnonymousBuffer(capacity: capacity)
-        store = try ZstdBlockStoreWriter(path: "\(directory)/store.zst.bin")
-        documents = try DocumentTableWriter(recordsPath: "\(directory)/docs.bin", idsPath: "\(directory)/ids.bin")
+        store = try ZstdBlockStoreWriter(path: ShardFile.store.path(inShard: directory), kind: ShardFile.store.kind)
+        documents = try DocumentTableWriter(recordsPath: ShardFile.documents.path(inShard: directory), idsPath: ShardFile.documentIDs.path(inShard: directory))
     }
 
     /// Tokenizes `document` into this shard. Returns false (and adds nothing) when it does not fit.
@@ -309,15 +309,16 @@ final class ShardBuilder: @unchecked Sendable {
         DispatchQueue.global().async(group: group) { [self] in
             let text = UnsafeBufferPointer(tokens.buffer)
             do {
-                let writer = try BinaryFileWriter(path: "\(directory)/tokens.bin", header: BinaryFileHeader(kind: "TOKN", elementBits: UInt32(tokenBits), count: UInt64(tokenCount), parameter: UInt64(alphabetSize)))
+                let writer = try BinaryFileWriter(path: ShardFile.tokens.path(inShard: directory),
+                                                  header: ShardFile.tokens.header(elementBits: UInt32(tokenBits), count: UInt64(tokenCount), parameter: UInt64(alphabetSize)))
                 try PackedIntArray.write(text, bitWidth: tokenBits, to: writer)
                 try writer.finish()
-                try vocabulary.write(to: "\(directory)/vocab.bin")
+                try vocabulary.write(to: ShardFile.vocabulary.path(inShard: directory))
                 try store.finish()
                 try documents.finish()
                 if let sketchParameters {
                     try ShardSketchWriter.write(parameters: sketchParameters, tokens: text, vocabulary: vocabulary,
-                                                to: "\(directory)/\(NGramSketch.fileName)")
+                                                to: ShardFile.sketch.path(inShard: directory))
                 }
             } catch {
                 sideResult.value = error
@@ -329,7 +330,8 @@ final class ShardBuilder: @unchecked Sendable {
         let suffixes = try AnonymousBuffer<UInt32>(capacity: tokenCount)
         suffixes.setCount(tokenCount)
         SAIS.buildSuffixArray(text: text, alphabetSize: alphabetSize, into: suffixes.buffer)
-        let writer = try BinaryFileWriter(path: "\(directory)/sa.bin", header: BinaryFileHeader(kind: "SUFA", elementBits: UInt32(suffixBits), count: UInt64(tokenCount)))
+        let writer = try BinaryFileWriter(path: ShardFile.suffixes.path(inShard: directory),
+                                          header: ShardFile.suffixes.header(elementBits: UInt32(suffixBits), count: UInt64(tokenCount)))
         try PackedIntArray.write(UnsafeBufferPointer(suffixes.buffer), bitWidth: suffixBits, to: writer)
         try writer.finish()
         group.wait()

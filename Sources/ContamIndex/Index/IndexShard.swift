@@ -27,11 +27,11 @@ public final class IndexShard: @unchecked Sendable {
     public init(indexPath: String, entry: IndexManifest.Shard) throws {
         self.entry = entry
         directory = "\(indexPath)/\(entry.directory)"
-        tokensFile = try BinaryFile(path: "\(directory)/tokens.bin", kind: "TOKN")
-        suffixFile = try BinaryFile(path: "\(directory)/sa.bin", kind: "SUFA")
-        vocabulary = try Vocabulary(path: "\(directory)/vocab.bin")
-        documents = try DocumentTable(recordsPath: "\(directory)/docs.bin", idsPath: "\(directory)/ids.bin")
-        store = try ZstdBlockStoreReader(path: "\(directory)/store.zst.bin")
+        tokensFile = try ShardFile.tokens.open(inShard: directory)
+        suffixFile = try ShardFile.suffixes.open(inShard: directory)
+        vocabulary = try Vocabulary(path: ShardFile.vocabulary.path(inShard: directory))
+        documents = try DocumentTable(recordsPath: ShardFile.documents.path(inShard: directory), idsPath: ShardFile.documentIDs.path(inShard: directory))
+        store = try ZstdBlockStoreReader(path: ShardFile.store.path(inShard: directory), kind: ShardFile.store.kind)
         let tokenCount = entry.tokens
         func expect(_ file: BinaryFile, bits: Int) throws {
             guard Int(file.header.count) == tokenCount, Int(file.header.elementBits) == bits, bits >= 1, bits <= 57,
@@ -48,7 +48,7 @@ public final class IndexShard: @unchecked Sendable {
                                   suffixes: PackedIntArray(bytes: suffixFile.payload, count: tokenCount, bitWidth: entry.suffixBits))
     }
 
-    /// Every binary file of the shard, for `verify`.
+    /// Every binary file of the shard, in `ShardFile` order (for `stats`).
     public var files: [BinaryFile] {
         [tokensFile, suffixFile, vocabulary.binaryFile, documents.recordsFile, documents.idsFile, store.file]
     }

@@ -19,7 +19,7 @@ public final class Vocabulary: @unchecked Sendable {
 
     /// Opens and validates `vocab.bin` (sizes of every section are checked against the header).
     public init(path: String) throws {
-        file = try BinaryFile(path: path, kind: "VOCB")
+        file = try BinaryFile(path: path, kind: ShardFile.vocabulary.kind)
         guard file.header.parameter == TokenHash.version else {
             throw StorageError.corruptHeader(path: path, detail: "token hash version \(file.header.parameter), expected \(TokenHash.version)")
         }

@@ -54,7 +54,7 @@ public final class VocabularyBuilder {
             while slots[slot] != 0 { slot = (slot + 1) & (slotCount - 1) }
             slots[slot] = UInt32(id)
         }
-        let writer = try BinaryFileWriter(path: path, header: BinaryFileHeader(kind: "VOCB", elementBits: 32, count: UInt64(distinct), parameter: TokenHash.version))
+        let writer = try BinaryFileWriter(path: path, header: ShardFile.vocabulary.header(count: UInt64(distinct), parameter: TokenHash.version))
         try writer.append(integers: [UInt64(slotCount)])
         try writer.append(integers: slots)
         if slotCount % 2 == 1 { try writer.append([0, 0, 0, 0]) }

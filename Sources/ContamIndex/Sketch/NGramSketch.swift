@@ -44,14 +44,16 @@ public struct NGramSketchParameters: Codable, Equatable, Sendable {
 /// in O(n) with no suffix array, no vocabulary and no document store; false positives at a known rate,
 /// never a false negative.
 ///
-/// File `sketch.bloom`: a `BinaryFileHeader` of kind "BLOM" (elementBits 512 = bits per block, count =
+/// File `ShardFile.sketch` ("sketch.bloom"): a `BinaryFileHeader` of its kind (elementBits 512 = bits per block, count =
 /// blocks, parameter = `NGramHash.version`), then a 64-byte parameter block of little-endian u64:
 /// hash functions, seed, n-gram sizes as a bit mask (bit n-1 for n), expected n-grams, target rate
 /// (Double bits), n-grams inserted, block bits, zero; then the blocks, 64 bytes each (the payload
 /// starts at file offset 128, so a mapping keeps blocks cache-line aligned).
 public final class NGramSketch: @unchecked Sendable {
-    public static let fileName = "sketch.bloom"
-    public static let fileKind = "BLOM"
+    /// The sketch's file name in a shard directory (`ShardFile.sketch.fileName`).
+    public static let fileName = ShardFile.sketch.fileName
+    /// The sketch file's header kind (`ShardFile.sketch.kind`).
+    public static let fileKind = ShardFile.sketch.kind
     static let parameterBlockBytes = 64
 
     public let parameters: NGramSketchParameters
@@ -113,8 +115,7 @@ public final class NGramSketch: @unchecked Sendable {
 
     /// Writes the sketch to `path` (header, parameter block, blocks; fsync'd).
     public func write(to path: String) throws {
-        let writer = try BinaryFileWriter(path: path, header: BinaryFileHeader(kind: Self.fileKind, elementBits: UInt32(BloomFilter.blockBits),
-                                                                                count: UInt64(parameters.blockCount), parameter: NGramHash.version))
+        let writer = try BinaryFileWriter(path: path, header: ShardFile.sketch.header(count: UInt64(parameters.blockCount), parameter: NGramHash.version))
         var mask: UInt64 = 0
         for n in parameters.ngramSizes { mask |= 1 << UInt64(n - 1) }
         let block: [UInt64] = [UInt64(parameters.hashFunctions), parameters.seed, mask, UInt64(parameters.expectedNGrams),

@@ -60,7 +60,7 @@ public final class SketchIndexBuilder {
         let (reader, allSources) = try IndexBuilder.openInputs(inputs, options: options)
         let directory = try AtomicDirectory(finalPath: outputPath, replaceExisting: options.replaceExisting)
         defer { directory.discard() }
-        let shardName = "shard-0000"
+        let shardName = ShardFile.shardDirectory(number: 0)
         let shardPath = try directory.makeSubdirectory(shardName)
         let tokenizer = Tokenizer(options: options.tokenizer)
 
@@ -111,7 +111,7 @@ public final class SketchIndexBuilder {
         }
         let readingSeconds = Date().timeIntervalSince(started)
         progress.begin("writing sketch")
-        try sketch.write(to: "\(shardPath)/\(NGramSketch.fileName)")
+        try sketch.write(to: ShardFile.sketch.path(inShard: shardPath))
 
         let corpusStats = reader.statistics
         var statistics = IndexManifest.CorpusStatistics()
