@@ -177,28 +177,34 @@ public final class IndexBuilder {
                                  readingSeconds: readingSeconds, suffixArraySeconds: suffixArraySeconds)
     }
 
-    /// Tokens per shard. An explicit `--shard-tokens` wins. Otherwise the input size (the size a `.zst`
-    /// declares, else its file size times 4) gives a token estimate (real text and code run 3-4 bytes a
-    /// token; /3 errs toward more tokens); shards are as few as memory allows, but at least two once the
+    /// Tokens per shard. An explicit `--shard-tokens` wins. Otherwise the input's token estimate
+    /// (`estimatedTokens(ofInputs:)`) decides: shards are as few as memory allows, but at least two once the
     /// corpus is large enough, so the first shard's suffix array builds on the second core while the next
     /// shard is read (the build is about 40 % faster on two cores; a count then costs two binary searches).
+    /// Inputs of unknown size get the largest shard memory allows.
     public static func plannedShardTokens(explicit: Int?, sources: [String]) -> Int {
         if let explicit { return explicit }
         let cap = IndexBuildOptions.memoryShardTokens
-        var bytes = 0
-        for source in sources {
-            guard source != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: source),
-                  let size = attributes[.size] as? Int else { return cap }
-            if InputFormat.isCompressed(path: source) {
-                bytes += Zstd.declaredContentSize(ofFileAt: source) ?? size * 4
-            } else {
-                bytes += size
-            }
-        }
-        let estimatedTokens = bytes / 3
+        guard let estimatedTokens = estimatedTokens(ofInputs: sources) else { return cap }
         var shardCount = max(1, (estimatedTokens + cap - 1) / cap)
         if estimatedTokens >= 4_000_000 && ProcessInfo.processInfo.activeProcessorCount >= 2 { shardCount = max(shardCount, 2) }
         return min(cap, max(1 << 16, estimatedTokens / shardCount + estimatedTokens / 20))
+    }
+
+    /// The number of tokens the input files are expected to hold, from their sizes alone (nothing is read):
+    /// the size a `.zst` file declares in its frame header (else its compressed size times 4), the file size
+    /// of anything else, and 3 bytes a token over the total (real text and code run 3-4 bytes a token; 3
+    /// errs toward more tokens). Nil when a size is unknown (standard input, an unreadable path). Shard
+    /// planning and the per-shard sketch budget (`SketchIndexBuilder.perShardOptions`) both use it, so
+    /// they agree on the shard count.
+    static func estimatedTokens(ofInputs sources: [String]) -> Int? {
+        var bytes = 0
+        for source in sources {
+            guard source != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: source),
+                  let size = attributes[.size] as? Int else { return nil }
+            bytes += InputFormat.isCompressed(path: source) ? (Zstd.declaredContentSize(ofFileAt: source) ?? size * 4) : size
+        }
+        return bytes / 3
     }
 
     /// Total bytes of the regular files under `path`.

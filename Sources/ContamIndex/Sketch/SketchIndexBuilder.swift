@@ -39,15 +39,11 @@ public final class SketchIndexBuilder {
 
     /// The sketch options for each shard of a full build: a query answers present when any shard's
     /// filter does, so each shard gets the target rate divided by the planned shard count (the input
-    /// size's token estimate, as `IndexBuilder.plannedShardTokens` makes it, over `shardTokens`).
+    /// size's token estimate, `IndexBuilder.estimatedTokens(ofInputs:)`, over `shardTokens`); unchanged when
+    /// an input's size is unknown.
     static func perShardOptions(_ options: SketchBuildOptions, shardTokens: Int, sources: [String]) -> SketchBuildOptions {
-        var bytes = 0
-        for source in sources {
-            guard source != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: source),
-                  let size = attributes[.size] as? Int else { return options }
-            bytes += InputFormat.isCompressed(path: source) ? (Zstd.declaredContentSize(ofFileAt: source) ?? size * 4) : size
-        }
-        let shards = max(1, (bytes / 3 + shardTokens - 1) / max(shardTokens, 1))
+        guard let estimatedTokens = IndexBuilder.estimatedTokens(ofInputs: sources) else { return options }
+        let shards = max(1, (estimatedTokens + shardTokens - 1) / max(shardTokens, 1))
         var perShard = options
         perShard.targetFalsePositiveRate = options.targetFalsePositiveRate / Double(shards)
         return perShard
