@@ -264,6 +264,7 @@ final class ShardBuilder: @unchecked Sendable {
             document.text.withUnsafeBytes { text in
                 tokenizer.forEachToken(in: text) { normalized, _ in
                     guard end < limit else { overflow = true; return }
+                    // Safe: end < limit < capacity, and `tokens` (a stored let of self) keeps the buffer mapped.
                     base[end] = table.id(of: normalized)
                     end &+= 1
                 }

@@ -171,14 +171,17 @@ public final class NGramSketch: @unchecked Sendable {
             count.deallocate()
         }
 
+        /// Queues `hash`, inserting the batch once it is full.
         @inline(__always)
         func add(_ hash: UInt64) {
+            // Safe: n < capacity, since the batch is flushed as soon as it holds `capacity` hashes.
             let n = count.pointee
             buffer[n] = hash
             count.pointee = n &+ 1
             if n &+ 1 == Self.capacity { flush() }
         }
 
+        /// Inserts the queued hashes.
         func flush() {
             sketch.insert(hashes: buffer, count: count.pointee)
             count.pointee = 0

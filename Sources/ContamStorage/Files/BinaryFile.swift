@@ -113,6 +113,8 @@ public final class BinaryFileWriter {
     /// sketch's hundreds of MB the two take about as long, so the piece costs one of them.
     public func appendHashingConcurrently(_ bytes: UnsafeRawBufferPointer) throws {
         let before = hasher
+        // Safe to hand to the second thread: parallelMap returns only once both parts are done, and the
+        // caller keeps `bytes` valid for the duration of this call.
         let piece = WorkerBody(bytes)
         let hashed = try parallelMap(2, threads: 2) { part -> XXHash64? in
             if part == 0 {
