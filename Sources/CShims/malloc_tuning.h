@@ -6,6 +6,6 @@
    keeps every block of 1 MiB or more mapped, so freeing it returns the memory at once (measured on a
    658 MB sketch-only build: peak RSS 15 MB lower; 256 KiB saved no more memory and cost 0.3 s of page
    faults). Swift's Glibc module has no mallopt. SwiftPM does not track this header: touch a Swift file
-   of ContamKit after editing it. */
+   of ContamStorage after editing it. */
 static inline void contam_return_large_blocks_on_free(void) { mallopt(M_MMAP_THRESHOLD, 1024 * 1024); }
 #endif

@@ -3,21 +3,14 @@ import Testing
 @testable import ContamIndex
 
 /// Builds the suffix array of `text` with SA-IS, packs both arrays as the index stores them, and runs `body`
-/// on the packed view while the byte arrays are alive.
+/// on the packed view (which owns copies of the packed bytes).
 private func withPackedSuffixArray<R>(_ text: [UInt32], _ body: (SuffixArray) throws -> R) rethrows -> R {
     let alphabetSize = Int(text.max() ?? 0) + 1
     let sa = SAIS.suffixArray(of: text, alphabetSize: alphabetSize)
     let tokenWidth = PackedIntArray.bitWidth(forMaxValue: UInt64(alphabetSize - 1))
     let suffixWidth = PackedIntArray.bitWidth(forMaxValue: UInt64(max(text.count - 1, 0)))
-    let packedTokens = PackedIntArray.pack(text, bitWidth: tokenWidth)
-    let packedSuffixes = PackedIntArray.pack(sa, bitWidth: suffixWidth)
-    return try packedTokens.withUnsafeBytes { tokenBytes in
-        try packedSuffixes.withUnsafeBytes { suffixBytes in
-            try body(SuffixArray(
-                tokens: PackedIntArray(bytes: tokenBytes, count: text.count, bitWidth: tokenWidth),
-                suffixes: PackedIntArray(bytes: suffixBytes, count: sa.count, bitWidth: suffixWidth)))
-        }
-    }
+    return try body(SuffixArray(tokens: PackedIntArray(packing: text, bitWidth: tokenWidth),
+                                suffixes: PackedIntArray(packing: sa, bitWidth: suffixWidth)))
 }
 
 /// Oracle: start positions where `pattern` occurs, by scanning (0 and absentToken in a pattern never match).

@@ -80,11 +80,9 @@ import ContamTestSupport
             let count = Int.random(in: 0...300, using: &rng)
             var values = (0..<count).map { _ in UInt64.random(in: 0...maxValue, using: &rng) }
             if count > 0 { values[0] = maxValue }
-            let bytes = PackedIntArray.pack(values, bitWidth: width)
-            bytes.withUnsafeBytes { raw in
-                let packed = PackedIntArray(bytes: raw, count: count, bitWidth: width)
-                for i in 0..<count { #expect(packed[i] == values[i], "width \(width) index \(i)") }
-            }
+            let packed = PackedIntArray(packing: values, bitWidth: width)
+            #expect(packed.count == count && Array(packed.bytes) == PackedIntArray.pack(values, bitWidth: width))
+            for i in 0..<count { #expect(packed[i] == values[i], "width \(width) index \(i)") }
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ContamStorage
+import ContamTestSupport
 
 @Suite struct XXHash64Tests {
     @Test func knownVectors() {
@@ -26,5 +27,34 @@ import Testing
                 #expect(hasher.digest == whole, "length \(length) piece \(piece)")
             }
         }
+    }
+}
+
+@Suite struct SystemCallTests {
+    @Test func ioErrorsCarryTheErrnoAndPrintItsText() {
+        let dir = TestDirectory(); defer { dir.cleanup() }
+        let missing = dir.file("missing.bin")
+        let error = #expect(throws: StorageError.self) { try MappedFile(path: missing) }
+        #expect(error == .io(path: missing, operation: "open", errno: SystemErrorCode(ENOENT)))
+        #expect(error?.systemErrorCode == SystemErrorCode(ENOENT))
+        #expect("\(error!)" == "\(missing): open failed: \(String(cString: strerror(ENOENT)))")
+        #expect(StorageError.checksumMismatch(path: missing).systemErrorCode == nil)
+    }
+
+    @Test func interruptedCallsAreRetriedAndOtherFailuresReturned() {
+        var calls = 0
+        let result = retryingOnInterrupt { () -> Int in
+            calls += 1
+            if calls < 3 { errno = EINTR; return -1 }
+            return 42
+        }
+        #expect(result == 42 && calls == 3)
+        calls = 0
+        let failed = retryingOnInterrupt { () -> Int32 in
+            calls += 1
+            errno = EACCES
+            return -1
+        }
+        #expect(failed == -1 && calls == 1 && errno == EACCES)
     }
 }

@@ -58,7 +58,7 @@ import ContamTestSupport
         var rng = SeededRandom(seed: 5)
         let text = sampleText(400_000)
         var documents: [(offset: UInt64, bytes: [UInt8])] = []
-        let writer = try ZstdBlockStoreWriter(path: dir.file("store.bin"), frameBytes: 4096)
+        let writer = try ZstdBlockStoreWriter(path: dir.file("store.bin"), kind: ShardFile.store.kind, frameBytes: 4096)
         var position = 0
         while position < text.count {
             // Mostly small documents, some spanning many frames, some empty.
@@ -68,7 +68,7 @@ import ContamTestSupport
             position += length
         }
         try writer.finish()
-        let reader = try ZstdBlockStoreReader(path: dir.file("store.bin"))
+        let reader = try ZstdBlockStoreReader(path: dir.file("store.bin"), kind: ShardFile.store.kind)
         #expect(reader.byteCount == UInt64(text.count))
         for document in documents.shuffled(using: &rng).prefix(300) {
             #expect(try reader.bytes(offset: document.offset, length: document.bytes.count) == document.bytes)

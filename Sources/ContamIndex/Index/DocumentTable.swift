@@ -37,8 +37,8 @@ public final class DocumentTableWriter {
     public private(set) var count = 0
 
     public init(recordsPath: String, idsPath: String) throws {
-        records = try BinaryFileWriter(path: recordsPath, header: BinaryFileHeader(kind: "DOCS", elementBits: UInt32(DocumentRecord.byteSize * 8), count: 0))
-        ids = try BinaryFileWriter(path: idsPath, header: BinaryFileHeader(kind: "DIDS", elementBits: 64, count: 0))
+        records = try BinaryFileWriter(path: recordsPath, header: ShardFile.documents.header(count: 0))
+        ids = try BinaryFileWriter(path: idsPath, header: ShardFile.documentIDs.header(count: 0))
     }
 
     public func append(_ record: DocumentRecord, externalID: String?) throws {
@@ -65,28 +65,44 @@ public final class DocumentTableWriter {
 
 /// A shard's document table, mmap'd: record by number, and the document containing a token position
 /// (binary search over first-token positions, O(log D)).
+///
+/// `records` and `ids` point into the two files' mappings; they are private and the files are stored
+/// `let`s, so they are valid for as long as this object exists (what makes every read below safe).
 public final class DocumentTable: @unchecked Sendable {
+    // @unchecked Sendable: every stored property is a `let` over a read-only mapping.
+
+    /// `docs.bin`, opened.
     public let recordsFile: BinaryFile
+    /// `ids.bin`, opened.
     public let idsFile: BinaryFile
+    /// Number of documents.
     public let count: Int
     private let idOffsetsStart: Int
+    private let records: UnsafeRawBufferPointer
+    private let ids: UnsafeRawBufferPointer
 
+    /// Opens both files and checks their sizes against each other.
     public init(recordsPath: String, idsPath: String) throws {
-        recordsFile = try BinaryFile(path: recordsPath, kind: "DOCS")
-        idsFile = try BinaryFile(path: idsPath, kind: "DIDS")
+        recordsFile = try BinaryFile(path: recordsPath, kind: ShardFile.documents.kind)
+        idsFile = try BinaryFile(path: idsPath, kind: ShardFile.documentIDs.kind)
+        // Kept past the closures: the files (stored lets) keep the mappings for self's lifetime.
+        records = recordsFile.payload.withUnsafeBytes { $0 }
+        ids = idsFile.payload.withUnsafeBytes { $0 }
         count = Int(recordsFile.header.count)
-        guard recordsFile.payload.count == count * DocumentRecord.byteSize else {
-            throw StorageError.corruptHeader(path: recordsPath, detail: "\(recordsFile.payload.count) bytes for \(count) records")
+        guard records.count == count * DocumentRecord.byteSize else {
+            throw StorageError.corruptHeader(path: recordsPath, detail: "\(records.count) bytes for \(count) records")
         }
         let pool = Int(idsFile.header.parameter)
         idOffsetsStart = pool + (8 - pool % 8) % 8
-        guard Int(idsFile.header.count) == count, idsFile.payload.count == idOffsetsStart + (count + 1) * 8 else {
+        guard Int(idsFile.header.count) == count, ids.count == idOffsetsStart + (count + 1) * 8 else {
             throw StorageError.corruptHeader(path: idsPath, detail: "id table does not match \(count) documents")
         }
     }
 
+    /// Field `index` (0...5) of record `document`.
     @inline(__always) private func field(_ document: Int, _ index: Int) -> UInt64 {
-        UInt64(littleEndian: recordsFile.payload.loadUnaligned(fromByteOffset: document * DocumentRecord.byteSize + index * 8, as: UInt64.self))
+        assert(document >= 0 && document < count && index >= 0 && index < 6, "DocumentTable: no field \(index) of document \(document) among \(count)")
+        return UInt64(littleEndian: records.loadUnaligned(fromByteOffset: document * DocumentRecord.byteSize + index * 8, as: UInt64.self))
     }
 
     /// The record of document `document` (0-based).
@@ -100,10 +116,11 @@ public final class DocumentTable: @unchecked Sendable {
     /// The external id of `document`, if the input had one.
     public func externalID(_ document: Int) -> String? {
         guard field(document, 5) >> 32 != 0 else { return nil }
-        let payload = idsFile.payload
-        let start = Int(payload.loadUnaligned(fromByteOffset: idOffsetsStart + document * 8, as: UInt64.self))
-        let end = Int(payload.loadUnaligned(fromByteOffset: idOffsetsStart + (document + 1) * 8, as: UInt64.self))
-        return String(decoding: UnsafeRawBufferPointer(rebasing: payload[start..<end]), as: UTF8.self)
+        let start = Int(ids.loadUnaligned(fromByteOffset: idOffsetsStart + document * 8, as: UInt64.self))
+        let end = Int(ids.loadUnaligned(fromByteOffset: idOffsetsStart + (document + 1) * 8, as: UInt64.self))
+        // The file's checksum is not read on open: a corrupt offset must trap, not read outside the pool.
+        precondition(start <= end && end <= idOffsetsStart, "\(idsFile.path): external id offsets \(start)..<\(end) outside the \(idOffsetsStart)-byte pool")
+        return String(decoding: UnsafeRawBufferPointer(rebasing: ids[start..<end]), as: UTF8.self)
     }
 
     /// The document whose token range contains `tokenPosition`.

@@ -130,32 +130,6 @@ public final class Index: SketchedIndex, @unchecked Sendable {
         guard best.length > 0 else { return (0, 0, 0) }
         return (best.start, best.length, count(of: tokens[best.start..<(best.start + best.length)]))
     }
-
-    /// A full integrity pass: every file's checksum. Returns the problems found (empty when sound).
-    public static func verify(path: String) -> [String] {
-        var problems: [String] = []
-        let manifest: IndexManifest
-        do { manifest = try IndexManifest.read(directory: path) } catch { return ["\(error)"] }
-        for entry in manifest.shards {
-            let shardPath = "\(path)/\(entry.directory)"
-            var files: [(String, String)] = manifest.sketchOnly == true ? [] : [("tokens.bin", "TOKN"), ("sa.bin", "SUFA"), ("vocab.bin", "VOCB"), ("docs.bin", "DOCS"), ("ids.bin", "DIDS"), ("store.zst.bin", "STOR")]
-            if entry.sketch != nil { files.append((NGramSketch.fileName, NGramSketch.fileKind)) }
-            for (name, kind) in files {
-                do {
-                    try BinaryFile(path: "\(shardPath)/\(name)", kind: kind).verifyChecksum()
-                } catch {
-                    problems.append("\(error)")
-                }
-            }
-            if problems.isEmpty {
-                do {
-                    if manifest.sketchOnly != true { _ = try IndexShard(indexPath: path, entry: entry) }
-                    _ = try NGramSketch.open(indexPath: path, entry: entry)
-                } catch { problems.append("\(error)") }
-            }
-        }
-        return problems
-    }
 }
 
 /// One fan-out over shards: each worker fills its shard's slot.

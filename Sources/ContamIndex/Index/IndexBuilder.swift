@@ -111,7 +111,7 @@ public final class IndexBuilder {
         defer { pending?.group.wait() }  // never leave a writer running into a discarded directory
         var shardNumber = 0
         func startShard() throws -> ShardBuilder {
-            let name = String(format: "shard-%04d", shardNumber)
+            let name = ShardFile.shardDirectory(number: shardNumber)
             shardNumber += 1
             return try ShardBuilder(directory: try directory.makeSubdirectory(name), name: name, capacity: shardTokens, sketch: shardSketch)
         }
@@ -177,28 +177,34 @@ public final class IndexBuilder {
                                  readingSeconds: readingSeconds, suffixArraySeconds: suffixArraySeconds)
     }
 
-    /// Tokens per shard. An explicit `--shard-tokens` wins. Otherwise the input size (the size a `.zst`
-    /// declares, else its file size times 4) gives a token estimate (real text and code run 3-4 bytes a
-    /// token; /3 errs toward more tokens); shards are as few as memory allows, but at least two once the
+    /// Tokens per shard. An explicit `--shard-tokens` wins. Otherwise the input's token estimate
+    /// (`estimatedTokens(ofInputs:)`) decides: shards are as few as memory allows, but at least two once the
     /// corpus is large enough, so the first shard's suffix array builds on the second core while the next
     /// shard is read (the build is about 40 % faster on two cores; a count then costs two binary searches).
+    /// Inputs of unknown size get the largest shard memory allows.
     public static func plannedShardTokens(explicit: Int?, sources: [String]) -> Int {
         if let explicit { return explicit }
         let cap = IndexBuildOptions.memoryShardTokens
-        var bytes = 0
-        for source in sources {
-            guard source != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: source),
-                  let size = attributes[.size] as? Int else { return cap }
-            if InputFormat.isCompressed(path: source) {
-                bytes += Zstd.declaredContentSize(ofFileAt: source) ?? size * 4
-            } else {
-                bytes += size
-            }
-        }
-        let estimatedTokens = bytes / 3
+        guard let estimatedTokens = estimatedTokens(ofInputs: sources) else { return cap }
         var shardCount = max(1, (estimatedTokens + cap - 1) / cap)
         if estimatedTokens >= 4_000_000 && ProcessInfo.processInfo.activeProcessorCount >= 2 { shardCount = max(shardCount, 2) }
         return min(cap, max(1 << 16, estimatedTokens / shardCount + estimatedTokens / 20))
+    }
+
+    /// The number of tokens the input files are expected to hold, from their sizes alone (nothing is read):
+    /// the size a `.zst` file declares in its frame header (else its compressed size times 4), the file size
+    /// of anything else, and 3 bytes a token over the total (real text and code run 3-4 bytes a token; 3
+    /// errs toward more tokens). Nil when a size is unknown (standard input, an unreadable path). Shard
+    /// planning and the per-shard sketch budget (`SketchIndexBuilder.perShardOptions`) both use it, so
+    /// they agree on the shard count.
+    static func estimatedTokens(ofInputs sources: [String]) -> Int? {
+        var bytes = 0
+        for source in sources {
+            guard source != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: source),
+                  let size = attributes[.size] as? Int else { return nil }
+            bytes += InputFormat.isCompressed(path: source) ? (Zstd.declaredContentSize(ofFileAt: source) ?? size * 4) : size
+        }
+        return bytes / 3
     }
 
     /// Total bytes of the regular files under `path`.
@@ -241,8 +247,8 @@ final class ShardBuilder: @unchecked Sendable {
         self.name = name
         self.capacity = capacity
         tokens = try AnonymousBuffer(capacity: capacity)
-        store = try ZstdBlockStoreWriter(path: "\(directory)/store.zst.bin")
-        documents = try DocumentTableWriter(recordsPath: "\(directory)/docs.bin", idsPath: "\(directory)/ids.bin")
+        store = try ZstdBlockStoreWriter(path: ShardFile.store.path(inShard: directory), kind: ShardFile.store.kind)
+        documents = try DocumentTableWriter(recordsPath: ShardFile.documents.path(inShard: directory), idsPath: ShardFile.documentIDs.path(inShard: directory))
     }
 
     /// Tokenizes `document` into this shard. Returns false (and adds nothing) when it does not fit.
@@ -258,6 +264,7 @@ final class ShardBuilder: @unchecked Sendable {
             document.text.withUnsafeBytes { text in
                 tokenizer.forEachToken(in: text) { normalized, _ in
                     guard end < limit else { overflow = true; return }
+                    // Safe: end < limit < capacity, and `tokens` (a stored let of self) keeps the buffer mapped.
                     base[end] = table.id(of: normalized)
                     end &+= 1
                 }
@@ -309,15 +316,16 @@ final class ShardBuilder: @unchecked Sendable {
         DispatchQueue.global().async(group: group) { [self] in
             let text = UnsafeBufferPointer(tokens.buffer)
             do {
-                let writer = try BinaryFileWriter(path: "\(directory)/tokens.bin", header: BinaryFileHeader(kind: "TOKN", elementBits: UInt32(tokenBits), count: UInt64(tokenCount), parameter: UInt64(alphabetSize)))
+                let writer = try BinaryFileWriter(path: ShardFile.tokens.path(inShard: directory),
+                                                  header: ShardFile.tokens.header(elementBits: UInt32(tokenBits), count: UInt64(tokenCount), parameter: UInt64(alphabetSize)))
                 try PackedIntArray.write(text, bitWidth: tokenBits, to: writer)
                 try writer.finish()
-                try vocabulary.write(to: "\(directory)/vocab.bin")
+                try vocabulary.write(to: ShardFile.vocabulary.path(inShard: directory))
                 try store.finish()
                 try documents.finish()
                 if let sketchParameters {
                     try ShardSketchWriter.write(parameters: sketchParameters, tokens: text, vocabulary: vocabulary,
-                                                to: "\(directory)/\(NGramSketch.fileName)")
+                                                to: ShardFile.sketch.path(inShard: directory))
                 }
             } catch {
                 sideResult.value = error
@@ -329,7 +337,8 @@ final class ShardBuilder: @unchecked Sendable {
         let suffixes = try AnonymousBuffer<UInt32>(capacity: tokenCount)
         suffixes.setCount(tokenCount)
         SAIS.buildSuffixArray(text: text, alphabetSize: alphabetSize, into: suffixes.buffer)
-        let writer = try BinaryFileWriter(path: "\(directory)/sa.bin", header: BinaryFileHeader(kind: "SUFA", elementBits: UInt32(suffixBits), count: UInt64(tokenCount)))
+        let writer = try BinaryFileWriter(path: ShardFile.suffixes.path(inShard: directory),
+                                          header: ShardFile.suffixes.header(elementBits: UInt32(suffixBits), count: UInt64(tokenCount)))
         try PackedIntArray.write(UnsafeBufferPointer(suffixes.buffer), bitWidth: suffixBits, to: writer)
         try writer.finish()
         group.wait()

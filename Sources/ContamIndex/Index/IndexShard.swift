@@ -1,25 +1,37 @@
 import ContamStorage
 
 /// One shard of an opened index: its files mmap'd read-only, headers checked against the manifest.
+/// Every part handed out (the suffix array, vocabulary, document table, store) keeps its own mapping
+/// alive, so any of them may be kept after the shard and its index are released.
 public final class IndexShard: @unchecked Sendable {
+    // @unchecked Sendable: every stored property is a `let` over read-only mappings.
+
+    /// The shard's manifest entry.
     public let entry: IndexManifest.Shard
+    /// The shard's directory (index path / entry directory).
     public let directory: String
+    /// `tokens.bin`, opened.
     public let tokensFile: BinaryFile
+    /// `sa.bin`, opened.
     public let suffixFile: BinaryFile
+    /// Token string to id, and back.
     public let vocabulary: Vocabulary
+    /// Document records and external ids.
     public let documents: DocumentTable
+    /// The documents' raw text.
     public let store: ZstdBlockStoreReader
+    /// Search over the packed token and suffix arrays.
     public let suffixArray: SuffixArray
 
     /// Opens every file of the shard. O(1) per file: magic, kind, version and sizes are checked, not checksums.
     public init(indexPath: String, entry: IndexManifest.Shard) throws {
         self.entry = entry
         directory = "\(indexPath)/\(entry.directory)"
-        tokensFile = try BinaryFile(path: "\(directory)/tokens.bin", kind: "TOKN")
-        suffixFile = try BinaryFile(path: "\(directory)/sa.bin", kind: "SUFA")
-        vocabulary = try Vocabulary(path: "\(directory)/vocab.bin")
-        documents = try DocumentTable(recordsPath: "\(directory)/docs.bin", idsPath: "\(directory)/ids.bin")
-        store = try ZstdBlockStoreReader(path: "\(directory)/store.zst.bin")
+        tokensFile = try ShardFile.tokens.open(inShard: directory)
+        suffixFile = try ShardFile.suffixes.open(inShard: directory)
+        vocabulary = try Vocabulary(path: ShardFile.vocabulary.path(inShard: directory))
+        documents = try DocumentTable(recordsPath: ShardFile.documents.path(inShard: directory), idsPath: ShardFile.documentIDs.path(inShard: directory))
+        store = try ZstdBlockStoreReader(path: ShardFile.store.path(inShard: directory), kind: ShardFile.store.kind)
         let tokenCount = entry.tokens
         func expect(_ file: BinaryFile, bits: Int) throws {
             guard Int(file.header.count) == tokenCount, Int(file.header.elementBits) == bits, bits >= 1, bits <= 57,
@@ -36,7 +48,7 @@ public final class IndexShard: @unchecked Sendable {
                                   suffixes: PackedIntArray(bytes: suffixFile.payload, count: tokenCount, bitWidth: entry.suffixBits))
     }
 
-    /// Every binary file of the shard, for `verify`.
+    /// Every binary file of the shard, in `ShardFile` order (for `stats`).
     public var files: [BinaryFile] {
         [tokensFile, suffixFile, vocabulary.binaryFile, documents.recordsFile, documents.idsFile, store.file]
     }

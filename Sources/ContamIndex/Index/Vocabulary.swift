@@ -2,9 +2,14 @@ import ContamStorage
 import ContamText
 
 /// A shard's vocabulary, mmap'd from `vocab.bin` (see `VocabularyBuilder.write`): maps a normalized
-/// token to its shard-local id by binary search over sorted hashes, O(log V), no allocation.
+/// token to its shard-local id through the build's open-addressing table, usually one probe, no allocation.
+///
+/// The raw buffers below point into `file`'s mapping; they are private and `file` is a stored `let`, so
+/// they are valid for as long as this object exists (that is what makes every read below safe).
 public final class Vocabulary: @unchecked Sendable {
+    // @unchecked Sendable: every stored property is a `let` over a read-only mapping.
     private let file: BinaryFile
+    /// Number of distinct tokens (ids are 1...count).
     public let count: Int
     private let slots: UnsafeBufferPointer<UInt32>
     private let slotMask: Int
@@ -14,13 +19,14 @@ public final class Vocabulary: @unchecked Sendable {
 
     /// Opens and validates `vocab.bin` (sizes of every section are checked against the header).
     public init(path: String) throws {
-        file = try BinaryFile(path: path, kind: "VOCB")
+        file = try BinaryFile(path: path, kind: ShardFile.vocabulary.kind)
         guard file.header.parameter == TokenHash.version else {
             throw StorageError.corruptHeader(path: path, detail: "token hash version \(file.header.parameter), expected \(TokenHash.version)")
         }
         let distinct = Int(file.header.count)
         count = distinct
-        let payload = file.payload
+        // Kept past the closure in the private buffers: `file` keeps the mapping for self's lifetime.
+        let payload = file.payload.withUnsafeBytes { $0 }
         guard payload.count >= 8 else { throw StorageError.corruptHeader(path: path, detail: "no slot table") }
         let slotCount = Int(UInt64(littleEndian: payload.loadUnaligned(as: UInt64.self)))
         guard slotCount > 0, slotCount & (slotCount - 1) == 0, slotCount > distinct, slotCount <= payload.count else {
@@ -45,7 +51,9 @@ public final class Vocabulary: @unchecked Sendable {
         }
     }
 
+    /// The path of `vocab.bin`.
     public var path: String { file.path }
+    /// The opened file (for `verify` and `stats`).
     public var binaryFile: BinaryFile { file }
 
     /// The id of a normalized token, or nil when the shard never saw it. Open addressing: usually one probe.
@@ -78,6 +86,7 @@ public final class Vocabulary: @unchecked Sendable {
 
     /// The normalized text of token `id` (1...count).
     public func token(_ id: UInt32) -> String {
+        assert(id >= 1 && Int(id) <= count, "Vocabulary: no token \(id) among \(count)")
         let start = Int(offsets[Int(id)])
         let end = Int(offsets[Int(id) + 1])
         return String(decoding: UnsafeRawBufferPointer(rebasing: arena[start..<end]), as: UTF8.self)

@@ -32,6 +32,8 @@ public final class VocabularyBuilder {
 
     /// The bytes of token `id` (for tests and messages).
     public func bytes(of id: UInt32) -> [UInt8] {
+        precondition(id >= 1 && Int(id) <= count, "VocabularyBuilder: no token \(id) among \(count)")
+        // Safe: offsets[id] ... offsets[id + 1] lie within the arena's used bytes for every id in 1...distinct.
         let start = Int(table.offsets[Int(id)])
         let end = Int(table.offsets[Int(id) + 1])
         return Array(UnsafeBufferPointer(start: table.arena + start, count: end - start))
@@ -54,10 +56,11 @@ public final class VocabularyBuilder {
             while slots[slot] != 0 { slot = (slot + 1) & (slotCount - 1) }
             slots[slot] = UInt32(id)
         }
-        let writer = try BinaryFileWriter(path: path, header: BinaryFileHeader(kind: "VOCB", elementBits: 32, count: UInt64(distinct), parameter: TokenHash.version))
+        let writer = try BinaryFileWriter(path: path, header: ShardFile.vocabulary.header(count: UInt64(distinct), parameter: TokenHash.version))
         try writer.append(integers: [UInt64(slotCount)])
         try writer.append(integers: slots)
         if slotCount % 2 == 1 { try writer.append([0, 0, 0, 0]) }
+        // The table's arrays hold distinct + 1 hashes, distinct + 2 offsets and arenaCount bytes (InternTable's invariants).
         try writer.append(UnsafeRawBufferPointer(start: table.hashes, count: (distinct + 1) * 8))
         try writer.append(UnsafeRawBufferPointer(start: table.offsets, count: (distinct + 2) * 8))
         try writer.append(UnsafeRawBufferPointer(start: table.arena, count: table.arenaCount))

@@ -18,11 +18,17 @@ public final class BloomFilter: @unchecked Sendable {
     public static let blockBits = 512
     static let wordsPerBlock = 8
 
+    /// Number of 512-bit blocks.
     public let blockCount: Int
+    /// Bits set (and tested) per key, all in the key's block.
     public let hashFunctions: Int
+    /// Mixed into every key, so filters with other seeds place keys elsewhere.
     public let seed: UInt64
-    /// The bit array: `blockCount * 8` words. Writable only when `isWritable`.
+    /// The bit array: `blockCount * 8` words. Writable only when `isWritable`. Points into `owner`'s
+    /// memory, which a stored `let` keeps for as long as this filter exists: every access below relies
+    /// on that, and on `block < blockCount` (see `probe`).
     let words: UnsafeMutablePointer<UInt64>
+    /// False for a filter mapped read-only from a file (inserting would fault).
     public let isWritable: Bool
     /// Keeps the memory alive: an `AnonymousBuffer` (built) or a `BinaryFile` (mapped read-only).
     private let owner: AnyObject
@@ -89,6 +95,7 @@ public final class BloomFilter: @unchecked Sendable {
     /// Adds `key`. The filter must be writable.
     @inline(__always)
     public func insert(_ key: UInt64) {
+        assert(isWritable, "BloomFilter: insert into a read-only (mapped) filter")
         let (block, offsets) = probe(key)
         setBits(in: block, offsets: offsets)
     }
@@ -104,6 +111,7 @@ public final class BloomFilter: @unchecked Sendable {
     /// loop (software pipelining, distances 8 to 64) was slower than this.
     public func insert(batch keys: UnsafePointer<UInt64>, count: Int) {
         precondition(count <= Self.maximumBatch)
+        assert(isWritable, "BloomFilter: insert into a read-only (mapped) filter")
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * Self.maximumBatch) { scratch in
             // scratch[2i] = block number, scratch[2i + 1] = bit-offset source of keys[i]; i < count <= 256.
             for i in 0..<count {
@@ -141,8 +149,11 @@ public final class BloomFilter: @unchecked Sendable {
         for i in 0..<count { words[i] |= other.words[i] }
     }
 
-    /// The raw bit array.
-    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: words, count: byteCount) }
+    /// Lends the raw bit array (`byteCount` bytes) to `body`; it must not be used after `body` returns.
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        // Safe: `self` (and so `owner`) is alive until `body` returns.
+        try withExtendedLifetime(self) { try body(UnsafeRawBufferPointer(start: words, count: byteCount)) }
+    }
 
     /// Fraction of bits set. O(size).
     public var fillRatio: Double {

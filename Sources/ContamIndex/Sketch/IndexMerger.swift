@@ -6,7 +6,7 @@ import ContamCorpus
 /// - Sketch-only indexes: their sketches are OR'd into one filter (they must have identical parameters:
 ///   built with the same --sketch-n, --sketch-ngrams, --sketch-fpr and --sketch-seed); the result is a
 ///   sketch-only index with one shard, as if built over all inputs at once.
-/// - Full indexes: their shard directories are hard-linked (copied when links fail) into the output,
+/// - Full indexes: their shards' files (those `ShardFile` lists) are hard-linked (copied when links fail) into the output,
 ///   renumbered, and one manifest lists them all; queries then run over every shard.
 /// Inputs must share tokenizer options and kind (all full or all sketch-only). The output is written
 /// atomically.
@@ -23,8 +23,8 @@ public enum IndexMerger {
             guard manifest.tokenizer == first.tokenizer else {
                 throw IndexError.incompatibleOptions(path: path, detail: "built with tokenizer options '\(manifest.tokenizer.summary)', but \(inputs[0]) with '\(first.tokenizer.summary)'; indexes to merge must be tokenized alike")
             }
-            guard (manifest.sketchOnly == true) == (first.sketchOnly == true) else {
-                throw IndexError.incompatibleOptions(path: path, detail: "cannot merge a sketch-only index with a full one (\(inputs[0]) is \(first.sketchOnly == true ? "sketch-only" : "full"))")
+            guard manifest.holdsOnlySketches == first.holdsOnlySketches else {
+                throw IndexError.incompatibleOptions(path: path, detail: "cannot merge a sketch-only index with a full one (\(inputs[0]) is \(first.holdsOnlySketches ? "sketch-only" : "full"))")
             }
         }
         try checkDisjointSources(inputs: inputs, manifests: manifests)
@@ -43,7 +43,7 @@ public enum IndexMerger {
         }
         corpus.badRecordReasons = Array(corpus.badRecordReasons.prefix(10))
         var shards: [IndexManifest.Shard] = []
-        if first.sketchOnly == true {
+        if first.holdsOnlySketches {
             var merged: NGramSketch?
             var documents = 0, tokens = 0
             var sources: [String] = []
@@ -65,22 +65,23 @@ public enum IndexMerger {
                 }
             }
             guard let merged else { throw IndexError.invalidArgument("the input indexes have no shards") }
-            let name = "shard-0000"
+            let name = ShardFile.shardDirectory(number: 0)
             let shardPath = try directory.makeSubdirectory(name)
-            try merged.write(to: "\(shardPath)/\(NGramSketch.fileName)")
+            try merged.write(to: ShardFile.sketch.path(inShard: shardPath))
             shards.append(IndexManifest.Shard(directory: name, documents: documents, tokens: tokens, vocabularySize: 0, tokenBits: 0,
                                               suffixBits: 0, sources: sources, sketch: merged.parameters))
         } else {
             for (path, manifest) in zip(inputs, manifests) {
                 for entry in manifest.shards {
-                    let name = String(format: "shard-%04d", shards.count)
+                    let name = ShardFile.shardDirectory(number: shards.count)
                     let target = try directory.makeSubdirectory(name)
                     let source = "\(path)/\(entry.directory)"
-                    for file in try FileManager.default.contentsOfDirectory(atPath: source).sorted() {
+                    // The files the layout says this shard has (a missing one fails the merge here, not a later query).
+                    for file in ShardFile.files(of: entry, sketchOnly: false) {
                         do {
-                            try FileManager.default.linkItem(atPath: "\(source)/\(file)", toPath: "\(target)/\(file)")
+                            try FileManager.default.linkItem(atPath: file.path(inShard: source), toPath: file.path(inShard: target))
                         } catch {
-                            try FileManager.default.copyItem(atPath: "\(source)/\(file)", toPath: "\(target)/\(file)")
+                            try FileManager.default.copyItem(atPath: file.path(inShard: source), toPath: file.path(inShard: target))
                         }
                     }
                     var renamed = entry

@@ -44,14 +44,16 @@ public struct NGramSketchParameters: Codable, Equatable, Sendable {
 /// in O(n) with no suffix array, no vocabulary and no document store; false positives at a known rate,
 /// never a false negative.
 ///
-/// File `sketch.bloom`: a `BinaryFileHeader` of kind "BLOM" (elementBits 512 = bits per block, count =
+/// File `ShardFile.sketch` ("sketch.bloom"): a `BinaryFileHeader` of its kind (elementBits 512 = bits per block, count =
 /// blocks, parameter = `NGramHash.version`), then a 64-byte parameter block of little-endian u64:
 /// hash functions, seed, n-gram sizes as a bit mask (bit n-1 for n), expected n-grams, target rate
 /// (Double bits), n-grams inserted, block bits, zero; then the blocks, 64 bytes each (the payload
 /// starts at file offset 128, so a mapping keeps blocks cache-line aligned).
 public final class NGramSketch: @unchecked Sendable {
-    public static let fileName = "sketch.bloom"
-    public static let fileKind = "BLOM"
+    /// The sketch's file name in a shard directory (`ShardFile.sketch.fileName`).
+    public static let fileName = ShardFile.sketch.fileName
+    /// The sketch file's header kind (`ShardFile.sketch.kind`).
+    public static let fileKind = ShardFile.sketch.kind
     static let parameterBlockBytes = 64
 
     public let parameters: NGramSketchParameters
@@ -82,7 +84,8 @@ public final class NGramSketch: @unchecked Sendable {
               file.payload.count == Self.parameterBlockBytes + Int(header.count) * 64 else {
             throw StorageError.corruptHeader(path: path, detail: "\(header.count) blocks of \(header.elementBits) bits in \(file.payload.count) bytes")
         }
-        func field(_ i: Int) -> UInt64 { UInt64(littleEndian: file.payload.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
+        let payload = file.payload
+        func field(_ i: Int) -> UInt64 { UInt64(littleEndian: payload.loadUnaligned(fromByteOffset: i * 8, as: UInt64.self)) }
         let k = Int(truncatingIfNeeded: field(0)), mask = field(2)
         let sizes = (1...NGramHash.maximumN).filter { mask & (1 << UInt64($0 - 1)) != 0 }
         guard k >= 1, k <= 32, !sizes.isEmpty, field(6) == UInt64(BloomFilter.blockBits), field(3) < UInt64(Int.max), field(5) < UInt64(Int.max) else {
@@ -96,7 +99,8 @@ public final class NGramSketch: @unchecked Sendable {
         parameters.targetFalsePositiveRate = Double(bitPattern: field(4))
         self.parameters = parameters
         insertedNGrams = Int(field(5))
-        guard let bits = file.payload.baseAddress.map({ $0 + Self.parameterBlockBytes }), Int(bitPattern: bits) % 8 == 0 else {
+        // Kept past the closure by the filter, which holds `file` (and so the mapping) as its owner.
+        guard let bits = payload.withUnsafeBytes({ $0.baseAddress }).map({ $0 + Self.parameterBlockBytes }), Int(bitPattern: bits) % 8 == 0 else {
             throw StorageError.corruptHeader(path: path, detail: "misaligned mapping")
         }
         filter = BloomFilter(mapping: bits, blockCount: parameters.blockCount, hashFunctions: k, seed: parameters.seed, owner: file)
@@ -111,8 +115,7 @@ public final class NGramSketch: @unchecked Sendable {
 
     /// Writes the sketch to `path` (header, parameter block, blocks; fsync'd).
     public func write(to path: String) throws {
-        let writer = try BinaryFileWriter(path: path, header: BinaryFileHeader(kind: Self.fileKind, elementBits: UInt32(BloomFilter.blockBits),
-                                                                                count: UInt64(parameters.blockCount), parameter: NGramHash.version))
+        let writer = try BinaryFileWriter(path: path, header: ShardFile.sketch.header(count: UInt64(parameters.blockCount), parameter: NGramHash.version))
         var mask: UInt64 = 0
         for n in parameters.ngramSizes { mask |= 1 << UInt64(n - 1) }
         let block: [UInt64] = [UInt64(parameters.hashFunctions), parameters.seed, mask, UInt64(parameters.expectedNGrams),
@@ -122,7 +125,7 @@ public final class NGramSketch: @unchecked Sendable {
         #error("sketch blocks are written in host order; add a byte swap for big-endian hosts")
         #endif
         // Written straight from the filter's memory (no copy through the writer's buffer).
-        try writer.appendHashingConcurrently(filter.bytes)
+        try filter.withUnsafeBytes { try writer.appendHashingConcurrently($0) }
         try writer.finish()
     }
 
@@ -168,14 +171,17 @@ public final class NGramSketch: @unchecked Sendable {
             count.deallocate()
         }
 
+        /// Queues `hash`, inserting the batch once it is full.
         @inline(__always)
         func add(_ hash: UInt64) {
+            // Safe: n < capacity, since the batch is flushed as soon as it holds `capacity` hashes.
             let n = count.pointee
             buffer[n] = hash
             count.pointee = n &+ 1
             if n &+ 1 == Self.capacity { flush() }
         }
 
+        /// Inserts the queued hashes.
         func flush() {
             sketch.insert(hashes: buffer, count: count.pointee)
             count.pointee = 0

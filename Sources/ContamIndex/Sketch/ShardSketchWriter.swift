@@ -5,6 +5,8 @@ enum ShardSketchWriter {
     /// Writes the sketch of `tokens` (shard-local ids, 0 = document separator) to `path`.
     static func write(parameters: NGramSketchParameters, tokens: UnsafeBufferPointer<UInt32>, vocabulary: VocabularyBuilder, to path: String) throws {
         let sketch = try NGramSketch(parameters: parameters)
+        // Kept past the closure: `vocabulary` outlives this call and takes no new tokens during it (only an
+        // insert reallocates `hashes`), so the pointer stays valid while the sketch is filled.
         let hashes = vocabulary.withTable { $0.hashes }
         insert(tokens: tokens, hashes: hashes, into: sketch)
         try sketch.write(to: path)

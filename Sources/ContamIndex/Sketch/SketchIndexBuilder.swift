@@ -39,15 +39,11 @@ public final class SketchIndexBuilder {
 
     /// The sketch options for each shard of a full build: a query answers present when any shard's
     /// filter does, so each shard gets the target rate divided by the planned shard count (the input
-    /// size's token estimate, as `IndexBuilder.plannedShardTokens` makes it, over `shardTokens`).
+    /// size's token estimate, `IndexBuilder.estimatedTokens(ofInputs:)`, over `shardTokens`); unchanged when
+    /// an input's size is unknown.
     static func perShardOptions(_ options: SketchBuildOptions, shardTokens: Int, sources: [String]) -> SketchBuildOptions {
-        var bytes = 0
-        for source in sources {
-            guard source != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: source),
-                  let size = attributes[.size] as? Int else { return options }
-            bytes += InputFormat.isCompressed(path: source) ? (Zstd.declaredContentSize(ofFileAt: source) ?? size * 4) : size
-        }
-        let shards = max(1, (bytes / 3 + shardTokens - 1) / max(shardTokens, 1))
+        guard let estimatedTokens = IndexBuilder.estimatedTokens(ofInputs: sources) else { return options }
+        let shards = max(1, (estimatedTokens + shardTokens - 1) / max(shardTokens, 1))
         var perShard = options
         perShard.targetFalsePositiveRate = options.targetFalsePositiveRate / Double(shards)
         return perShard
@@ -60,7 +56,7 @@ public final class SketchIndexBuilder {
         let (reader, allSources) = try IndexBuilder.openInputs(inputs, options: options)
         let directory = try AtomicDirectory(finalPath: outputPath, replaceExisting: options.replaceExisting)
         defer { directory.discard() }
-        let shardName = "shard-0000"
+        let shardName = ShardFile.shardDirectory(number: 0)
         let shardPath = try directory.makeSubdirectory(shardName)
         let tokenizer = Tokenizer(options: options.tokenizer)
 
@@ -111,7 +107,7 @@ public final class SketchIndexBuilder {
         }
         let readingSeconds = Date().timeIntervalSince(started)
         progress.begin("writing sketch")
-        try sketch.write(to: "\(shardPath)/\(NGramSketch.fileName)")
+        try sketch.write(to: ShardFile.sketch.path(inShard: shardPath))
 
         let corpusStats = reader.statistics
         var statistics = IndexManifest.CorpusStatistics()

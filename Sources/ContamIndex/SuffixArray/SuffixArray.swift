@@ -10,6 +10,10 @@ import ContamStorage
 ///
 /// The caller guarantees the two arrays belong together (same count, suffix array built over these tokens),
 /// which the index loader checks from the file headers and checksums.
+///
+/// A value that may outlive its shard: both arrays hold their mappings (`PackedIntArray.bytes`), so a copy
+/// kept after the index is released still reads the files. Reads go through `PackedIntArray`'s subscript
+/// (bounds asserted in debug builds); the searches below keep every position below `count`.
 public struct SuffixArray: Sendable {
     /// Token ids, one per text position.
     public let tokens: PackedIntArray

@@ -113,6 +113,8 @@ public final class BinaryFileWriter {
     /// sketch's hundreds of MB the two take about as long, so the piece costs one of them.
     public func appendHashingConcurrently(_ bytes: UnsafeRawBufferPointer) throws {
         let before = hasher
+        // Safe to hand to the second thread: parallelMap returns only once both parts are done, and the
+        // caller keeps `bytes` valid for the duration of this call.
         let piece = WorkerBody(bytes)
         let hashed = try parallelMap(2, threads: 2) { part -> XXHash64? in
             if part == 0 {
@@ -154,22 +156,29 @@ public final class BinaryFileWriter {
 
 /// A binary index file opened read-only through mmap, its header validated.
 public final class BinaryFile: @unchecked Sendable {
-    public let header: BinaryFileHeader
-    public let file: MappedFile
-    /// The payload bytes (after the header). Valid while `self` is alive.
-    public let payload: UnsafeRawBufferPointer
+    // @unchecked Sendable: every stored property is a `let` over a read-only mapping.
 
+    /// The validated header.
+    public let header: BinaryFileHeader
+    /// The mapping (whose deinit unmaps it).
+    public let file: MappedFile
+    /// The payload bytes (after the header). They hold the mapping, so they stay valid on their own.
+    public let payload: SharedBytes
+
+    /// The path the file was opened from.
     public var path: String { file.path }
 
     /// Opens and checks magic, kind, version and size. O(1): the payload is not read.
     public init(path: String, kind: String) throws {
         file = try MappedFile(path: path)
-        header = try BinaryFileHeader.decode(file.bytes, path: path, expectedKind: kind)
-        payload = UnsafeRawBufferPointer(rebasing: file.bytes[BinaryFileHeader.size...])
+        let bytes = file.bytes
+        header = try bytes.withUnsafeBytes { try BinaryFileHeader.decode($0, path: path, expectedKind: kind) }
+        // decode checked that the file holds the header and exactly `payloadBytes` more.
+        payload = bytes.extracting(BinaryFileHeader.size..<bytes.count)
     }
 
     /// Reads the whole payload and compares its XXH64 with the header's. Throws `checksumMismatch`.
     public func verifyChecksum() throws {
-        guard XXHash64.hash(payload) == header.checksum else { throw StorageError.checksumMismatch(path: path) }
+        guard payload.withUnsafeBytes({ XXHash64.hash($0) }) == header.checksum else { throw StorageError.checksumMismatch(path: path) }
     }
 }

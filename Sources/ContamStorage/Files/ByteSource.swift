@@ -29,13 +29,11 @@ public final class FileByteSource: ByteSource {
         }
     }
 
+    /// Reads up to `buffer.count` bytes from the descriptor; 0 at the end.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        while true {
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if n >= 0 { return n }
-            if errno == EINTR { continue }
-            throw StorageError.fromErrno(path, "read")
-        }
+        let n = retryingOnInterrupt { Glibc.read(fd, buffer.baseAddress, buffer.count) }
+        if n < 0 { throw StorageError.fromErrno(path, "read") }
+        return n
     }
 
     deinit {

@@ -60,11 +60,8 @@ public final class FileWriter {
         try flush()
         var done = 0
         while done < bytes.count {
-            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw StorageError.fromErrno(path, "write")
-            }
+            let n = retryingOnInterrupt { pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done)) }
+            if n < 0 { throw StorageError.fromErrno(path, "write") }
             done += n
         }
     }
@@ -74,11 +71,8 @@ public final class FileWriter {
         while done < bytes.count {
             // One write(2) moves at most 0x7ffff000 bytes on Linux: loop.
             let chunk = min(bytes.count - done, 1 << 30)
-            let n = Glibc.write(fd, bytes.baseAddress! + done, chunk)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw StorageError.fromErrno(path, "write")
-            }
+            let n = retryingOnInterrupt { Glibc.write(fd, bytes.baseAddress! + done, chunk) }
+            if n < 0 { throw StorageError.fromErrno(path, "write") }
             done += n
         }
     }

@@ -4,14 +4,18 @@ import Glibc
 import Darwin
 #endif
 
-/// A file mapped read-only into memory. The mapping lives as long as this object; `bytes` must not
-/// escape it. Empty files map to an empty buffer (mmap rejects length 0).
+/// A file mapped read-only into memory: the owner of the mapping, which its `deinit` unmaps. The bytes
+/// are handed out as `SharedBytes`, which hold this object, so no view of them can outlive the mapping.
+/// Empty files map to an empty buffer (mmap rejects length 0).
 public final class MappedFile: @unchecked Sendable {
+    // @unchecked Sendable: every stored property is a `let`, and the mapping is read-only.
+
     /// The path the file was opened from, for error messages.
     public let path: String
-    /// The whole file's bytes. Valid while `self` is alive.
-    public let bytes: UnsafeRawBufferPointer
-    private let mappedLength: Int
+    /// The mapping's first byte (nil for an empty file). Private: valid only while `self` is alive.
+    private let start: UnsafeRawPointer?
+    /// Bytes mapped (the file's size).
+    public let byteCount: Int
 
     /// Maps `path` read-only. Throws `StorageError.io` naming the path when it cannot be opened or mapped.
     public init(path: String) throws {
@@ -23,25 +27,31 @@ public final class MappedFile: @unchecked Sendable {
         guard fstat(fd, &info) == 0 else { throw StorageError.fromErrno(path, "stat") }
         let size = Int(info.st_size)
         if size == 0 {
-            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
-            mappedLength = 0
+            start = nil
+            byteCount = 0
             return
         }
         guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0),
               address != UnsafeMutableRawPointer(bitPattern: -1) else {
             throw StorageError.fromErrno(path, "mmap")
         }
-        bytes = UnsafeRawBufferPointer(start: address, count: size)
-        mappedLength = size
+        start = UnsafeRawPointer(address)
+        byteCount = size
+    }
+
+    /// The whole file's bytes; they keep this mapping alive (computed: a stored one would be a cycle).
+    public var bytes: SharedBytes {
+        // Safe: the mapping lives until this object's deinit, and the value holds this object.
+        SharedBytes(unsafeBytes: UnsafeRawBufferPointer(start: start, count: byteCount), keptAliveBy: self)
     }
 
     /// Tells the kernel how the mapping will be read. `willNeed` suits batch work (many lookups);
     /// `random` turned one million cold probes 10x slower here, so it is not offered.
     public func adviseWillNeed() {
-        if mappedLength > 0 { _ = madvise(UnsafeMutableRawPointer(mutating: bytes.baseAddress!), mappedLength, MADV_WILLNEED) }
+        if let start { _ = madvise(UnsafeMutableRawPointer(mutating: start), byteCount, MADV_WILLNEED) }
     }
 
     deinit {
-        if mappedLength > 0 { munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress!), mappedLength) }
+        if let start { munmap(UnsafeMutableRawPointer(mutating: start), byteCount) }
     }
 }

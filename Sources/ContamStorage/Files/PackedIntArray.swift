@@ -2,9 +2,19 @@
 /// A token array over a 235 K-word vocabulary needs 18 bits, a suffix array over 30 M tokens 25:
 /// packing both is what keeps the index under twice the corpus size (u32 + u32 would be 2.3x).
 /// The buffer carries 8 bytes of padding after the last element so every read is one unaligned load.
+///
+/// A value, freely copied and shared: it holds its bytes' owner (the mapped file, or a heap copy), so a
+/// copy kept after its index is closed still reads valid memory.
 public struct PackedIntArray: @unchecked Sendable {
-    public let base: UnsafeRawPointer?
+    // @unchecked Sendable: the bytes are read-only (`SharedBytes`).
+
+    /// The packed bytes, padding included; they keep their memory alive.
+    public let bytes: SharedBytes
+    /// `bytes`' first byte, cached for the subscript. Valid while `bytes` (a stored property) lives.
+    @usableFromInline let base: UnsafeRawPointer?
+    /// Number of elements.
     public let count: Int
+    /// Bits per element (1...57).
     public let bitWidth: Int
     @usableFromInline let mask: UInt64
 
@@ -18,19 +28,27 @@ public struct PackedIntArray: @unchecked Sendable {
         max(1, UInt64.bitWidth - maxValue.leadingZeroBitCount)
     }
 
-    /// Views `bytes` (which must hold `byteCount(count:bitWidth:)` bytes) as a packed array.
-    public init(bytes: UnsafeRawBufferPointer, count: Int, bitWidth: Int) {
+    /// Views `bytes` (which must hold at least `byteCount(count:bitWidth:)` bytes) as a packed array.
+    public init(bytes: SharedBytes, count: Int, bitWidth: Int) {
         precondition(bitWidth >= 1 && bitWidth <= 57, "packed widths are 1...57 bits")
-        precondition(bytes.count >= Self.byteCount(count: count, bitWidth: bitWidth), "packed buffer too small")
-        base = bytes.baseAddress
+        precondition(count >= 0 && bytes.count >= Self.byteCount(count: count, bitWidth: bitWidth), "packed buffer too small")
+        self.bytes = bytes
+        // Safe to keep past the closure: `self.bytes` holds the owner for as long as this value exists.
+        base = bytes.withUnsafeBytes { $0.baseAddress }
         self.count = count
         self.bitWidth = bitWidth
         mask = (UInt64(1) << UInt64(bitWidth)) &- 1
     }
 
-    /// The element at `index`. One unaligned 8-byte load, a shift and a mask.
+    /// `values` (each < 2^bitWidth) packed into memory of their own (in-memory arrays, tests).
+    public init<C: Collection>(packing values: C, bitWidth: Int) where C.Element: FixedWidthInteger {
+        self.init(bytes: SharedBytes(copying: Self.pack(values, bitWidth: bitWidth)), count: values.count, bitWidth: bitWidth)
+    }
+
+    /// The element at `index` (`0 <= index < count`). One unaligned 8-byte load, a shift and a mask.
     @inlinable @inline(__always) public subscript(index: Int) -> UInt64 {
-        // Safe: index < count (checked by callers in debug), and the 8 padding bytes cover the load.
+        assert(index >= 0 && index < count, "PackedIntArray: index \(index) outside 0..<\(count)")
+        // Safe: `bytes` keeps the buffer alive; index < count (asserted) and the 8 padding bytes cover the load.
         let bit = index &* bitWidth
         let word = UInt64(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
         return (word >> UInt64(bit & 7)) & mask
@@ -46,20 +64,23 @@ public struct PackedIntArray: @unchecked Sendable {
         return out
     }
 
-    /// Streaming packer into a preallocated buffer.
+    /// Streaming packer into a preallocated buffer, which the caller owns and keeps alive while packing.
     public struct Packer {
         let output: UnsafeMutableRawBufferPointer
         let bitWidth: Int
         var bitPosition = 0
 
+        /// Packs into `output`, sized with `byteCount(count:bitWidth:)` for the values to come.
         public init(output: UnsafeMutableRawBufferPointer, bitWidth: Int) {
             self.output = output
             self.bitWidth = bitWidth
         }
 
+        /// Appends `value` (< 2^bitWidth) after the values appended so far.
         @inline(__always) public mutating func append(_ value: UInt64) {
             // Safe: the caller sized `output` with byteCount(count:bitWidth:), whose padding covers the 8-byte window.
             let byte = bitPosition >> 3
+            assert(byte + 8 <= output.count, "PackedIntArray.Packer: more values than the buffer was sized for")
             let shift = UInt64(bitPosition & 7)
             let p = output.baseAddress.unsafelyUnwrapped + byte
             var word = UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))

@@ -3,8 +3,8 @@ import Foundation
 /// Errors from the storage layer: files, mappings, index file headers and zstd frames.
 /// Each case names the path so a user knows which file to look at.
 public enum StorageError: Error, CustomStringConvertible, Equatable {
-    /// A system call failed; `message` is the `strerror` text.
-    case io(path: String, operation: String, message: String)
+    /// A system call failed with `errno` (which prints as its `strerror` text).
+    case io(path: String, operation: String, errno: SystemErrorCode)
     /// The file does not start with contam's magic bytes.
     case notAnIndexFile(path: String)
     /// The file is a contam file, but of another kind than expected (for example a vocabulary where a suffix array belongs).
@@ -24,8 +24,8 @@ public enum StorageError: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case let .io(path, operation, message):
-            return "\(path): \(operation) failed: \(message)"
+        case let .io(path, operation, code):
+            return "\(path): \(operation) failed: \(code)"
         case let .notAnIndexFile(path):
             return "\(path): not a contam index file (bad magic bytes); was it written by another program?"
         case let .wrongKind(path, expected, found):
@@ -47,6 +47,12 @@ public enum StorageError: Error, CustomStringConvertible, Equatable {
 
     /// Builds an `.io` error from the current `errno`.
     static func fromErrno(_ path: String, _ operation: String) -> StorageError {
-        .io(path: path, operation: operation, message: String(cString: strerror(errno)))
+        .io(path: path, operation: operation, errno: .current)
+    }
+
+    /// The system error number of an `.io` error (nil for the other cases).
+    public var systemErrorCode: SystemErrorCode? {
+        if case let .io(_, _, code) = self { return code }
+        return nil
     }
 }

@@ -1,16 +1,20 @@
 import Foundation
 
-/// Writes the document store `store.zst.bin`: all documents' raw text as one byte stream cut into
+/// Writes a document store (a shard's `store.zst.bin`): all documents' raw text as one byte stream cut into
 /// independent zstd frames of ~256 KiB, so one document is read back by decompressing only the frames
 /// it spans. Frames are compressed on a background queue (the second core) while the caller goes on.
 ///
 /// Payload layout: the frames back to back, then a table of `frameCount + 1` entries
 /// (`compressedOffset` u64, `uncompressedOffset` u64) — the last entry holds the totals — then
-/// `frameCount` as u64. Header count = total uncompressed bytes, parameter = frameCount.
+/// `frameCount` as u64. Header count = total uncompressed bytes, parameter = frameCount; its kind is the
+/// caller's (the index layout names its files and kinds, `ShardFile` in ContamIndex).
 // @unchecked Sendable: the frame table, the file writer and the compressor are touched only on `queue`
 // (until `finish`, which drains it first); the caller thread owns `pending` and `byteCount`.
 public final class ZstdBlockStoreWriter: @unchecked Sendable {
+    /// Uncompressed bytes per frame unless told otherwise.
     public static let defaultFrameBytes = 256 * 1024
+    /// The header's element width: the count is of (uncompressed) bytes.
+    public static let elementBits: UInt32 = 8
 
     private let writer: BinaryFileWriter
     private let frameBytes: Int
@@ -27,8 +31,9 @@ public final class ZstdBlockStoreWriter: @unchecked Sendable {
     /// Total uncompressed bytes appended so far.
     public private(set) var byteCount: UInt64 = 0
 
-    public init(path: String, frameBytes: Int = ZstdBlockStoreWriter.defaultFrameBytes, level: Int32 = 3) throws {
-        writer = try BinaryFileWriter(path: path, header: BinaryFileHeader(kind: "STOR", elementBits: 8, count: 0))
+    /// Creates `path` as a store whose header has kind `kind`; frames of `frameBytes`, zstd level `level`.
+    public init(path: String, kind: String, frameBytes: Int = ZstdBlockStoreWriter.defaultFrameBytes, level: Int32 = 3) throws {
+        writer = try BinaryFileWriter(path: path, header: BinaryFileHeader(kind: kind, elementBits: Self.elementBits, count: 0))
         self.frameBytes = frameBytes
         compressor = ZstdCompressor(level: level)
         pending.reserveCapacity(frameBytes)
@@ -95,9 +100,15 @@ public final class ZstdBlockStoreWriter: @unchecked Sendable {
     }
 }
 
-/// Reads documents back from `store.zst.bin` (mmap'd). Reading one document decompresses only the
+/// Reads documents back from a store `ZstdBlockStoreWriter` wrote (mmap'd). Reading one document decompresses only the
 /// frames it spans (~256 KiB each, microseconds). Thread-safe: each call uses its own decoder.
+///
+/// `table` and `frames` point into `file`'s mapping; they are private and `file` is a stored `let`, so
+/// they are valid for as long as this object exists (what makes every read below safe).
 public final class ZstdBlockStoreReader: @unchecked Sendable {
+    // @unchecked Sendable: every stored property is a `let` over a read-only mapping.
+
+    /// The opened store file.
     public let file: BinaryFile
     private let frameCount: Int
     private let table: UnsafeRawBufferPointer
@@ -105,9 +116,11 @@ public final class ZstdBlockStoreReader: @unchecked Sendable {
     /// Total uncompressed bytes.
     public let byteCount: UInt64
 
-    public init(path: String) throws {
-        file = try BinaryFile(path: path, kind: "STOR")
-        let payload = file.payload
+    /// Opens `path` (whose header must have kind `kind`) and checks that its frame table fits and adds up (O(1)).
+    public init(path: String, kind: String) throws {
+        file = try BinaryFile(path: path, kind: kind)
+        // Kept past the closure in the private buffers: `file` keeps the mapping for self's lifetime.
+        let payload = file.payload.withUnsafeBytes { $0 }
         frameCount = Int(file.header.parameter)
         byteCount = file.header.count
         let tableBytes = (frameCount + 1) * 16 + 8
@@ -122,8 +135,10 @@ public final class ZstdBlockStoreReader: @unchecked Sendable {
         }
     }
 
+    /// Frame table entry `index` (0...frameCount; the last one holds the totals).
     private func entry(_ index: Int) -> (compressed: UInt64, uncompressed: UInt64) {
-        (UInt64(littleEndian: table.loadUnaligned(fromByteOffset: index * 16, as: UInt64.self)),
+        assert(index >= 0 && index <= frameCount, "ZstdBlockStoreReader: no frame table entry \(index) of \(frameCount + 1)")
+        return (UInt64(littleEndian: table.loadUnaligned(fromByteOffset: index * 16, as: UInt64.self)),
          UInt64(littleEndian: table.loadUnaligned(fromByteOffset: index * 16 + 8, as: UInt64.self)))
     }
 

@@ -1,0 +1,32 @@
+import ContamStorage
+
+extension Index {
+    /// A full integrity pass (`contam verify`): every file the layout (`ShardFile`) says a shard has is
+    /// opened and its checksum compared; when all of them are sound so far, each shard is then opened as a
+    /// query opens it (headers against the manifest, sketch parameters against the manifest's). Returns
+    /// the problems found, each naming its file (empty when the index is sound). Reads every byte once.
+    public static func verify(path: String) -> [String] {
+        let manifest: IndexManifest
+        do { manifest = try IndexManifest.read(directory: path) } catch { return ["\(error)"] }
+        let sketchOnly = manifest.holdsOnlySketches
+        var problems: [String] = []
+        for entry in manifest.shards {
+            let shardPath = "\(path)/\(entry.directory)"
+            for file in ShardFile.files(of: entry, sketchOnly: sketchOnly) {
+                do {
+                    try file.open(inShard: shardPath).verifyChecksum()
+                } catch {
+                    problems.append("\(error)")
+                }
+            }
+            // Opening cross-checks files that passed; after a failure it would only repeat the same problem.
+            if problems.isEmpty {
+                do {
+                    if !sketchOnly { _ = try IndexShard(indexPath: path, entry: entry) }
+                    _ = try NGramSketch.open(indexPath: path, entry: entry)
+                } catch { problems.append("\(error)") }
+            }
+        }
+        return problems
+    }
+}
