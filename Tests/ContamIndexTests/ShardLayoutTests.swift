@@ -40,7 +40,7 @@ import ContamTestSupport
         var options = IndexBuildOptions()
         options.sketchOnly = true
         _ = try IndexBuilder(inputs: [corpus], outputPath: dir.file("sketch.idx"), options: options).build()
-        let sketchOnly = try Index.open(path: dir.file("sketch.idx"))
+        let sketchOnly = try OpenedIndex.open(path: dir.file("sketch.idx"))
         #expect(ShardFile.files(of: sketchOnly.manifest.shards[0], sketchOnly: true) == [.sketch])
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("sketch.idx/shard-0000")) == ["sketch.bloom"])
 

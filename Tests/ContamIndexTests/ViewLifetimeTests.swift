@@ -63,7 +63,7 @@ import ContamTestSupport
         var options = IndexBuildOptions()
         options.sketchOnly = true
         _ = try IndexBuilder(inputs: [corpus], outputPath: dir.file("sketch.idx"), options: options).build()
-        var index: Index? = try Index.open(path: dir.file("sketch.idx"))
+        var index: (any SketchedIndex)? = try OpenedIndex.open(path: dir.file("sketch.idx")).sketched
         let filter = try #require(index?.sketches.first?.filter)
         let expected = filter.withUnsafeBytes { Array($0) }
         index = nil
