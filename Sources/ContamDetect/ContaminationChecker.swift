@@ -115,10 +115,10 @@ public final class ContaminationChecker: @unchecked Sendable {
             if let firstPass, let clearance = firstPass.clearance(of: tokenized) {
                 return try firstPass.clearedResult(item, tokenized: tokenized, clearance: clearance, evaluator: evaluator, documents: documents)
             }
-            let lengths = corpus.matchingStatistics(of: tokenized.strings)
-            let verbatim = try verbatimAnalyzer.analyze(tokenized, matchingStatistics: lengths, documents: documents)
-            let near = try aligner.align(tokenized, matchingStatistics: lengths, documents: documents)
-            let methods = try evaluator.evaluate(tokenized, matchingStatistics: lengths, verbatim: verbatim, near: near, documents: documents)
+            let lengths = corpus.matchingLengths(of: tokenized.strings)
+            let verbatim = try verbatimAnalyzer.analyze(tokenized, matchingLengths: lengths, documents: documents)
+            let near = try aligner.align(tokenized, matchingLengths: lengths, documents: documents)
+            let methods = try evaluator.evaluate(tokenized, matchingLengths: lengths, verbatim: verbatim, near: near, documents: documents)
             return ItemResult(item: item, tokenized: tokenized, verbatim: verbatim, near: near, methods: methods)
         case .sketch(let index):
             let sketch = SketchMembership(tokens: tokenized.strings, index: index)

@@ -9,7 +9,7 @@ public protocol CorpusQuerying: Sendable {
     var tokenizerOptions: TokenizerOptions { get }
     /// For every start position i, the length of the longest prefix of `tokens[i...]` that occurs in
     /// the corpus (0 when even `tokens[i]` does not occur). Matches never cross document boundaries.
-    func matchingStatistics(of tokens: [String]) -> [Int]
+    func matchingLengths(of tokens: [String]) -> [Int]
     /// Number of occurrences of the sequence in the whole corpus.
     func count(of tokens: ArraySlice<String>) -> Int
     /// Number of distinct documents containing the sequence, counting no further than `cap`.

@@ -21,13 +21,13 @@ public struct Llama2Contamination: Sendable {
 
     /// Which item tokens are contaminated. Compares tokens by id through `CorpusTokenIDs` when the corpus
     /// offers it, else fetches documents through `documents` (cached).
-    public func contaminatedTokens(_ item: TokenizedItem, matchingStatistics lengths: [Int], documents: DocumentCache) throws -> [Bool] {
+    public func contaminatedTokens(_ item: TokenizedItem, matchingLengths lengths: [Int], documents: DocumentCache) throws -> [Bool] {
         var covered = [Bool](repeating: false, count: item.tokenCount)
         func mark(_ range: Range<Int>) { for k in range { covered[k] = true } }
         let strings = item.strings
         let fast = documents.corpus as? any CorpusTokenIDs
         let shardIDs = fast.map { ItemTokenIDs(strings: strings, corpus: $0) }
-        for span in VerbatimAnalyzer.maximalSpans(matchingStatistics: lengths, minLength: exactPrefix) {
+        for span in VerbatimAnalyzer.maximalSpans(matchingLengths: lengths, minLength: exactPrefix) {
             if span.count > minSpanExclusive { mark(span) }
             guard span.upperBound < strings.count else { continue }
             var starts = Set<CorpusOccurrence>()

@@ -37,7 +37,7 @@ public struct MethodEvaluator: Sendable {
     }
 
     /// The results of every selected method on the suffix array's answers, in `methods` order.
-    public func evaluate(_ item: TokenizedItem, matchingStatistics lengths: [Int], verbatim: VerbatimAnalysis, near: NearVerbatimResult, documents: DocumentCache) throws -> [MethodResult] {
+    public func evaluate(_ item: TokenizedItem, matchingLengths lengths: [Int], verbatim: VerbatimAnalysis, near: NearVerbatimResult, documents: DocumentCache) throws -> [MethodResult] {
         let membership = ExactMembership(matchingLengths: lengths)
         return try methods.map { method in
             switch method {
@@ -198,7 +198,7 @@ public struct MethodEvaluator: Sendable {
     }
 
     func llama2Result(_ item: TokenizedItem, _ lengths: [Int], documents: DocumentCache) throws -> MethodResult {
-        let covered = try llama2.contaminatedTokens(item, matchingStatistics: lengths, documents: documents)
+        let covered = try llama2.contaminatedTokens(item, matchingLengths: lengths, documents: documents)
         return llama2Result(item, contaminated: covered.filter { $0 }.count)
     }
 

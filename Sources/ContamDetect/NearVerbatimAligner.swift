@@ -75,8 +75,8 @@ public struct NearVerbatimAligner: Sendable {
     /// The near-verbatim result of one item. Compares tokens by id through `CorpusTokenIDs` when the corpus
     /// offers it (no document text is read, except the best match's when `withPassages`), else through the
     /// documents' tokens fetched via `documents`. Throws when a document cannot be read (corrupt index).
-    public func align(_ item: TokenizedItem, matchingStatistics lengths: [Int], documents: DocumentCache) throws -> NearVerbatimResult {
-        let candidates = candidateRegions(item, matchingStatistics: lengths, corpus: documents.corpus)
+    public func align(_ item: TokenizedItem, matchingLengths lengths: [Int], documents: DocumentCache) throws -> NearVerbatimResult {
+        let candidates = candidateRegions(item, matchingLengths: lengths, corpus: documents.corpus)
         guard !candidates.isEmpty else { return .none }
         let fast = documents.corpus as? any CorpusTokenIDs
         let shardIDs = fast.map { ItemTokenIDs(strings: item.strings, corpus: $0) }
@@ -162,8 +162,8 @@ public struct NearVerbatimAligner: Sendable {
     }
 
     /// Seed occurrences grouped into ranked candidate regions.
-    func candidateRegions(_ item: TokenizedItem, matchingStatistics lengths: [Int], corpus: any CorpusQuerying) -> [Candidate] {
-        let seeds = VerbatimAnalyzer.maximalSpans(matchingStatistics: lengths, minLength: seedLength)
+    func candidateRegions(_ item: TokenizedItem, matchingLengths lengths: [Int], corpus: any CorpusQuerying) -> [Candidate] {
+        let seeds = VerbatimAnalyzer.maximalSpans(matchingLengths: lengths, minLength: seedLength)
             .sorted { ($0.count, -$0.lowerBound) > ($1.count, -$1.lowerBound) }
             .prefix(maxSeeds)
         guard !seeds.isEmpty else { return [] }

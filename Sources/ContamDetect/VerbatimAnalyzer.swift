@@ -40,7 +40,7 @@ public struct VerbatimAnalyzer: Sendable {
 
     /// Maximal spans of at least `minLength` tokens: `start..<start+L[start]` for every start whose match
     /// is not contained in an earlier one (with true matching statistics, `L[i] >= L[i-1]`). O(m).
-    public static func maximalSpans(matchingStatistics lengths: [Int], minLength: Int) -> [Range<Int>] {
+    public static func maximalSpans(matchingLengths lengths: [Int], minLength: Int) -> [Range<Int>] {
         var spans: [Range<Int>] = []
         var reach = 0
         for (start, length) in lengths.enumerated() where start + length > reach {
@@ -64,7 +64,7 @@ public struct VerbatimAnalyzer: Sendable {
 
     /// The analysis of one item from its matching statistics: counts for every span and source passages
     /// for the longest `sourceSpanLimit` spans. Throws when a source document cannot be read (corrupt index).
-    public func analyze(_ item: TokenizedItem, matchingStatistics lengths: [Int], documents: DocumentCache) throws -> VerbatimAnalysis {
+    public func analyze(_ item: TokenizedItem, matchingLengths lengths: [Int], documents: DocumentCache) throws -> VerbatimAnalysis {
         let corpus = documents.corpus
         var longestStart = 0
         var longest = 0
@@ -72,7 +72,7 @@ public struct VerbatimAnalyzer: Sendable {
             longest = length
             longestStart = start
         }
-        let ranges = Self.maximalSpans(matchingStatistics: lengths, minLength: minMatch)
+        let ranges = Self.maximalSpans(matchingLengths: lengths, minLength: minMatch)
         var withSources = Set<Int>()
         if maxSources > 0 {
             let byLength = ranges.indices.sorted { (ranges[$0].count, -$0) > (ranges[$1].count, -$1) }

@@ -29,7 +29,7 @@ struct BruteForceCorpus: CorpusQuerying {
         return result
     }
 
-    func matchingStatistics(of tokens: [String]) -> [Int] {
+    func matchingLengths(of tokens: [String]) -> [Int] {
         tokens.indices.map { i in
             var length = 0
             while i + length < tokens.count, !positions(tokens[i...(i + length)]).isEmpty { length += 1 }

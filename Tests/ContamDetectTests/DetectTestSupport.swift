@@ -78,7 +78,7 @@ final class StringOnlyCorpus: CorpusQuerying {
     let base: InMemoryCorpus
     init(_ base: InMemoryCorpus) { self.base = base }
     var tokenizerOptions: TokenizerOptions { base.tokenizerOptions }
-    func matchingStatistics(of tokens: [String]) -> [Int] { base.matchingStatistics(of: tokens) }
+    func matchingLengths(of tokens: [String]) -> [Int] { base.matchingLengths(of: tokens) }
     func count(of tokens: ArraySlice<String>) -> Int { base.count(of: tokens) }
     func documentCount(of tokens: ArraySlice<String>, cap: Int) -> Int { base.documentCount(of: tokens, cap: cap) }
     func occurrences(of tokens: ArraySlice<String>, limit: Int) -> [CorpusOccurrence] { base.occurrences(of: tokens, limit: limit) }

@@ -16,12 +16,12 @@ import ContamTestSupport
     @Test func matchingStatisticsAreLongestPrefixesThatOccur() {
         let item = words("the quick brown fox jumps high over the lazy dog sleeps")
         // the quick brown fox jumps | high | over the lazy dog . | the lazy dog sleeps
-        #expect(corpus.matchingStatistics(of: item) == [5, 4, 3, 2, 1, 0, 4, 4, 3, 2, 1])
+        #expect(corpus.matchingLengths(of: item) == [5, 4, 3, 2, 1, 0, 4, 4, 3, 2, 1])
     }
 
     @Test func matchesNeverCrossDocuments() {
         // "dog ." ends document 0 and "a quick" starts document 1.
-        #expect(corpus.matchingStatistics(of: words("dog. A quick")) == [2, 1, 2, 1])
+        #expect(corpus.matchingLengths(of: words("dog. A quick")) == [2, 1, 2, 1])
     }
 
     @Test func countsAndOccurrences() {

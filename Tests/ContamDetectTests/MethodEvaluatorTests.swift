@@ -147,10 +147,10 @@ import ContamTestSupport
             func text(_ ids: [Int32]) -> String { ids.map { "t\($0)" }.joined(separator: " ") }
             let corpus = InMemoryCorpus(texts: documents.map(text))
             let tokenized = DetectTestSupport.item(text(item))
-            let statistics = corpus.matchingStatistics(of: tokenized.strings)
-            let covered = try Llama2Contamination().contaminatedTokens(tokenized, matchingStatistics: statistics, documents: DocumentCache(corpus: corpus))
+            let statistics = corpus.matchingLengths(of: tokenized.strings)
+            let covered = try Llama2Contamination().contaminatedTokens(tokenized, matchingLengths: statistics, documents: DocumentCache(corpus: corpus))
             #expect(covered == bruteForceLlama2(tokenized.strings, corpus: corpus), "round \(round)")
-            let viaText = try Llama2Contamination().contaminatedTokens(tokenized, matchingStatistics: statistics, documents: DocumentCache(corpus: StringOnlyCorpus(corpus)))
+            let viaText = try Llama2Contamination().contaminatedTokens(tokenized, matchingLengths: statistics, documents: DocumentCache(corpus: StringOnlyCorpus(corpus)))
             #expect(viaText == covered, "round \(round), text path")
         }
     }

@@ -18,7 +18,7 @@ import ContamTestSupport
     func check(_ text: String, corpus: InMemoryCorpus? = nil, aligner: NearVerbatimAligner = NearVerbatimAligner()) throws -> NearVerbatimResult {
         let corpus = try corpus ?? Self.licenseCorpus.get()
         let item = TokenizedItem(text: Array(text.utf8), tokenizer: Tokenizer(options: corpus.tokenizerOptions))
-        return try aligner.align(item, matchingStatistics: corpus.matchingStatistics(of: item.strings), documents: DocumentCache(corpus: corpus))
+        return try aligner.align(item, matchingLengths: corpus.matchingLengths(of: item.strings), documents: DocumentCache(corpus: corpus))
     }
 
     let exact = "When we speak of free software, we are referring to freedom, not price.  Our General Public Licenses are designed to make sure that you have the freedom to distribute copies of free software"
@@ -145,12 +145,12 @@ import ContamTestSupport
             func text(_ ids: [Int32]) -> String { ids.map { "t\($0)" }.joined(separator: " ") }
             let corpus = InMemoryCorpus(texts: documents.map(text))
             let tokenized = DetectTestSupport.item(text(item))
-            let statistics = corpus.matchingStatistics(of: tokenized.strings)
+            let statistics = corpus.matchingLengths(of: tokenized.strings)
             for withPassages in [true, false] {
                 var aligner = NearVerbatimAligner()
                 aligner.withPassages = withPassages
-                let viaIDs = try aligner.align(tokenized, matchingStatistics: statistics, documents: DocumentCache(corpus: corpus))
-                let viaText = try aligner.align(tokenized, matchingStatistics: statistics, documents: DocumentCache(corpus: StringOnlyCorpus(corpus)))
+                let viaIDs = try aligner.align(tokenized, matchingLengths: statistics, documents: DocumentCache(corpus: corpus))
+                let viaText = try aligner.align(tokenized, matchingLengths: statistics, documents: DocumentCache(corpus: StringOnlyCorpus(corpus)))
                 #expect(viaIDs == viaText, "round \(round)")
                 #expect((viaIDs.best?.source.passage != nil) == withPassages)
             }

@@ -105,7 +105,7 @@ import ContamTestSupport
             #expect(b.firstPass == nil && b.verbatim != nil)
             #expect(a.methods.map(\.verdict) == b.methods.map(\.verdict), "\(a.item.id) \(methods)")
             #expect(a.isFlagged == b.isFlagged)
-            let lengths = index.matchingStatistics(of: a.tokenized.strings)
+            let lengths = index.matchingLengths(of: a.tokenized.strings)
             // The slow reference for `clearance(of:)`: every n-gram asked with `sketchContains`, each hit with `count`.
             let strings = a.tokenized.strings
             let hits = strings.count < n ? [] : (0...(strings.count - n)).filter { index.sketchContains(tokens: strings[$0..<($0 + n)]) }

@@ -27,10 +27,10 @@ import ContamTestSupport
             }
             let corpus = InMemoryCorpus(texts: documents)
             let item = DetectTestSupport.randomWords(Int.random(in: 0...30, using: &rng), alphabet: alphabet + 1, using: &rng)
-            let statistics = corpus.matchingStatistics(of: item)
+            let statistics = corpus.matchingLengths(of: item)
             for minLength in [1, 2, 3, 5] {
                 let expected = bruteForceSpans(item, corpus: corpus, minLength: minLength)
-                let spans = VerbatimAnalyzer.maximalSpans(matchingStatistics: statistics, minLength: minLength)
+                let spans = VerbatimAnalyzer.maximalSpans(matchingLengths: statistics, minLength: minLength)
                 #expect(spans == expected, "round \(round), min \(minLength)")
                 var covered = Set<Int>()
                 for span in expected { covered.formUnion(span) }
@@ -43,12 +43,12 @@ import ContamTestSupport
         // All-equal tokens: every start matches to the end of the one document.
         let corpus = InMemoryCorpus(texts: [Array(repeating: "a", count: 10).joined(separator: " ")])
         let item = Array(repeating: "a", count: 25)
-        let statistics = corpus.matchingStatistics(of: item)
+        let statistics = corpus.matchingLengths(of: item)
         #expect(statistics.prefix(16).allSatisfy { $0 == 10 })
-        let spans = VerbatimAnalyzer.maximalSpans(matchingStatistics: statistics, minLength: 8)
+        let spans = VerbatimAnalyzer.maximalSpans(matchingLengths: statistics, minLength: 8)
         #expect(spans == (0...15).map { $0..<($0 + 10) })
         #expect(VerbatimAnalyzer.coveredCount(spans) == 25)
-        #expect(VerbatimAnalyzer.maximalSpans(matchingStatistics: [], minLength: 8).isEmpty)
+        #expect(VerbatimAnalyzer.maximalSpans(matchingLengths: [], minLength: 8).isEmpty)
     }
 
     @Test func analysisReportsSpansCountsAndSourcesInOriginalText() throws {
@@ -56,8 +56,8 @@ import ContamTestSupport
         let corpus = InMemoryCorpus(texts: ["Preamble. " + source + " The end.", "Other text; " + source, "unrelated words only"],
                                     ids: ["gpl", nil, "x"], sourcePath: "licenses.jsonl")
         let item = DetectTestSupport.item("QUESTION: EVERYONE is permitted to copy and distribute VERBATIM copies of this license document? Yes.")
-        let statistics = corpus.matchingStatistics(of: item.strings)
-        let analysis = try VerbatimAnalyzer(minMatch: 8, maxSources: 1).analyze(item, matchingStatistics: statistics, documents: DocumentCache(corpus: corpus))
+        let statistics = corpus.matchingLengths(of: item.strings)
+        let analysis = try VerbatimAnalyzer(minMatch: 8, maxSources: 1).analyze(item, matchingLengths: statistics, documents: DocumentCache(corpus: corpus))
         #expect(analysis.tokenCount == 18)
         #expect(analysis.spans.count == 1)
         let span = try #require(analysis.spans.first)
@@ -79,7 +79,7 @@ import ContamTestSupport
     @Test func shortMatchesAreNotSpansButCountAsLongest() throws {
         let corpus = InMemoryCorpus(texts: ["alpha beta gamma delta"])
         let item = DetectTestSupport.item("x alpha beta gamma y")
-        let analysis = try VerbatimAnalyzer().analyze(item, matchingStatistics: corpus.matchingStatistics(of: item.strings), documents: DocumentCache(corpus: corpus))
+        let analysis = try VerbatimAnalyzer().analyze(item, matchingLengths: corpus.matchingLengths(of: item.strings), documents: DocumentCache(corpus: corpus))
         #expect(analysis.spans.isEmpty)
         #expect(analysis.longestMatchTokens == 3)
         #expect(analysis.longestMatchChars == 16)
@@ -93,7 +93,7 @@ import ContamTestSupport
         let item = DetectTestSupport.item(words: Array(words[0..<8]) + ["x"] + Array(words[20..<32]) + ["y"] + Array(words[40..<49]))
         var analyzer = VerbatimAnalyzer(minMatch: 8, maxSources: 2)
         analyzer.sourceSpanLimit = 2
-        let analysis = try analyzer.analyze(item, matchingStatistics: corpus.matchingStatistics(of: item.strings), documents: DocumentCache(corpus: corpus))
+        let analysis = try analyzer.analyze(item, matchingLengths: corpus.matchingLengths(of: item.strings), documents: DocumentCache(corpus: corpus))
         #expect(analysis.spans.map(\.tokenCount) == [8, 12, 9])
         #expect(analysis.spans.map { $0.sources.count } == [0, 1, 1])
         #expect(analysis.spans.map(\.occurrenceCount) == [1, 1, 1])
@@ -104,7 +104,7 @@ import ContamTestSupport
         let corpus = InMemoryCorpus(texts: [words.joined(separator: " ")], ids: ["doc"])
         let item = DetectTestSupport.item(words: Array(words[5..<20]))
         let documents = DocumentCache(corpus: corpus)
-        let analysis = try VerbatimAnalyzer(withPassages: false).analyze(item, matchingStatistics: corpus.matchingStatistics(of: item.strings), documents: documents)
+        let analysis = try VerbatimAnalyzer(withPassages: false).analyze(item, matchingLengths: corpus.matchingLengths(of: item.strings), documents: documents)
         #expect(analysis.spans.first?.sources == [SourcePassage(document: .init(shard: 0, document: 0), label: "doc", tokenRange: 5..<20, passage: nil)])
         #expect(documents.misses == 0)
     }

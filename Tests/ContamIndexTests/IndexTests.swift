@@ -86,8 +86,8 @@ import ContamTestSupport
                 while i + length < query.count && Self.bruteCount(Array(query[i...(i + length)]), in: tokenized) > 0 { length += 1 }
                 return length
             }
-            #expect(one.matchingStatistics(of: query) == expected)
-            #expect(many.matchingStatistics(of: query) == expected)
+            #expect(one.matchingLengths(of: query) == expected)
+            #expect(many.matchingLengths(of: query) == expected)
         }
     }
 

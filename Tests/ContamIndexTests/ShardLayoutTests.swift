@@ -27,7 +27,7 @@ import ContamTestSupport
         let index = try IndexTests.build(corpus, to: dir.file("full.idx"), shardTokens: 1 << 24)
         let entry = index.manifest.shards[0]
         let shardPath = "\(index.path)/\(entry.directory)"
-        let files = ShardFile.files(of: entry, sketchOnly: false)
+        let files = ShardFile.files(of: entry, kind: .full)
         #expect(files == ShardFile.allCases)
         #expect(try FileManager.default.contentsOfDirectory(atPath: shardPath).sorted() == files.map(\.fileName).sorted())
         for file in files {
@@ -41,11 +41,11 @@ import ContamTestSupport
         options.sketchOnly = true
         _ = try IndexBuilder(inputs: [corpus], outputPath: dir.file("sketch.idx"), options: options).build()
         let sketchOnly = try OpenedIndex.open(path: dir.file("sketch.idx"))
-        #expect(ShardFile.files(of: sketchOnly.manifest.shards[0], sketchOnly: true) == [.sketch])
+        #expect(ShardFile.files(of: sketchOnly.manifest.shards[0], kind: .sketchOnly) == [.sketch])
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("sketch.idx/shard-0000")) == ["sketch.bloom"])
 
         var noSketch = sketchOnly.manifest.shards[0]
         noSketch.sketch = nil
-        #expect(ShardFile.files(of: noSketch, sketchOnly: false) == [.tokens, .suffixes, .vocabulary, .documents, .documentIDs, .store])
+        #expect(ShardFile.files(of: noSketch, kind: .full) == [.tokens, .suffixes, .vocabulary, .documents, .documentIDs, .store])
     }
 }

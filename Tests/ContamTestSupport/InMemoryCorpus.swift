@@ -5,7 +5,7 @@ import ContamText
 /// A brute-force `CorpusQuerying` over a list of document texts held in memory: every query scans the
 /// token lists directly, so its answers are obviously right. It is the oracle the suffix-array index and
 /// all detection code are tested against, and it is good enough for tiny corpora (a few hundred
-/// thousand tokens). Costs: `matchingStatistics` O(m · occurrences of each token · match length).
+/// thousand tokens). Costs: `matchingLengths` O(m · occurrences of each token · match length).
 public final class InMemoryCorpus: CorpusQuerying {
     /// One document: its raw text, its tokens, and where it came from.
     public struct Document: Sendable {
@@ -71,7 +71,7 @@ public final class InMemoryCorpus: CorpusQuerying {
         return candidates.filter { matchLength(tokens, from: tokens.startIndex, at: $0) == tokens.count }
     }
 
-    public func matchingStatistics(of tokens: [String]) -> [Int] {
+    public func matchingLengths(of tokens: [String]) -> [Int] {
         tokens.indices.map { i in
             (positionsByToken[tokens[i]] ?? []).reduce(0) { max($0, matchLength(tokens[...], from: i, at: $1)) }
         }

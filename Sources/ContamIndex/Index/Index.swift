@@ -54,7 +54,7 @@ public final class Index: SketchedIndex, @unchecked Sendable {
         return perShard(parallel: shards.count > 4) { shard in shard.suffixArray.count(of: shard.ids(of: tokens)) }.reduce(0, +)
     }
 
-    public func matchingStatistics(of tokens: [String]) -> [Int] {
+    public func matchingLengths(of tokens: [String]) -> [Int] {
         guard !tokens.isEmpty else { return [] }
         // In parallel only for long texts: `check` already runs one item per core.
         let perShard = perShard(parallel: tokens.count >= 2048) { shard in shard.suffixArray.matchingLengths(of: shard.ids(of: tokens)) }
@@ -124,7 +124,7 @@ public final class Index: SketchedIndex, @unchecked Sendable {
 
     /// The longest span of `tokens` that occurs in the corpus: its start, length and count.
     public func longestMatch(of tokens: [String]) -> (start: Int, length: Int, count: Int) {
-        let statistics = matchingStatistics(of: tokens)
+        let statistics = matchingLengths(of: tokens)
         var best = (start: 0, length: 0)
         for (i, length) in statistics.enumerated() where length > best.length { best = (i, length) }
         guard best.length > 0 else { return (0, 0, 0) }

@@ -47,7 +47,8 @@ public struct IndexManifest: Codable, Equatable, Sendable {
     public var shards: [Shard]
     public var corpus: CorpusStatistics
     public var buildSeconds: Double
-    /// The JSON field behind `kind`: true for a sketch-only index, absent (nil) for a full one.
+    /// The JSON field behind `kind`: true for a sketch-only index, absent (nil) for a full one. Only `kind`
+    /// reads it.
     var sketchOnly: Bool? = nil
     /// What the index holds: a suffix array, vocabulary and document store per shard, or only n-gram sketches.
     public var kind: IndexKind {

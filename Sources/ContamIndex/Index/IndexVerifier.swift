@@ -8,11 +8,11 @@ extension Index {
     public static func verify(path: String) -> [String] {
         let manifest: IndexManifest
         do { manifest = try IndexManifest.read(directory: path) } catch { return ["\(error)"] }
-        let sketchOnly = manifest.holdsOnlySketches
+        let kind = manifest.kind
         var problems: [String] = []
         for entry in manifest.shards {
             let shardPath = "\(path)/\(entry.directory)"
-            for file in ShardFile.files(of: entry, sketchOnly: sketchOnly) {
+            for file in ShardFile.files(of: entry, kind: kind) {
                 do {
                     try file.open(inShard: shardPath).verifyChecksum()
                 } catch {
@@ -22,7 +22,7 @@ extension Index {
             // Opening cross-checks files that passed; after a failure it would only repeat the same problem.
             if problems.isEmpty {
                 do {
-                    if !sketchOnly { _ = try IndexShard(indexPath: path, entry: entry) }
+                    if kind == .full { _ = try IndexShard(indexPath: path, entry: entry) }
                     _ = try NGramSketch.open(indexPath: path, entry: entry)
                 } catch { problems.append("\(error)") }
             }

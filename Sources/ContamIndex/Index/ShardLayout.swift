@@ -97,11 +97,11 @@ public enum ShardFile: CaseIterable, Sendable {
         self == .sketch ? .shardsWithASketch : .fullIndex
     }
 
-    /// The files the shard `entry` holds (in `allCases` order), for an index that is sketch-only or not.
-    public static func files(of entry: IndexManifest.Shard, sketchOnly: Bool) -> [ShardFile] {
+    /// The files the shard `entry` of an index of `kind` holds (in `allCases` order).
+    public static func files(of entry: IndexManifest.Shard, kind: IndexKind) -> [ShardFile] {
         allCases.filter { file in
             switch file.presence {
-            case .fullIndex: !sketchOnly
+            case .fullIndex: kind == .full
             case .shardsWithASketch: entry.sketch != nil
             }
         }
@@ -128,11 +128,4 @@ public enum ShardFile: CaseIterable, Sendable {
     public func open(inShard directory: String) throws -> BinaryFile {
         try BinaryFile(path: path(inShard: directory), kind: kind)
     }
-}
-
-extension IndexManifest {
-    /// Whether the index's shards hold only their sketch (built with `--sketch-only`). The layout code
-    /// (`Index.verify`, `IndexMerger`) asks this instead of reading `sketchOnly` itself, so that field is
-    /// interpreted in one place.
-    var holdsOnlySketches: Bool { sketchOnly == true }
 }

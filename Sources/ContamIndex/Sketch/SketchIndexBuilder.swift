@@ -124,7 +124,7 @@ public final class SketchIndexBuilder {
         var manifest = IndexManifest(createdAt: ISO8601DateFormatter().string(from: Date()), buildCommand: options.buildCommand,
                                      tokenizer: options.tokenizer, shards: [shard], corpus: statistics,
                                      buildSeconds: Date().timeIntervalSince(started))
-        manifest.sketchOnly = true
+        manifest.kind = .sketchOnly
         manifest.part = options.part
         try manifest.write(directory: directory.temporaryPath)
         let size = IndexBuilder.directorySize(directory.temporaryPath)

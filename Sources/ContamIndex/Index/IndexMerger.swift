@@ -23,8 +23,8 @@ public enum IndexMerger {
             guard manifest.tokenizer == first.tokenizer else {
                 throw IndexError.incompatibleOptions(path: path, detail: "built with tokenizer options '\(manifest.tokenizer.summary)', but \(inputs[0]) with '\(first.tokenizer.summary)'; indexes to merge must be tokenized alike")
             }
-            guard manifest.holdsOnlySketches == first.holdsOnlySketches else {
-                throw IndexError.incompatibleOptions(path: path, detail: "cannot merge a sketch-only index with a full one (\(inputs[0]) is \(first.holdsOnlySketches ? "sketch-only" : "full"))")
+            guard manifest.kind == first.kind else {
+                throw IndexError.incompatibleOptions(path: path, detail: "cannot merge a sketch-only index with a full one (\(inputs[0]) is \(first.kind == .sketchOnly ? "sketch-only" : "full"))")
             }
         }
         try checkDisjointSources(inputs: inputs, manifests: manifests)
@@ -43,7 +43,7 @@ public enum IndexMerger {
         }
         corpus.badRecordReasons = Array(corpus.badRecordReasons.prefix(10))
         var shards: [IndexManifest.Shard] = []
-        if first.holdsOnlySketches {
+        if first.kind == .sketchOnly {
             var merged: NGramSketch?
             var documents = 0, tokens = 0
             var sources: [String] = []
@@ -77,7 +77,7 @@ public enum IndexMerger {
                     let target = try directory.makeSubdirectory(name)
                     let source = "\(path)/\(entry.directory)"
                     // The files the layout says this shard has (a missing one fails the merge here, not a later query).
-                    for file in ShardFile.files(of: entry, sketchOnly: false) {
+                    for file in ShardFile.files(of: entry, kind: .full) {
                         do {
                             try FileManager.default.linkItem(atPath: file.path(inShard: source), toPath: file.path(inShard: target))
                         } catch {
@@ -92,7 +92,7 @@ public enum IndexMerger {
         }
         var manifest = IndexManifest(createdAt: ISO8601DateFormatter().string(from: Date()), buildCommand: buildCommand, tokenizer: first.tokenizer,
                                      shards: shards, corpus: corpus, buildSeconds: Date().timeIntervalSince(started))
-        manifest.sketchOnly = first.sketchOnly
+        manifest.kind = first.kind
         try manifest.write(directory: directory.temporaryPath)
         try directory.commit()
         return (manifest, missingPartsNote(manifests))
