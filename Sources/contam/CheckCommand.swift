@@ -114,6 +114,15 @@ enum CheckCommand: Subcommand {
           --method lmeval13 on a default index uses it; the default --method near (seed 6) does not.
           --no-first-pass checks every item in full.
 
+        SKETCH-ONLY INDEX (contam index --sketch-only):
+          The same methods and reports, from the n-gram sketch alone. Each verdict is the full index's, or
+          'undecided' when a sketch cannot tell: clean is certain; dirty comes only from runs that are exactly
+          one sketched n-gram (shown 'dirty?' when false positives alone would explain the hits). lmeval13 and
+          palm are decided like on a full index with --drop-punct and --sketch-n 8,13; llama2, exactsubstr,
+          near and gpt3's document cutoff only when the sketch rules out a long enough match. --fail-on counts
+          undecided items as dirty; --write-clean leaves them out. Pass --method (the default, near, would be
+          undecided for nearly every item). See docs/check.md.
+
         EXIT CODES:
           0  success; no --fail-on threshold exceeded
           1  a --fail-on threshold was exceeded (contamination found)
