@@ -90,7 +90,6 @@ public final class IndexBuilder {
         defer { directory.discard() }
         let tokenizer = Tokenizer(options: options.tokenizer)
         var shards: [IndexManifest.Shard] = []
-        var statistics = IndexManifest.CorpusStatistics()
         var current: ShardBuilder?
         let shardTokens = Self.plannedShardTokens(explicit: options.shardTokens, sources: reader.sources)
         // A query asks every shard's sketch: split the false-positive budget over the planned shards (of
@@ -152,14 +151,8 @@ public final class IndexBuilder {
         try waitForPendingShard()
         suffixArraySeconds = secondsBox.value
         let corpusStats = reader.statistics
-        statistics.documents = shards.reduce(0) { $0 + $1.documents }
-        statistics.tokens = shards.reduce(0) { $0 + $1.tokens }
-        statistics.textBytes = corpusStats.textBytes
-        statistics.inputFiles = reader.sources.count
-        statistics.emptyDocumentsSkipped = corpusStats.emptyDocumentsSkipped
-        statistics.badRecordsSkipped = corpusStats.recordsSkipped
-        statistics.badRecordReasons = corpusStats.skipReasons
-        statistics.invalidUTF8Replaced = corpusStats.invalidUTF8Replaced
+        let statistics = IndexManifest.CorpusStatistics(documents: shards.reduce(0) { $0 + $1.documents }, tokens: shards.reduce(0) { $0 + $1.tokens },
+                                                        inputFiles: reader.sources.count, read: corpusStats)
         guard statistics.documents > 0 else {
             throw IndexError.emptyCorpus(detail: "\(reader.sources.count) input file(s), \(corpusStats.documents) document(s) read, none with a token")
         }

@@ -36,6 +36,18 @@ public struct IndexManifest: Codable, Equatable, Sendable {
         public var badRecordReasons: [String] = []
         public var invalidUTF8Replaced: Int = 0
         public init() {}
+
+        /// The figures of a build: what the shards hold and what the corpus reader counted.
+        init(documents: Int, tokens: Int, inputFiles: Int, read: ContamCorpus.CorpusStatistics) {
+            self.documents = documents
+            self.tokens = tokens
+            self.inputFiles = inputFiles
+            textBytes = read.textBytes
+            emptyDocumentsSkipped = read.emptyDocumentsSkipped
+            badRecordsSkipped = read.recordsSkipped
+            badRecordReasons = read.skipReasons
+            invalidUTF8Replaced = read.invalidUTF8Replaced
+        }
     }
 
     public var format: String = IndexManifest.formatName

@@ -110,15 +110,7 @@ public final class SketchIndexBuilder {
         try sketch.write(to: ShardFile.sketch.path(inShard: shardPath))
 
         let corpusStats = reader.statistics
-        var statistics = IndexManifest.CorpusStatistics()
-        statistics.documents = documents
-        statistics.tokens = tokens
-        statistics.textBytes = corpusStats.textBytes
-        statistics.inputFiles = reader.sources.count
-        statistics.emptyDocumentsSkipped = corpusStats.emptyDocumentsSkipped
-        statistics.badRecordsSkipped = corpusStats.recordsSkipped
-        statistics.badRecordReasons = corpusStats.skipReasons
-        statistics.invalidUTF8Replaced = corpusStats.invalidUTF8Replaced
+        let statistics = IndexManifest.CorpusStatistics(documents: documents, tokens: tokens, inputFiles: reader.sources.count, read: corpusStats)
         let shard = IndexManifest.Shard(directory: shardName, documents: documents, tokens: tokens, vocabularySize: 0, tokenBits: 0,
                                         suffixBits: 0, sources: sources, sketch: sketch.parameters)
         var manifest = IndexManifest(createdAt: ISO8601DateFormatter().string(from: Date()), buildCommand: options.buildCommand,
