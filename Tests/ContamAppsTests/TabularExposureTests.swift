@@ -4,54 +4,17 @@ import Testing
 @testable import ContamIndex
 @testable import ContamDetect
 @testable import ContamApps
+import ContamTestSupport
 
-/// A corpus answered by brute force: every query scans every document.
-struct BruteForceCorpus: CorpusQuerying {
-    let tokenizerOptions: TokenizerOptions
-    let texts: [String]
-    let documents: [[String]]
-
-    init(_ texts: [String], options: TokenizerOptions = TokenizerOptions()) {
-        tokenizerOptions = options
-        self.texts = texts
-        let tokenizer = Tokenizer(options: options)
-        documents = texts.map { tokenizer.tokens(in: $0).map(\.text) }
-    }
-
-    func positions(_ tokens: ArraySlice<String>) -> [CorpusOccurrence] {
-        guard !tokens.isEmpty else { return [] }
-        var result = [CorpusOccurrence]()
-        for (d, document) in documents.enumerated() where document.count >= tokens.count {
-            for start in 0...(document.count - tokens.count) where document[start..<(start + tokens.count)].elementsEqual(tokens) {
-                result.append(CorpusOccurrence(document: CorpusDocumentRef(shard: 0, document: d), tokenOffset: start))
-            }
-        }
-        return result
-    }
-
-    func matchingLengths(of tokens: [String]) -> [Int] {
-        tokens.indices.map { i in
-            var length = 0
-            while i + length < tokens.count, !positions(tokens[i...(i + length)]).isEmpty { length += 1 }
-            return length
-        }
-    }
-
-    func count(of tokens: ArraySlice<String>) -> Int { positions(tokens).count }
-    func documentCount(of tokens: ArraySlice<String>, cap: Int) -> Int { min(cap, Set(positions(tokens).map(\.document)).count) }
-    func occurrences(of tokens: ArraySlice<String>, limit: Int) -> [CorpusOccurrence] { Array(positions(tokens).prefix(limit)) }
-    func documentInfo(_ ref: CorpusDocumentRef) throws -> CorpusDocumentInfo {
-        CorpusDocumentInfo(externalID: "doc\(ref.document)", sourcePath: "corpus.jsonl", recordNumber: ref.document + 1, tokenCount: documents[ref.document].count)
-    }
-    func documentTokens(_ ref: CorpusDocumentRef) throws -> (text: [UInt8], tokens: [Token]) {
-        (Array(texts[ref.document].utf8), Tokenizer(options: tokenizerOptions).tokens(in: texts[ref.document]))
-    }
+/// The brute-force oracle corpus (`InMemoryCorpus`) over `texts`: documents doc0, doc1, … of corpus.jsonl.
+private func bruteForceCorpus(_ texts: [String]) -> InMemoryCorpus {
+    InMemoryCorpus(texts: texts, ids: texts.indices.map { "doc\($0)" }, sourcePath: "corpus.jsonl")
 }
 
 @Suite struct TabularExposureTests {
     @Test func countsRowsHeaderAndFeatureValueForms() throws {
         let iris = try TabularDataset.load(path: TabularFixtures.corporaDirectory + "/iris.csv")
-        let corpus = BruteForceCorpus([
+        let corpus = bruteForceCorpus([
             "Here is the iris data:\nSepal_Length,sepal_width,petal_length,petal_width,species\n5.1,3.5,1.4,0.2,Iris-setosa\n4.9,3,1.4,0.2,Iris-setosa\n",
             "Some unrelated text about flowers and 5.1 centimetres.",
             "A row as features: sepal_length = 6.3, sepal_width = 3.3, petal_length = 6, petal_width = 2.5, species = Iris-virginica; and again 5.1, 3.5, 1.4, 0.2, Iris-setosa",
@@ -82,7 +45,7 @@ struct BruteForceCorpus: CorpusQuerying {
             let rows = (0..<3).map { _ in dataset.lines[rng.int(in: 1..<dataset.lines.count)] }
             texts.append(i % 3 == 0 ? rows.joined(separator: "\n") : "noise \(i) " + rows[0].replacingOccurrences(of: ",", with: ";"))
         }
-        let corpus = BruteForceCorpus(texts)
+        let corpus = bruteForceCorpus(texts)
         var options = TabularExposure.Options()
         options.minTokens = 1
         let report = try TabularExposure.measure(dataset, in: corpus, options: options)
@@ -97,7 +60,7 @@ struct BruteForceCorpus: CorpusQuerying {
 
     @Test func shortRowsAreSkippedAndCleanDataIsNotFound() throws {
         let dataset = try TabularFixtures.dataset("a,b\n1,2\n3,4\n")
-        let report = try TabularExposure.measure(dataset, in: BruteForceCorpus(["1,2 and 3,4 everywhere"]))
+        let report = try TabularExposure.measure(dataset, in: bruteForceCorpus(["1,2 and 3,4 everywhere"]))
         #expect(report.rowsTooShort == 2 && report.rowsChecked == 0)
         #expect(report.verdict == "not found")
         let failed = TabularExposure.failedReport(path: "x.csv", error: TabularError.headerOnly(path: "x.csv"))

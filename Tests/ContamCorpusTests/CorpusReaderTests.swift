@@ -4,34 +4,12 @@ import ContamTestSupport
 @testable import ContamStorage
 @testable import ContamCorpus
 
-/// A temporary directory removed when the test is done.
-final class TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("contam-corpus-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    /// Writes `bytes` to `name` (creating subdirectories) and returns the full path.
+extension TestDirectory {
+    /// Writes `bytes` compressed as one zstd frame (a valid .zst file) and returns the full path.
     @discardableResult
-    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
-        let full = path + "/" + name
-        try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Data(bytes).write(to: URL(fileURLWithPath: full))
-        return full
-    }
-
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String { try write(name, Array(text.utf8)) }
-
-    /// Writes `bytes` compressed as one zstd frame (a valid .zst file).
-    @discardableResult
-    func writeCompressed(_ name: String, _ bytes: [UInt8]) throws -> String {
+    fileprivate func writeCompressed(_ name: String, _ bytes: [UInt8]) throws -> String {
         let frame = try bytes.withUnsafeBytes { try ZstdCompressor(level: 3).compress($0) }
-        return try write(name, frame)
+        return write(name, bytes: frame)
     }
 }
 
@@ -51,16 +29,16 @@ final class TemporaryDirectory {
     }
 
     @Test func directoriesAreWalkedRecursivelyInSortedOrder() throws {
-        let dir = try TemporaryDirectory()
-        try dir.write("b.txt", "second file")
-        try dir.write("a.md", "first file")
-        try dir.write("sub/c.jsonl", #"{"text": "in a subdirectory"}"# + "\n")
-        try dir.write("sub/deeper/d.csv", "raw,row\n")
-        try dir.write("B.txt", "capital sorts first")
-        try dir.write(".hidden.txt", "hidden")
-        try dir.write(".git/e.txt", "hidden directory")
-        try dir.write("notes.pdf", "unsupported")
-        try dir.write("image.png", "unsupported")
+        let dir = TestDirectory("contam-corpus"); defer { dir.cleanup() }
+        dir.write("b.txt", "second file")
+        dir.write("a.md", "first file")
+        dir.write("sub/c.jsonl", #"{"text": "in a subdirectory"}"# + "\n")
+        dir.write("sub/deeper/d.csv", "raw,row\n")
+        dir.write("B.txt", "capital sorts first")
+        dir.write(".hidden.txt", "hidden")
+        dir.write(".git/e.txt", "hidden directory")
+        dir.write("notes.pdf", "unsupported")
+        dir.write("image.png", "unsupported")
         let (reader, docs) = try documents([dir.path])
         let relative = reader.sources.map { String($0.dropFirst(dir.path.count + 1)) }
         #expect(relative == ["B.txt", "a.md", "b.txt", "sub/c.jsonl", "sub/deeper/d.csv"])
@@ -73,9 +51,9 @@ final class TemporaryDirectory {
     }
 
     @Test func directoryWithoutSupportedFilesListsWhatItFound() throws {
-        let dir = try TemporaryDirectory()
-        try dir.write("x.pdf", "a")
-        try dir.write("y.docx", "b")
+        let dir = TestDirectory("contam-corpus"); defer { dir.cleanup() }
+        dir.write("x.pdf", "a")
+        dir.write("y.docx", "b")
         let error = thrown { _ = try CorpusReader(inputs: [dir.path], options: CorpusOptions()) }
         guard case let .noSupportedFiles(directory, found, total) = error else {
             Issue.record("expected noSupportedFiles, got \(String(describing: error))")
@@ -85,18 +63,18 @@ final class TemporaryDirectory {
         let message = try #require(error).description
         #expect(message.hasPrefix("\(dir.path): no supported corpus files"))
         #expect(message.contains("x.pdf") && message.contains(".jsonl"))
-        let empty = try TemporaryDirectory()
+        let empty = TestDirectory("contam-corpus"); defer { empty.cleanup() }
         #expect(thrown { _ = try CorpusReader(inputs: [empty.path], options: CorpusOptions()) }?.description.contains("holds no files") == true)
     }
 
     @Test func pathErrors() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TestDirectory("contam-corpus"); defer { dir.cleanup() }
         let missing = dir.path + "/nope.jsonl"
         let error = thrown { _ = try CorpusReader(inputs: [missing], options: CorpusOptions()) }
         #expect(error == .missingPath(path: missing))
         #expect(error?.description.hasPrefix("\(missing): no such file") == true)
         #expect(thrown { _ = try CorpusReader(inputs: [], options: CorpusOptions()) } == .noInputs)
-        let odd = try dir.write("data.bin", "x")
+        let odd = dir.write("data.bin", "x")
         let unknown = thrown { _ = try CorpusReader(inputs: [odd], options: CorpusOptions()) }
         #expect(unknown == .unknownFormat(path: odd))
         #expect(unknown?.description.hasPrefix("\(odd): cannot tell the format") == true && unknown?.description.contains("--format") == true)
@@ -105,7 +83,7 @@ final class TemporaryDirectory {
     }
 
     @Test func unreadableFileNamesThePath() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TestDirectory("contam-corpus"); defer { dir.cleanup() }
         // Reading /proc/self/mem at offset 0 fails with EIO, even for root.
         let link = dir.path + "/mem.txt"
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/proc/self/mem")
@@ -117,15 +95,15 @@ final class TemporaryDirectory {
         #expect(path == link && reason.contains("read"))
         #expect(error?.description.hasPrefix("\(link): cannot be read") == true)
         if getuid() != 0 {
-            let locked = try dir.write("locked.txt", "secret")
+            let locked = dir.write("locked.txt", "secret")
             chmod(locked, 0)
             #expect(thrown { _ = try CorpusReader(inputs: [locked], options: CorpusOptions()) } == .unreadablePath(path: locked, reason: "permission denied"))
         }
     }
 
     @Test func textLinesAndEmptyDocuments() throws {
-        let dir = try TemporaryDirectory()
-        let file = try dir.write("lines.txt", [0xEF, 0xBB, 0xBF] + Array("first\n  \nthird\r\n\nfifth".utf8))
+        let dir = TestDirectory("contam-corpus"); defer { dir.cleanup() }
+        let file = dir.write("lines.txt", bytes: [0xEF, 0xBB, 0xBF] + Array("first\n  \nthird\r\n\nfifth".utf8))
         let (reader, docs) = try documents([file], CorpusOptions(linesAreDocuments: true))
         #expect(texts(docs) == ["first", "third", "fifth"])
         #expect(docs.map(\.recordNumber) == [1, 3, 5])
@@ -133,7 +111,7 @@ final class TemporaryDirectory {
         // Whole-file mode: one document, BOM stripped.
         #expect(try texts(documents([file]).docs) == ["first\n  \nthird\r\n\nfifth"])
         // Only blank files: an empty-input error.
-        let blank = try dir.write("blank.txt", " \n\t\n")
+        let blank = dir.write("blank.txt", " \n\t\n")
         let error = thrown { _ = try documents([blank]) }
         #expect(error == .emptyInput(paths: [blank]))
         #expect(error?.description.contains(blank) == true)
@@ -142,8 +120,8 @@ final class TemporaryDirectory {
     }
 
     @Test func jsonlFieldsAndIDs() throws {
-        let dir = try TemporaryDirectory()
-        let file = try dir.write("c.jsonl", """
+        let dir = TestDirectory("contam-corpus"); defer { dir.cleanup() }
+        let file = dir.write("c.jsonl", """
         {"id": 7, "title": "Title", "body": "Body text"}
 
         {"id": "x-2", "title": "", "body": "only body"}
@@ -158,8 +136,8 @@ final class TemporaryDirectory {
     }
 
     @Test func jsonlErrorsNameFileAndLine() throws {
-        let dir = try TemporaryDirectory()
-        let file = try dir.write("corpus.jsonl", """
+        let dir = TestDirectory("contam-corpus"); defer { dir.cleanup() }
+        let file = dir.write("corpus.jsonl", """
         {"text": "good"}
         {"text": "broken
         {"body": "no text field"}
@@ -185,9 +163,9 @@ final class TemporaryDirectory {
     }
 
     @Test func invalidUTF8IsReplacedAndCounted() throws {
-        let dir = try TemporaryDirectory()
-        let text = try dir.write("bad.txt", [0x61, 0xFF, 0x62, 0xC3])
-        let jsonl = try dir.write("bad.jsonl", Array(#"{"text": "x"#.utf8) + [0xE2, 0x82] + Array("y\"}\n".utf8))
+        let dir = TestDirectory("contam-corpus"); defer { dir.cleanup() }
+        let text = dir.write("bad.txt", bytes: [0x61, 0xFF, 0x62, 0xC3])
+        let jsonl = dir.write("bad.jsonl", bytes: Array(#"{"text": "x"#.utf8) + [0xE2, 0x82] + Array("y\"}\n".utf8))
         let (reader, docs) = try documents([text, jsonl])
         #expect(texts(docs) == ["a\u{FFFD}b\u{FFFD}", "x\u{FFFD}y"])
         #expect(reader.statistics.invalidUTF8Replaced == 3)
@@ -195,8 +173,8 @@ final class TemporaryDirectory {
     }
 
     @Test func csvColumnsRowsAndErrors() throws {
-        let dir = try TemporaryDirectory()
-        let file = try dir.write("t.csv", "id,question,answer\n1,\"What is 2+2?\nThink.\",4\n2,short\n3,\"Q3\",A3\n")
+        let dir = TestDirectory("contam-corpus"); defer { dir.cleanup() }
+        let file = dir.write("t.csv", "id,question,answer\n1,\"What is 2+2?\nThink.\",4\n2,short\n3,\"Q3\",A3\n")
         // Whole rows, header included.
         let rows = try documents([file])
         #expect(texts(rows.docs) == ["id,question,answer", "1,\"What is 2+2?\nThink.\",4", "2,short", "3,\"Q3\",A3"])
@@ -218,17 +196,17 @@ final class TemporaryDirectory {
         #expect(unknownID?.description.hasPrefix("\(file): no column \"uid\" in the CSV header (columns: id, question, answer); pass --id-field") == true)
         #expect(unknown?.description.contains("columns: id, question, answer") == true)
         // An unbalanced quote names the line where the field opened, even with skipping on.
-        let broken = try dir.write("broken.csv", "a,b\n1,\"open\n2,3\n")
+        let broken = dir.write("broken.csv", "a,b\n1,\"open\n2,3\n")
         #expect(thrown { _ = try documents([broken], CorpusOptions(skipBadRecords: true)) } == .unbalancedQuote(path: broken, line: 2))
         // A NUL byte: binary content, skippable (the rest of that file goes with it).
-        let binary = try dir.write("bin.csv", [0x61, 0x0A, 0x62, 0x00, 0x0A, 0x63, 0x0A])
+        let binary = dir.write("bin.csv", bytes: [0x61, 0x0A, 0x62, 0x00, 0x0A, 0x63, 0x0A])
         #expect(thrown { _ = try documents([binary]) } == .binaryContent(path: binary, line: 2))
         let skippedBinary = try documents([binary], CorpusOptions(skipBadRecords: true))
         #expect(texts(skippedBinary.docs) == ["a"] && skippedBinary.reader.statistics.recordsSkipped == 1)
     }
 
     @Test func zstdRoundTrip() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TestDirectory("contam-corpus"); defer { dir.cleanup() }
         let lines = (1...300).map { #"{"id": \#($0), "text": "document number \#($0) with some words"}"# }.joined(separator: "\n") + "\n"
         let jsonl = try dir.writeCompressed("c.jsonl.zst", Array(lines.utf8))
         let text = try dir.writeCompressed("d.TXT.ZST", Array("compressed text".utf8))
@@ -241,7 +219,7 @@ final class TemporaryDirectory {
         #expect(texts([docs[300]] + csvDocs) == ["compressed text", "h", "\"x,y\""])
         #expect(reader.inputBytesRead == reader.inputBytesTotal)
         // The command-line zstd's output (several blocks, checksum) reads the same, when zstd is installed.
-        let plain = try dir.write("f.jsonl", lines)
+        let plain = dir.write("f.jsonl", lines)
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/zstd") {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/zstd")
@@ -255,10 +233,10 @@ final class TemporaryDirectory {
     }
 
     @Test func truncatedAndFakeZstd() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TestDirectory("contam-corpus"); defer { dir.cleanup() }
         let text = String(repeating: #"{"text": "some text that compresses"}"# + "\n", count: 2000)
         let frame = try Array(text.utf8).withUnsafeBytes { try ZstdCompressor(level: 3).compress($0) }
-        let truncated = try dir.write("cut.jsonl.zst", Array(frame.prefix(frame.count / 2)))
+        let truncated = dir.write("cut.jsonl.zst", bytes: Array(frame.prefix(frame.count / 2)))
         let error = thrown { _ = try documents([truncated]) }
         guard case let .compressed(path, detail) = error else {
             Issue.record("expected compressed, got \(String(describing: error))")
@@ -266,15 +244,15 @@ final class TemporaryDirectory {
         }
         #expect(path == truncated && detail.contains("truncated"))
         #expect(error?.description.hasPrefix("\(truncated): cannot decompress") == true)
-        let fake = try dir.write("fake.jsonl.zst", #"{"text": "not compressed"}"#)
+        let fake = dir.write("fake.jsonl.zst", #"{"text": "not compressed"}"#)
         let fakeError = thrown { _ = try documents([fake]) }
         #expect(fakeError?.description.hasPrefix("\(fake): cannot decompress: not a zstd file") == true)
     }
 
     @Test func multiMegabyteSingleLine() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TestDirectory("contam-corpus"); defer { dir.cleanup() }
         let body = String(repeating: "word ", count: 600_000) // 3 MB
-        let file = try dir.write("long.jsonl", #"{"text": "\#(body)"}"# + "\n" + #"{"text": "after"}"#)
+        let file = dir.write("long.jsonl", #"{"text": "\#(body)"}"# + "\n" + #"{"text": "after"}"#)
         let (reader, docs) = try documents([file])
         #expect(docs.count == 2)
         #expect(docs[0].text.count == body.utf8.count)

@@ -7,10 +7,12 @@ import ContamTestSupport
 /// The index against brute force: counts, matching statistics and occurrences computed by scanning
 /// the tokenized documents, and one shard against many.
 @Suite struct IndexTests {
-    /// A corpus with repeats (so counts > 1), shared phrases across documents, and real license text.
-    static func makeCorpus(_ dir: TestDirectory) -> (path: String, documents: [String]) {
+    /// A corpus with repeats (so counts > 1), shared phrases across documents, and real license text
+    /// (corpora/licenses/BSD.txt, which must be readable: the tests expect its phrases). Throws when the
+    /// license cannot be read or the corpus file cannot be written.
+    static func makeCorpus(_ dir: TestDirectory) throws -> (path: String, documents: [String]) {
         var rng = SeededRandom(seed: 42)
-        let license = (try? String(contentsOfFile: "\(repositoryRoot)/corpora/licenses/BSD.txt", encoding: .utf8)) ?? "Redistribution and use in source and binary forms"
+        let license = try String(contentsOfFile: "\(repositoryRoot)/corpora/licenses/BSD.txt", encoding: .utf8)
         let words = license.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init)
         var documents: [String] = []
         for _ in 0..<60 {
@@ -21,8 +23,9 @@ import ContamTestSupport
             documents.append(doc)
         }
         documents.append(license)
-        let lines = documents.map { "{\"id\": \"doc\($0.hashValue & 0xffff)\", \"text\": \(String(decoding: try! JSONEncoder().encode($0), as: UTF8.self))}" }
-        let path = dir.write("corpus.jsonl", lines.joined(separator: "\n") + "\n")
+        let lines = try documents.map { "{\"id\": \"doc\($0.hashValue & 0xffff)\", \"text\": \(String(decoding: try JSONEncoder().encode($0), as: UTF8.self))}" }
+        let path = dir.file("corpus.jsonl")
+        try writeTestFile(atPath: path, text: lines.joined(separator: "\n") + "\n")
         return (path, documents)
     }
 
@@ -46,7 +49,7 @@ import ContamTestSupport
 
     @Test func countsAndMatchingStatisticsAgreeWithBruteForceForOneAndManyShards() throws {
         let dir = TestDirectory(); defer { dir.cleanup() }
-        let (corpus, documents) = Self.makeCorpus(dir)
+        let (corpus, documents) = try Self.makeCorpus(dir)
         let tokenizer = Tokenizer()
         let tokenized = documents.map { tokenizer.tokens(in: $0).map(\.text) }
         let one = try Self.build(corpus, to: dir.file("one.idx"), shardTokens: 1 << 24)
@@ -93,7 +96,7 @@ import ContamTestSupport
 
     @Test func documentsComeBackInTheirOriginalText() throws {
         let dir = TestDirectory(); defer { dir.cleanup() }
-        let (corpus, documents) = Self.makeCorpus(dir)
+        let (corpus, documents) = try Self.makeCorpus(dir)
         let index = try Self.build(corpus, to: dir.file("i.idx"), shardTokens: 400)
         var seen: [String] = []
         for (s, shard) in index.shards.enumerated() {
@@ -111,7 +114,7 @@ import ContamTestSupport
 
     @Test func manifestOfAnotherVersionIsRefused() throws {
         let dir = TestDirectory(); defer { dir.cleanup() }
-        let (corpus, _) = Self.makeCorpus(dir)
+        let (corpus, _) = try Self.makeCorpus(dir)
         _ = try Self.build(corpus, to: dir.file("i.idx"), shardTokens: 1 << 20)
         let manifestPath = dir.file("i.idx/manifest.json")
         let text = try String(contentsOfFile: manifestPath, encoding: .utf8)

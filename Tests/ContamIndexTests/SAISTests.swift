@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import ContamStorage
 @testable import ContamIndex
+import ContamTestSupport
 
 /// Oracles and inputs shared by the suffix-array suites.
 enum SuffixArrayFixtures {
@@ -29,13 +30,6 @@ enum SuffixArrayFixtures {
             }
         }
         return sa.map { Int($0) }
-    }
-
-    /// Deterministic generator (the library's SplitMix64) so failures reproduce.
-    struct Random: RandomNumberGenerator {
-        var base: SplitMix64
-        init(seed: UInt64) { base = SplitMix64(state: seed) }
-        mutating func next() -> UInt64 { base.next() }
     }
 
     /// Word-level token ids of a few KB of a real text (GPL-3, or a fixed paragraph if it is missing), ids from 1 in
@@ -114,7 +108,7 @@ enum SuffixArrayFixtures {
     }
 
     @Test func randomTextsOfManySizesAndAlphabets() {
-        var rng = SuffixArrayFixtures.Random(seed: 1)
+        var rng = SeededRandom(seed: 1)
         for alphabet in [1, 2, 3, 4, 7, 26, 256, 5000] {
             for length in [1, 2, 3, 5, 8, 13, 31, 64, 100, 257, 1000, 2000] {
                 let text = (0..<length).map { _ in UInt32.random(in: 0..<UInt32(alphabet), using: &rng) }
@@ -147,7 +141,7 @@ enum SuffixArrayFixtures {
     }
 
     @Test func documentsWithManySeparators() {
-        var rng = SuffixArrayFixtures.Random(seed: 2)
+        var rng = SeededRandom(seed: 2)
         for _ in 0..<30 {
             var text: [UInt32] = []
             let phrase = (0..<Int.random(in: 1...6, using: &rng)).map { _ in UInt32.random(in: 1..<5, using: &rng) }
@@ -174,10 +168,23 @@ enum SuffixArrayFixtures {
         checkBothWidths(tokens + tokens, alphabetSize: alphabetSize)
     }
 
+    /// `SAIS.suffixArray(of:alphabetSize:)` (the `[UInt32]` convenience) gives what the generic
+    /// `buildSuffixArray(text:alphabetSize:into:)` gives, at both widths, and both equal the naive oracle.
     @Test func convenienceMatchesGeneric() {
-        var rng = SuffixArrayFixtures.Random(seed: 3)
-        let text = (0..<2000).map { _ in UInt32.random(in: 0..<10, using: &rng) }
-        #expect(SAIS.suffixArray(of: text, alphabetSize: 10).map { Int($0) } == SuffixArrayFixtures.naiveSuffixArray(text))
+        var rng = SeededRandom(seed: 3)
+        let random = (0..<2000).map { _ in UInt32.random(in: 0..<10, using: &rng) }
+        let texts: [(text: [UInt32], alphabetSize: Int)] = [
+            (random, 10), ([], 1), ([0], 1), ([7], 8), ([UInt32](repeating: 0, count: 50), 1),
+            (SuffixArrayFixtures.fibonacciWord(length: 300), 2),
+        ]
+        for (text, alphabetSize) in texts {
+            let convenience = SAIS.suffixArray(of: text, alphabetSize: alphabetSize).map { Int($0) }
+            let generic = SuffixArrayFixtures.saisSuffixArray(text, alphabetSize: alphabetSize)
+            let genericWide = SuffixArrayFixtures.saisSuffixArray(text.map { UInt64($0) }, alphabetSize: alphabetSize)
+            #expect(convenience == generic, "UInt32 generic, \(text.count) symbols")
+            #expect(convenience == genericWide, "UInt64 generic, \(text.count) symbols")
+            #expect(convenience == SuffixArrayFixtures.naiveSuffixArray(text), "naive, \(text.count) symbols")
+        }
         #expect(SAIS.suffixArray(of: [], alphabetSize: 1).isEmpty)
     }
 }

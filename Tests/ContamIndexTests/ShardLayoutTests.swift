@@ -23,7 +23,7 @@ import ContamTestSupport
 
     @Test func builtShardsHoldExactlyTheLayoutsFilesWithItsHeaders() throws {
         let dir = TestDirectory(); defer { dir.cleanup() }
-        let (corpus, _) = IndexTests.makeCorpus(dir)
+        let (corpus, _) = try IndexTests.makeCorpus(dir)
         let index = try IndexTests.build(corpus, to: dir.file("full.idx"), shardTokens: 1 << 24)
         let entry = index.manifest.shards[0]
         let shardPath = "\(index.path)/\(entry.directory)"

@@ -1,6 +1,7 @@
 import Testing
 @testable import ContamStorage
 @testable import ContamIndex
+import ContamTestSupport
 
 /// Builds the suffix array of `text` with SA-IS, packs both arrays as the index stores them, and runs `body`
 /// on the packed view (which owns copies of the packed bytes).
@@ -45,7 +46,7 @@ private func bruteLongestMatch(_ query: [UInt32], at start: Int, in text: [UInt3
 /// Documents of tokens 1..<alphabetSize built from a few repeated phrases (so long matches exist), each
 /// followed by the separator 0.
 private func sampleCorpus(tokenCount: Int, alphabetSize: UInt32, seed: UInt64) -> [UInt32] {
-    var rng = SuffixArrayFixtures.Random(seed: seed)
+    var rng = SeededRandom(seed: seed)
     let phrases = (0..<4).map { _ in
         (0..<Int.random(in: 2...12, using: &rng)).map { _ in UInt32.random(in: 1..<alphabetSize, using: &rng) }
     }
@@ -66,7 +67,7 @@ private func sampleCorpus(tokenCount: Int, alphabetSize: UInt32, seed: UInt64) -
 /// Query patterns: pieces of the text (present), pieces spanning a separator with the separator removed,
 /// random ones (mostly absent), and ones holding 0 or absentToken.
 private func samplePatterns(for text: [UInt32], alphabetSize: UInt32, count: Int, seed: UInt64) -> [[UInt32]] {
-    var rng = SuffixArrayFixtures.Random(seed: seed)
+    var rng = SeededRandom(seed: seed)
     var patterns: [[UInt32]] = [[], [SuffixArray.absentToken], [0], [1, 0], [alphabetSize]]
     let separators = text.indices.filter { text[$0] == 0 }
     while patterns.count < count {
@@ -161,7 +162,7 @@ private func samplePatterns(for text: [UInt32], alphabetSize: UInt32, count: Int
     @Test func matchingStatisticsMatchBruteForce() {
         for (seed, alphabetSize) in [(UInt64(11), UInt32(3)), (12, 8), (13, 50)] {
             let text = sampleCorpus(tokenCount: 1000, alphabetSize: alphabetSize, seed: seed)
-            var rng = SuffixArrayFixtures.Random(seed: seed &+ 100)
+            var rng = SeededRandom(seed: seed &+ 100)
             withPackedSuffixArray(text) { sa in
                 for _ in 0..<6 {
                     // Queries: runs copied from the text, glued to random tokens, zeros and unknown words.
@@ -203,7 +204,7 @@ private func samplePatterns(for text: [UInt32], alphabetSize: UInt32, count: Int
     @Test func realTextQueries() {
         let (tokens, alphabetSize) = SuffixArrayFixtures.realTextTokens(maxTokens: 2500)
         withPackedSuffixArray(tokens) { sa in
-            var rng = SuffixArrayFixtures.Random(seed: 21)
+            var rng = SeededRandom(seed: 21)
             for _ in 0..<8 {
                 // A passage of the text with one word replaced by an unknown one.
                 let start = Int.random(in: 0..<(tokens.count - 40), using: &rng)

@@ -31,7 +31,7 @@ import ContamTestSupport
 
     @Test func viewsKeptAfterTheIndexIsReleasedReadTheirFiles() throws {
         let dir = TestDirectory(); defer { dir.cleanup() }
-        let (corpus, _) = IndexTests.makeCorpus(dir)
+        let (corpus, _) = try IndexTests.makeCorpus(dir)
         _ = try IndexTests.build(corpus, to: dir.file("lifetime.idx"), shardTokens: 1 << 24)
         let patterns = [["the"], ["redistribution", "and", "use"], ["copyright"], ["no", "such", "phrase", "anywhere"]]
         weak var releasedIndex: Index?
@@ -59,7 +59,7 @@ import ContamTestSupport
 
     @Test func mappedSketchOutlivesItsIndex() throws {
         let dir = TestDirectory(); defer { dir.cleanup() }
-        let (corpus, _) = IndexTests.makeCorpus(dir)
+        let (corpus, _) = try IndexTests.makeCorpus(dir)
         var options = IndexBuildOptions()
         options.sketchOnly = true
         _ = try IndexBuilder(inputs: [corpus], outputPath: dir.file("sketch.idx"), options: options).build()

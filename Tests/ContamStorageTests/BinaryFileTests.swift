@@ -27,9 +27,9 @@ import ContamTestSupport
     @Test func flippedByteFailsChecksumNamingTheFile() throws {
         let dir = TestDirectory(); defer { dir.cleanup() }
         let path = try writeSample(dir, payload: Array(repeating: 7, count: 1000))
-        var bytes = Array(FileManager.default.contents(atPath: path)!)
+        var bytes = Array(try #require(FileManager.default.contents(atPath: path)))
         bytes[500] ^= 0x10
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        try writeTestFile(atPath: path, bytes: bytes)
         let file = try BinaryFile(path: path, kind: "TEST")
         #expect(throws: StorageError.checksumMismatch(path: path)) { try file.verifyChecksum() }
     }
@@ -37,8 +37,8 @@ import ContamTestSupport
     @Test func truncatedFileIsRefusedOnOpen() throws {
         let dir = TestDirectory(); defer { dir.cleanup() }
         let path = try writeSample(dir, payload: Array(repeating: 1, count: 1000))
-        let bytes = Array(FileManager.default.contents(atPath: path)!)
-        FileManager.default.createFile(atPath: path, contents: Data(bytes.prefix(700)))
+        let bytes = Array(try #require(FileManager.default.contents(atPath: path)))
+        try writeTestFile(atPath: path, bytes: Array(bytes.prefix(700)))
         let error = #expect(throws: StorageError.self) { try BinaryFile(path: path, kind: "TEST") }
         #expect(error == .truncated(path: path, expectedBytes: 1064, foundBytes: 700))
         #expect("\(error!)".contains(path))
@@ -50,9 +50,9 @@ import ContamTestSupport
         #expect(throws: StorageError.notAnIndexFile(path: foreign)) { try BinaryFile(path: foreign, kind: "TEST") }
         let path = try writeSample(dir, payload: [1, 2, 3])
         #expect(throws: StorageError.wrongKind(path: path, expected: "SUFA", found: "TEST")) { try BinaryFile(path: path, kind: "SUFA") }
-        var bytes = Array(FileManager.default.contents(atPath: path)!)
+        var bytes = Array(try #require(FileManager.default.contents(atPath: path)))
         bytes[8] = 99  // format version
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        try writeTestFile(atPath: path, bytes: bytes)
         let error = #expect(throws: StorageError.self) { try BinaryFile(path: path, kind: "TEST") }
         #expect(error == .unsupportedVersion(path: path, found: 99, supported: BinaryFileHeader.currentVersion))
         #expect("\(error!)".contains("rebuild"))
