@@ -59,7 +59,12 @@ public final class ModelClient: Sendable {
         /// How requests travel (sockets for plain http, URLSession for https, by default).
         public var transport: HTTPTransportChoice
 
-        public init(endpoint: URL, model: String, apiKey: APIKey? = nil, timeout: Double = 300, concurrency: Int = 4, retry: RetryPolicy = RetryPolicy(), cache: ResponseCache? = nil, transport: HTTPTransportChoice = .automatic) {
+        /// Seconds a request may take (`--timeout`).
+        public static let defaultTimeout: Double = 300
+        /// Requests in flight at most (`--concurrency`).
+        public static let defaultConcurrency = 4
+
+        public init(endpoint: URL, model: String, apiKey: APIKey? = nil, timeout: Double = Configuration.defaultTimeout, concurrency: Int = Configuration.defaultConcurrency, retry: RetryPolicy = RetryPolicy(), cache: ResponseCache? = nil, transport: HTTPTransportChoice = .automatic) {
             self.endpoint = endpoint
             self.model = model
             self.apiKey = apiKey

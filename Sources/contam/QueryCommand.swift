@@ -7,8 +7,8 @@ import ContamCommandLine
 enum QueryCommand: Subcommand {
     // MARK: Options
 
-    static let limit = Option.integer("--limit", value: "n", default: 10, range: 1...1_000_000, help: "locate: show at most n occurrences (default {default}).")
-    static let context = Option.integer("--context", value: "bytes", default: 80, range: 0...100_000,
+    static let limit = Option.integer("--limit", value: "n", default: PhraseQuery.defaultLimit, range: 1...1_000_000, help: "locate: show at most n occurrences (default {default}).")
+    static let context = Option.integer("--context", value: "bytes", default: PhraseQuery.defaultContextBytes, range: 0...100_000,
                                         help: "Bytes of original text shown on each side of a match (default {default}).")
     static let json = Option.flag("--json", help: "Print JSON (count: an object with a \"count\" field).")
 

@@ -14,8 +14,8 @@ enum TabularModelCommands {
     static let apiKeyEnv = Option.string("--api-key-env", value: "name", default: "OPENAI_API_KEY",
                                          help: "Environment variable holding the API key (default {default}); never printed, logged or cached.")
     // The client's defaults are arguments of `ModelClient.Configuration.init`, not stored values to read.
-    static let concurrency = Option.integer("--concurrency", value: "n", default: 4, range: 1...1024, help: "Requests in flight at most (default {default}).")
-    static let timeout = Option.integer("--timeout", value: "seconds", default: 300, range: 1...86_400,
+    static let concurrency = Option.integer("--concurrency", value: "n", default: ModelClient.Configuration.defaultConcurrency, range: 1...1024, help: "Requests in flight at most (default {default}).")
+    static let timeout = Option.integer("--timeout", value: "seconds", default: Int(ModelClient.Configuration.defaultTimeout), range: 1...86_400,
                                         help: "Seconds without an answer before a request counts as timed out (default {default}).")
     static let retries = Option.integer("--retries", value: "n", default: RetryPolicy().maxAttempts - 1, range: 0...100,
                                         help: "Retries after timeouts, connection errors, 429 and 5xx, with backoff (default {default}).")

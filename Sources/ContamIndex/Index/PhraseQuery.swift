@@ -3,6 +3,11 @@ import ContamText
 /// The answers of `contam query`: counts, located occurrences with their passages, longest match.
 /// Kept in the library so tests and other commands can use them; the CLI only prints.
 public struct PhraseQuery {
+    /// Occurrences `locate` shows unless asked for more (`query --limit`).
+    public static let defaultLimit = 10
+    /// Bytes of context around a passage (`query --context`).
+    public static let defaultContextBytes = 80
+
     public let index: Index
 
     public init(index: Index) { self.index = index }
@@ -40,7 +45,7 @@ public struct PhraseQuery {
     }
 
     /// Up to `limit` occurrences with their passages.
-    public func locate(_ phrase: String, limit: Int, contextBytes: Int = 80) throws -> (count: Int, occurrences: [Located]) {
+    public func locate(_ phrase: String, limit: Int = PhraseQuery.defaultLimit, contextBytes: Int = PhraseQuery.defaultContextBytes) throws -> (count: Int, occurrences: [Located]) {
         let tokens = self.tokens(of: phrase).map(\.text)
         let total = index.count(of: tokens[...])
         let found = index.occurrences(of: tokens[...], limit: limit)
@@ -48,7 +53,7 @@ public struct PhraseQuery {
     }
 
     /// The longest span of `text` occurring in the corpus, with its count and one source.
-    public func longest(_ text: String, contextBytes: Int = 80) throws -> Longest {
+    public func longest(_ text: String, contextBytes: Int = PhraseQuery.defaultContextBytes) throws -> Longest {
         let queryTokens = self.tokens(of: text)
         let strings = queryTokens.map(\.text)
         let best = index.longestMatch(of: strings)
