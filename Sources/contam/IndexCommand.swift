@@ -53,7 +53,7 @@ enum IndexCommand: Subcommand {
         try InputPart(parsing: $0)
     }
     static let skipBadRecords = Option.flag("--skip-bad-records", help: "Skip malformed records (counted and reported) instead of stopping at the first.")
-    static let force = Option.flag("--force", help: "Replace an existing index at --output (the old one stays until the new one is complete).")
+    static let force = Option.flag("--force", help: "Replace an existing index or empty directory at --output (the old index stays until the new one is complete); never a file, another directory, or an input.")
     static let quiet = Option.flag("--quiet", "-q", help: "No progress display and no summary line.")
 
     static let spec = CommandSpec(

@@ -6,7 +6,7 @@ import ContamCommandLine
 /// `contam merge OUTPUT INDEX...`: combine indexes built separately (e.g. `--shard K/N` on many machines).
 enum MergeCommand: Subcommand {
     static let output = Option.string("--output", "-o", value: "index", help: "Directory to write the merged index to (required).")
-    static let force = Option.flag("--force", help: "Replace an existing index at --output (the old one stays until the new one is complete).")
+    static let force = Option.flag("--force", help: "Replace an existing index or empty directory at --output (the old index stays until the new one is complete); never a file, another directory, or an input.")
     static let quiet = Option.flag("--quiet", "-q", help: "No summary line.")
 
     static let spec = CommandSpec(

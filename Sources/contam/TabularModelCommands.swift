@@ -2,6 +2,7 @@ import Foundation
 import ContamModel
 import ContamApps
 import ContamCommandLine
+import ContamStorage
 
 /// `contam tabular test|scan|prompts|score`: the model side of the tabular tests.
 enum TabularModelCommands {
@@ -158,6 +159,14 @@ enum TabularModelCommands {
         return try TabularFewShotPool.load(directory: directory)
     }
 
+    /// Refuses an output file (`-o`, `--html`) that is one of the command's inputs (the datasets, `--few-shot`,
+    /// and `extraInputs` such as `--responses`), lies in an input directory, or lies in an index; checked
+    /// before any request is sent, so a refused run costs nothing.
+    static func refuseOverwritingInputs(_ a: ParsedArguments, outputs: [String?], extraInputs: [String] = []) throws {
+        let inputs = a.positionals + [try a[fewShotDirectory]].compactMap { $0 } + extraInputs
+        for output in outputs.compactMap({ $0 }) { try OutputPath(output).refuseOverwriting(inputs: inputs) }
+    }
+
     static func write(_ text: String, to path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
             throw TabularError.unreadable(path: path, reason: "cannot write this file: \(String(cString: strerror(errno)))")
@@ -172,6 +181,7 @@ enum TabularModelCommands {
     // MARK: Commands
 
     @Sendable static func test(_ a: ParsedArguments) async throws -> Int32 {
+        try refuseOverwritingInputs(a, outputs: [try a[html]])
         let options = try tabularOptions(a)
         let client = try client(a)
         let dataset = try TabularDataset.load(path: a.positionals[0], maxRows: options.maxRows)
@@ -195,6 +205,7 @@ enum TabularModelCommands {
     }
 
     @Sendable static func scan(_ a: ParsedArguments) async throws -> Int32 {
+        try refuseOverwritingInputs(a, outputs: [try a[html]])
         let options = try tabularOptions(a)
         let client = try client(a)
         let files = try TabularInputs.expand(a.positionals)
@@ -235,6 +246,7 @@ enum TabularModelCommands {
     }
 
     @Sendable static func prompts(_ a: ParsedArguments) async throws -> Int32 {
+        try refuseOverwritingInputs(a, outputs: [try a[output]])
         let options = try tabularOptions(a)
         let model = try model(a)
         let files = try TabularInputs.expand(a.positionals)
@@ -264,6 +276,7 @@ enum TabularModelCommands {
         let options = try tabularOptions(a)
         let model = try model(a)
         guard let responsesPath = try a[responses] else { throw a.error("missing --responses <file>: the JSONL answers to score") }
+        try refuseOverwritingInputs(a, outputs: [try a[html]], extraInputs: [responsesPath])
         let answers = try OpenAIBatch.readAnswers(path: responsesPath)
         let files = try TabularInputs.expand(a.positionals)
         let pool = try fewShot(a, options: options)

@@ -83,7 +83,9 @@ import ContamTestSupport
         let target = dir.file("idx")
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
         _ = dir.write("idx/old", "old")
-        #expect(throws: StorageError.outputExists(path: target)) { try AtomicDirectory(finalPath: target, replaceExisting: false) }
+        // Only an index (a contam manifest) or an empty directory may be replaced.
+        _ = dir.write("idx/\(OutputPath.indexManifestFileName)", "{\"format\": \"\(OutputPath.indexFormatName)\"}")
+        #expect(throws: StorageError.outputExists(path: target, occupant: .index)) { try AtomicDirectory(finalPath: target, replaceExisting: false) }
         let atomic = try AtomicDirectory(finalPath: target, replaceExisting: true)
         _ = dir.write((atomic.temporaryPath as NSString).lastPathComponent + "/new", "new")
         #expect(FileManager.default.fileExists(atPath: "\(target)/old"))
@@ -98,6 +100,7 @@ import ContamTestSupport
         let target = dir.file("idx")
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
         _ = dir.write("idx/old", "old")
+        _ = dir.write("idx/\(OutputPath.indexManifestFileName)", "{\"format\": \"\(OutputPath.indexFormatName)\"}")
         do {
             let atomic = try AtomicDirectory(finalPath: target, replaceExisting: true)
             _ = dir.write((atomic.temporaryPath as NSString).lastPathComponent + "/half", "half-written")

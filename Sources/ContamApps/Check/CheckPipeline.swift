@@ -52,6 +52,10 @@ public enum CheckPipeline {
         // The table shows source labels only; the other outputs show passages.
         if request.output == .table { options.sourcePassages = false }
         for rule in request.failOn where !options.methods.contains(rule.method) { options.methods.append(rule.method) }
+        // Refused before the work, not after it: --html and --write-clean never write over the items or into the index.
+        for output in [request.htmlPath, request.writeCleanPath].compactMap({ $0 }) {
+            try OutputPath(output).refuseOverwriting(inputs: request.itemPaths + [request.indexPath])
+        }
         progress?.begin("reading items")
         let set = try ItemReader(options: request.reader).read(paths: request.itemPaths)
         let checker = ContaminationChecker(membership: membership, options: options)

@@ -7,11 +7,13 @@ import ContamDetect
 /// inputs (JSONL, `--lines`) go to one file, concatenated in input order (a newline is added only where
 /// one input's last record had none and another record follows); whole-file text items go to a new
 /// directory holding the kept files under their names. A path ending in `.zst` is zstd-compressed.
-/// Written to a temporary name and renamed, so a failed run never leaves partial output at PATH.
+/// Written to a temporary name and renamed, so a failed run never leaves partial output at PATH. PATH may
+/// not be one of the inputs, hold one, or lie in an input directory or an index (`OutputPath`).
 public enum CleanItemsWriter {
     /// Writes the clean copy; returns how many items were kept and dropped.
     @discardableResult
     public static func write(_ set: ItemSet, dropping isDropped: (Int) -> Bool, to path: String) throws -> (kept: Int, dropped: Int) {
+        try OutputPath(path).refuseOverwriting(inputs: set.inputs.map(\.path))
         let wholeFiles = set.inputs.filter { !$0.recordsAreLines }
         if !wholeFiles.isEmpty && wholeFiles.count != set.inputs.count {
             throw DetectError.mixedCleanFormats(paths: wholeFiles.map(\.path))
@@ -34,7 +36,8 @@ public enum CleanItemsWriter {
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
                 throw DetectError.outputExists(path: path)
             }
-            let directory = try AtomicDirectory(finalPath: path, replaceExisting: true)
+            // Never replaces anything: a file or an index at PATH is refused like a directory above.
+            let directory = try AtomicDirectory(finalPath: path, replaceExisting: false, inputs: set.inputs.map(\.path))
             var names = Set<String>()
             do {
                 for input in set.inputs {

@@ -86,7 +86,7 @@ public final class IndexBuilder {
         }
         let started = Date()
         let (reader, allSources) = try Self.openInputs(inputs, options: options)
-        let directory = try AtomicDirectory(finalPath: outputPath, replaceExisting: options.replaceExisting)
+        let directory = try AtomicDirectory(finalPath: outputPath, replaceExisting: options.replaceExisting, inputs: inputs)
         defer { directory.discard() }
         let tokenizer = Tokenizer(options: options.tokenizer)
         var shards: [IndexManifest.Shard] = []

@@ -28,7 +28,7 @@ public enum IndexMerger {
             }
         }
         try checkDisjointSources(inputs: inputs, manifests: manifests)
-        let directory = try AtomicDirectory(finalPath: outputPath, replaceExisting: replaceExisting)
+        let directory = try AtomicDirectory(finalPath: outputPath, replaceExisting: replaceExisting, inputs: inputs)
         defer { directory.discard() }
         var corpus = IndexManifest.CorpusStatistics()
         for m in manifests {

@@ -54,7 +54,7 @@ public final class SketchIndexBuilder {
         let started = Date()
         let sketchOptions = options.sketch ?? SketchBuildOptions()
         let (reader, allSources) = try IndexBuilder.openInputs(inputs, options: options)
-        let directory = try AtomicDirectory(finalPath: outputPath, replaceExisting: options.replaceExisting)
+        let directory = try AtomicDirectory(finalPath: outputPath, replaceExisting: options.replaceExisting, inputs: inputs)
         defer { directory.discard() }
         let shardName = ShardFile.shardDirectory(number: 0)
         let shardPath = try directory.makeSubdirectory(shardName)

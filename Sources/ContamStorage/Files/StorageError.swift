@@ -19,8 +19,18 @@ public enum StorageError: Error, CustomStringConvertible, Equatable {
     case corruptHeader(path: String, detail: String)
     /// libzstd reported an error.
     case zstd(path: String, message: String)
-    /// The output directory exists and replacing it was not asked for.
-    case outputExists(path: String)
+    /// Something is at the output path and replacing it (`--force`) was not asked for.
+    case outputExists(path: String, occupant: OutputPath.Occupant)
+    /// `--force` was given, but what is at the output path is not contam's to replace (a file, or a
+    /// directory that is neither an index nor empty).
+    case outputNotReplaceable(path: String, occupant: OutputPath.Occupant)
+    /// The output would overwrite, replace or write into an input, or write into an index.
+    case outputOverlapsInput(path: String, other: String, relation: OutputOverlap)
+    /// Something appeared at the output path while the build ran (another build, most likely); it was left
+    /// alone and this build's result was kept under another name.
+    case outputTaken(path: String, occupant: OutputPath.Occupant, keptAt: String)
+    /// The directory the output was to be created in does not exist.
+    case outputParentMissing(path: String, parent: String)
 
     public var description: String {
         switch self {
@@ -40,8 +50,28 @@ public enum StorageError: Error, CustomStringConvertible, Equatable {
             return "\(path): corrupt header (\(detail)); rebuild the index"
         case let .zstd(path, message):
             return "\(path): zstd: \(message)"
-        case let .outputExists(path):
-            return "\(path): already exists; pass --force to replace it (the old index is kept until the new one is complete)"
+        case let .outputExists(path, occupant):
+            switch occupant {
+            case .index:
+                return "\(path): already exists and is an index; pass --force to replace it (the old index is kept until the new one is complete)"
+            case .emptyDirectory:
+                return "\(path): already exists and is an empty directory; pass --force to replace it"
+            case .nothing, .otherDirectory, .file:
+                return "\(path): already exists and is \(occupant); contam replaces only an index or an empty directory, even with --force: remove it yourself or choose another output"
+            }
+        case let .outputNotReplaceable(path, occupant):
+            return "\(path): is \(occupant); --force replaces only an index or an empty directory: remove it yourself or choose another output"
+        case let .outputOverlapsInput(path, other, relation):
+            switch relation {
+            case .isInput: return "\(path): is also an input (\(other)); writing it would destroy that input: choose another output"
+            case .insideInput: return "\(path): is inside the input directory \(other): choose an output outside the inputs"
+            case .containsInput: return "\(path): contains the input \(other); replacing it would destroy that input: choose another output"
+            case .insideIndex: return "\(path): is inside the index \(other); contam never writes into an index: choose another output"
+            }
+        case let .outputTaken(path, occupant, keptAt):
+            return "\(path): \(occupant) appeared there while this build ran (another build?) and was left alone; this build's result is kept at \(keptAt): compare the two, then remove or rename one"
+        case let .outputParentMissing(path, parent):
+            return "\(path): cannot create it: the directory \(parent) does not exist"
         }
     }
 
@@ -55,4 +85,16 @@ public enum StorageError: Error, CustomStringConvertible, Equatable {
         if case let .io(_, _, code) = self { return code }
         return nil
     }
+}
+
+/// How an output path collides with an input (`StorageError.outputOverlapsInput`).
+public enum OutputOverlap: Sendable, Equatable {
+    /// The output is the input (the same file or directory, however spelled).
+    case isInput
+    /// The output lies inside an input directory.
+    case insideInput
+    /// The output is a directory holding the input.
+    case containsInput
+    /// The output lies inside a contam index (which need not be an input).
+    case insideIndex
 }
