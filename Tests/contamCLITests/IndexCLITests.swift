@@ -71,7 +71,7 @@ import ContamTestSupport
         #expect(try CLI.run(["index", "corpora/licenses/BSD.txt", "-o", index, "--quiet"]).status == 0)
         let again = try CLI.run(["index", "corpora/licenses", "-o", index])
         #expect(again.status == 2)
-        #expect(again.stderr.contains("already exists; pass --force"))
+        #expect(again.stderr.contains("already exists and is an index; pass --force"))
         let bad = "\(dir)/bad.jsonl"
         try writeTestFile(atPath: bad, text: "{\"text\": \"fine\"}\n{\"text\": broken\n")
         let failed = try CLI.run(["index", bad, "-o", index, "--force"])
