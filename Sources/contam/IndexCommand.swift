@@ -70,7 +70,14 @@ enum IndexCommand: Subcommand {
             "contam index huge.jsonl.zst --sketch-only --sketch-fpr 0.001 -o huge.sketch",
             "contam index shards/ --sketch-only --shard $((JOB_COMPLETION_INDEX + 1))/8 -o part-$JOB_COMPLETION_INDEX.sketch",
         ],
-        discussion: "The build writes into a temporary directory beside --output and renames it into place when complete: an\ninterrupted or failed build leaves any previous index intact. Exit codes: 0 built, 2 bad input or usage, 3 internal error.")
+        discussion: """
+            The build writes into a temporary directory beside --output and renames it into place when complete: an
+            interrupted or failed build leaves any previous index intact, and the next build to --output removes the
+            temporary directory of one that was killed. The rename never replaces what another build published
+            meanwhile (that build's index stays; this one's is kept under a name the error gives). --force replaces
+            only an index or an empty directory; --output may not be, hold or lie inside an input, nor lie inside an
+            index. Exit codes: 0 built, 2 bad input or usage, 3 internal error.
+            """)
 
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         guard let output = try arguments[Self.output] else { throw arguments.error("missing --output <index>") }

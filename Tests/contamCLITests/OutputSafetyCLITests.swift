@@ -100,6 +100,9 @@ import ContamTestSupport
         #expect(intoIndex.status == 2)
         #expect(intoIndex.stderr.contains("\(index)/manifest.json: is inside the index"), "\(intoIndex.stderr)")
         #expect(try CLI.run(["verify", index]).status == 0, "the index is intact")
+        let both = try CLI.run(check + ["--html", "\(dir)/out", "--write-clean", "\(dir)/sub/../out"])
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("\(dir)/out: given to both --html and --write-clean"), "\(both.stderr)")
         // A clean copy beside the items is still written.
         let clean = try CLI.run(check + ["--write-clean", "\(dir)/clean.jsonl"])
         #expect(clean.status == 0, "\(clean.stderr)")

@@ -56,6 +56,9 @@ public enum CheckPipeline {
         for output in [request.htmlPath, request.writeCleanPath].compactMap({ $0 }) {
             try OutputPath(output).refuseOverwriting(inputs: request.itemPaths + [request.indexPath])
         }
+        if let htmlPath = request.htmlPath, let cleanPath = request.writeCleanPath {
+            try OutputPath(htmlPath).refuseCoinciding(with: OutputPath(cleanPath), options: ("--html", "--write-clean"))
+        }
         progress?.begin("reading items")
         let set = try ItemReader(options: request.reader).read(paths: request.itemPaths)
         let checker = ContaminationChecker(membership: membership, options: options)

@@ -91,6 +91,14 @@ public struct OutputPath: Sendable {
         }
     }
 
+    /// Throws `StorageError.outputsCoincide` when this path and `other`, another output of the same command,
+    /// name the same file (existing or not, however spelled): the second write would replace the first.
+    public func refuseCoinciding(with other: OutputPath, options: (String, String)) throws {
+        let (this, that) = (Self.resolved(path), Self.resolved(other.path))
+        let same = this == that || FileIdentity(of: this).map { $0 == FileIdentity(of: that) } == true
+        if same { throw StorageError.outputsCoincide(path: path, firstOption: options.0, secondOption: options.1) }
+    }
+
     /// The directory `path` is in ("." for a bare name).
     static func parentDirectory(of path: String) -> String {
         let parent = (path as NSString).deletingLastPathComponent

@@ -29,6 +29,8 @@ public enum StorageError: Error, CustomStringConvertible, Equatable {
     /// Something appeared at the output path while the build ran (another build, most likely); it was left
     /// alone and this build's result was kept under another name.
     case outputTaken(path: String, occupant: OutputPath.Occupant, keptAt: String)
+    /// Two outputs of one command (such as --html and --write-clean) are the same file.
+    case outputsCoincide(path: String, firstOption: String, secondOption: String)
     /// The directory the output was to be created in does not exist.
     case outputParentMissing(path: String, parent: String)
 
@@ -70,6 +72,8 @@ public enum StorageError: Error, CustomStringConvertible, Equatable {
             }
         case let .outputTaken(path, occupant, keptAt):
             return "\(path): \(occupant) appeared there while this build ran (another build?) and was left alone; this build's result is kept at \(keptAt): compare the two, then remove or rename one"
+        case let .outputsCoincide(path, firstOption, secondOption):
+            return "\(path): given to both \(firstOption) and \(secondOption); the second would overwrite the first: give each its own file"
         case let .outputParentMissing(path, parent):
             return "\(path): cannot create it: the directory \(parent) does not exist"
         }
