@@ -31,6 +31,9 @@ import ContamTestSupport
         let dotted = try CLI.run(["index", corpus, "-o", "\(corpus)/../corpus", "--force"])
         #expect(dotted.status == 2)
         #expect(dotted.stderr.contains("is also an input"), "\(dotted.stderr)")
+        let sketchOnly = try CLI.run(["index", corpus, "--sketch-only", "-o", corpus, "--force"])
+        #expect(sketchOnly.status == 2)
+        #expect(sketchOnly.stderr.contains("\(corpus): is also an input"), "\(sketchOnly.stderr)")
         let inside = try CLI.run(["index", corpus, "-o", "\(corpus)/corpus.idx"])
         #expect(inside.status == 2)
         #expect(inside.stderr.contains("is inside the input directory \(corpus)"), "\(inside.stderr)")
@@ -140,7 +143,13 @@ import ContamTestSupport
         #expect(merged.status == 2)
         #expect(merged.stderr.contains("\(part): is also an input"), "\(merged.stderr)")
         #expect(try CLI.run(["verify", part]).status == 0)
-        #expect(try Self.listing(dir) == ["a.idx"])
+        let userDirectory = "\(dir)/mine"
+        try writeTestFile(atPath: "\(userDirectory)/notes.txt", text: "keep me")
+        let overData = try CLI.run(["merge", part, "-o", userDirectory, "--force"])
+        #expect(overData.status == 2)
+        #expect(overData.stderr.contains("\(userDirectory): is a non-empty directory that is not a contam index"), "\(overData.stderr)")
+        #expect(try Self.listing(userDirectory) == ["notes.txt"])
+        #expect(try Self.listing(dir) == ["a.idx", "mine"])
     }
 
     /// A `contam index -` build reading standard input, left running (its input still open) once its
