@@ -95,7 +95,9 @@ import ContamTestSupport
             for option in ["--write-clean", "--html"] {
                 let result = try CLI.run(check + [option, output])
                 #expect(result.status == 2, "\(option) \(output)")
-                #expect(result.stderr.contains("\(output): is also an input (\(items))"), "\(result.stderr)")
+                // Another spelling of the items is named with the path it resolves to.
+                let named = output == items ? "\(output): is also an input;" : "\(output): is also an input (\(items));"
+                #expect(result.stderr.contains(named), "\(result.stderr)")
             }
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: items)) == original)

@@ -65,7 +65,9 @@ public enum StorageError: Error, CustomStringConvertible, Equatable {
             return "\(path): is \(occupant); --force replaces only an index or an empty directory: remove it yourself or choose another output"
         case let .outputOverlapsInput(path, other, relation):
             switch relation {
-            case .isInput: return "\(path): is also an input (\(other)); writing it would destroy that input: choose another output"
+            case .isInput:
+                let spelledOtherwise = other == path ? "" : " (\(other))"
+                return "\(path): is also an input\(spelledOtherwise); writing it would destroy that input: choose another output"
             case .insideInput: return "\(path): is inside the input directory \(other): choose an output outside the inputs"
             case .containsInput: return "\(path): contains the input \(other); replacing it would destroy that input: choose another output"
             case .insideIndex: return "\(path): is inside the index \(other); contam never writes into an index: choose another output"
