@@ -81,22 +81,71 @@ public final class DocumentTable: @unchecked Sendable {
     private let records: UnsafeRawBufferPointer
     private let ids: UnsafeRawBufferPointer
 
-    /// Opens both files and checks their sizes against each other.
+    /// Opens both files and checks their sizes against each other, and that the external-id offsets stay
+    /// inside the id pool and never decrease (O(documents)). `validate(tokenCount:storeBytes:)` checks the
+    /// records against the other files of the shard. Throws `IndexError.damaged` naming the file.
     public init(recordsPath: String, idsPath: String) throws {
         recordsFile = try BinaryFile(path: recordsPath, kind: ShardFile.documents.kind)
         idsFile = try BinaryFile(path: idsPath, kind: ShardFile.documentIDs.kind)
         // Kept past the closures: the files (stored lets) keep the mappings for self's lifetime.
         records = recordsFile.payload.withUnsafeBytes { $0 }
         ids = idsFile.payload.withUnsafeBytes { $0 }
+        // BinaryFile checked that the header's count fits an Int.
         count = Int(recordsFile.header.count)
-        guard records.count == count * DocumentRecord.byteSize else {
-            throw StorageError.corruptHeader(path: recordsPath, detail: "\(records.count) bytes for \(count) records")
+        guard records.count % DocumentRecord.byteSize == 0, records.count / DocumentRecord.byteSize == count else {
+            throw IndexError.damagedShardFile(recordsPath, "\(records.count) bytes for \(count) records of \(DocumentRecord.byteSize) bytes")
         }
-        let pool = Int(idsFile.header.parameter)
+        let storedPool = idsFile.header.parameter
+        guard storedPool <= UInt64(ids.count), Int(idsFile.header.count) == count else {
+            throw IndexError.damagedShardFile(idsPath, "id table (\(idsFile.header.count) ids, \(storedPool)-byte pool) does not match \(count) documents in \(ids.count) bytes")
+        }
+        let pool = Int(storedPool)
         idOffsetsStart = pool + (8 - pool % 8) % 8
-        guard Int(idsFile.header.count) == count, ids.count == idOffsetsStart + (count + 1) * 8 else {
-            throw StorageError.corruptHeader(path: idsPath, detail: "id table does not match \(count) documents")
+        // count <= records.count / 48, so (count + 1) * 8 cannot overflow.
+        guard ids.count == idOffsetsStart + (count + 1) * 8 else {
+            throw IndexError.damagedShardFile(idsPath, "id table does not match \(count) documents")
         }
+        var previous: UInt64 = 0
+        for document in 0...count {
+            let offset = idOffset(document)
+            guard offset >= previous, offset <= storedPool else {
+                throw IndexError.damagedShardFile(idsPath, "external id offset \(document) is \(offset), outside \(previous)...\(pool)")
+            }
+            previous = offset
+        }
+    }
+
+    /// Checks every record against the shard's other files (O(documents)): documents follow each other in
+    /// the token array, each followed by its separator, within `tokenCount` tokens; every text range lies
+    /// within the store's `storeBytes`; record numbers fit an `Int`; the flags hold nothing but the id bit.
+    /// After it, no field of a record becomes an index, range or count outside its file.
+    public func validate(tokenCount: Int, storeBytes: UInt64) throws {
+        var nextFree: UInt64 = 0
+        let tokens = UInt64(tokenCount)
+        for document in 0..<count {
+            let first = field(document, 0), length = field(document, 1)
+            let (end, endOverflow) = first.addingReportingOverflow(length)
+            guard first >= nextFree, !endOverflow, end < tokens else {
+                throw IndexError.damagedShardFile(recordsPath, "document \(document) claims tokens \(first) + \(length), outside \(nextFree)..<\(tokens)")
+            }
+            nextFree = end + 1  // its separator
+            let offset = field(document, 2), bytes = field(document, 3)
+            let (textEnd, textOverflow) = offset.addingReportingOverflow(bytes)
+            guard !textOverflow, textEnd <= storeBytes else {
+                throw IndexError.damagedShardFile(recordsPath, "document \(document) claims text bytes \(offset) + \(bytes), beyond the store's \(storeBytes)")
+            }
+            guard field(document, 4) <= UInt64(Int.max), field(document, 5) >> 33 == 0 else {
+                throw IndexError.damagedShardFile(recordsPath, "document \(document) has record number \(field(document, 4)) and flags \(field(document, 5) >> 32)")
+            }
+        }
+    }
+
+    /// The path of `docs.bin`.
+    public var recordsPath: String { recordsFile.path }
+
+    /// External-id offset `document` (0...count) of the id table.
+    @inline(__always) private func idOffset(_ document: Int) -> UInt64 {
+        UInt64(littleEndian: ids.loadUnaligned(fromByteOffset: idOffsetsStart + document * 8, as: UInt64.self))
     }
 
     /// Field `index` (0...5) of record `document`.
@@ -116,10 +165,9 @@ public final class DocumentTable: @unchecked Sendable {
     /// The external id of `document`, if the input had one.
     public func externalID(_ document: Int) -> String? {
         guard field(document, 5) >> 32 != 0 else { return nil }
-        let start = Int(ids.loadUnaligned(fromByteOffset: idOffsetsStart + document * 8, as: UInt64.self))
-        let end = Int(ids.loadUnaligned(fromByteOffset: idOffsetsStart + (document + 1) * 8, as: UInt64.self))
-        // The file's checksum is not read on open: a corrupt offset must trap, not read outside the pool.
-        precondition(start <= end && end <= idOffsetsStart, "\(idsFile.path): external id offsets \(start)..<\(end) outside the \(idOffsetsStart)-byte pool")
+        // Opening proved the offsets non-decreasing and inside the pool.
+        let start = Int(truncatingIfNeeded: idOffset(document))
+        let end = Int(truncatingIfNeeded: idOffset(document + 1))
         return String(decoding: UnsafeRawBufferPointer(rebasing: ids[start..<end]), as: UTF8.self)
     }
 

@@ -93,11 +93,35 @@ public struct IndexManifest: Codable, Equatable, Sendable {
         if let version = object["formatVersion"] as? Int, version != Int(BinaryFileHeader.currentVersion) {
             throw IndexError.badManifest(path: path, detail: "index format version \(version), but this contam reads version \(BinaryFileHeader.currentVersion); rebuild the index")
         }
+        let manifest: IndexManifest
         do {
-            return try JSONDecoder().decode(IndexManifest.self, from: data)
+            manifest = try JSONDecoder().decode(IndexManifest.self, from: data)
         } catch {
             throw IndexError.badManifest(path: path, detail: "\(error)")
         }
+        if let problem = manifest.shardListProblem {
+            throw IndexError.damaged(path: path, index: directory, detail: problem)
+        }
+        return manifest
+    }
+
+    /// What is wrong with the shard list, or nil when it is sound: it must name at least one shard, each in a
+    /// directory of its own directly inside the index, with no negative figure. (The figures are checked
+    /// against the shard's files when the shard is opened.)
+    var shardListProblem: String? {
+        guard !shards.isEmpty else { return "no shard" }
+        var seen = Set<String>()
+        for shard in shards {
+            let name = shard.directory
+            guard !name.isEmpty, name != ".", name != "..", !name.contains("/") else {
+                return "shard directory '\(name)' is not a directory name"
+            }
+            guard seen.insert(name).inserted else { return "shard directory \(name) is listed twice" }
+            guard shard.documents >= 0, shard.tokens >= 0, shard.vocabularySize >= 0, shard.tokenBits >= 0, shard.suffixBits >= 0 else {
+                return "shard \(name) has a negative size"
+            }
+        }
+        return nil
     }
 
     /// Writes the manifest into `directory` (pretty-printed, keys sorted, fsync'd).

@@ -1,3 +1,4 @@
+import Foundation
 import ContamStorage
 
 /// One shard of an opened index: its files mmap'd read-only, headers checked against the manifest.
@@ -23,29 +24,44 @@ public final class IndexShard: @unchecked Sendable {
     /// Search over the packed token and suffix arrays.
     public let suffixArray: SuffixArray
 
-    /// Opens every file of the shard. O(1) per file: magic, kind, version and sizes are checked, not checksums.
+    /// Opens every file of the shard and checks what makes every later read stay inside its file: magic,
+    /// kind, version and sizes of each, the manifest's figures against the headers (and the widths the builder
+    /// derives from them), and the structure of the vocabulary, the document table and the store's frame table
+    /// (O(documents + vocabulary + frames); checksums are `verify`'s). Throws `IndexError.damaged` naming the
+    /// file when the shard is corrupt.
     public init(indexPath: String, entry: IndexManifest.Shard) throws {
         self.entry = entry
-        directory = "\(indexPath)/\(entry.directory)"
-        tokensFile = try ShardFile.tokens.open(inShard: directory)
-        suffixFile = try ShardFile.suffixes.open(inShard: directory)
-        vocabulary = try Vocabulary(path: ShardFile.vocabulary.path(inShard: directory))
-        documents = try DocumentTable(recordsPath: ShardFile.documents.path(inShard: directory), idsPath: ShardFile.documentIDs.path(inShard: directory))
-        store = try ZstdBlockStoreReader(path: ShardFile.store.path(inShard: directory), kind: ShardFile.store.kind)
+        let directory = "\(indexPath)/\(entry.directory)"
+        self.directory = directory
+        (tokensFile, suffixFile, vocabulary, documents, store) = try IndexError.reportingDamage(index: indexPath) {
+            (try ShardFile.tokens.open(inShard: directory),
+             try ShardFile.suffixes.open(inShard: directory),
+             try Vocabulary(path: ShardFile.vocabulary.path(inShard: directory)),
+             try DocumentTable(recordsPath: ShardFile.documents.path(inShard: directory), idsPath: ShardFile.documentIDs.path(inShard: directory)),
+             try ZstdBlockStoreReader(path: ShardFile.store.path(inShard: directory), kind: ShardFile.store.kind))
+        }
+        func damaged(_ path: String, _ detail: String) -> IndexError { .damaged(path: path, index: indexPath, detail: detail) }
         let tokenCount = entry.tokens
-        func expect(_ file: BinaryFile, bits: Int) throws {
-            guard Int(file.header.count) == tokenCount, Int(file.header.elementBits) == bits, bits >= 1, bits <= 57,
-                  file.payload.count == PackedIntArray.byteCount(count: tokenCount, bitWidth: bits) else {
-                throw StorageError.corruptHeader(path: file.path, detail: "\(file.header.count) elements of \(file.header.elementBits) bits in \(file.payload.count) bytes; the manifest says \(tokenCount) of \(bits)")
+        guard tokenCount >= 0, vocabulary.count == entry.vocabularySize, documents.count == entry.documents else {
+            throw damaged(directory, "the manifest says \(entry.tokens) tokens, \(entry.vocabularySize) distinct, \(entry.documents) documents; the files hold \(tokensFile.header.count), \(vocabulary.count), \(documents.count)")
+        }
+        // The builder packs token ids 0...vocabulary and positions 0..<tokens at the smallest widths that hold them.
+        let tokenBits = PackedIntArray.bitWidth(forMaxValue: UInt64(vocabulary.count))
+        let suffixBits = PackedIntArray.bitWidth(forMaxValue: UInt64(max(tokenCount - 1, 0)))
+        func expect(_ file: BinaryFile, bits: Int, manifestBits: Int) throws {
+            guard Int(file.header.count) == tokenCount, Int(file.header.elementBits) == bits, manifestBits == bits,
+                  let bytes = PackedIntArray.checkedByteCount(count: tokenCount, bitWidth: bits), file.payload.count == bytes else {
+                throw damaged(file.path, "\(file.header.count) elements of \(file.header.elementBits) bits in \(file.payload.count) bytes; the manifest says \(tokenCount) of \(manifestBits), the vocabulary and token count need \(bits)")
             }
         }
-        try expect(tokensFile, bits: entry.tokenBits)
-        try expect(suffixFile, bits: entry.suffixBits)
-        guard documents.count == entry.documents, vocabulary.count == entry.vocabularySize else {
-            throw StorageError.corruptHeader(path: directory, detail: "document or vocabulary count differs from the manifest")
+        try expect(tokensFile, bits: tokenBits, manifestBits: entry.tokenBits)
+        try expect(suffixFile, bits: suffixBits, manifestBits: entry.suffixBits)
+        guard tokensFile.header.parameter == UInt64(vocabulary.count) + 1 else {
+            throw damaged(tokensFile.path, "alphabet of \(tokensFile.header.parameter) symbols for \(vocabulary.count) distinct tokens")
         }
-        suffixArray = SuffixArray(tokens: PackedIntArray(bytes: tokensFile.payload, count: tokenCount, bitWidth: entry.tokenBits),
-                                  suffixes: PackedIntArray(bytes: suffixFile.payload, count: tokenCount, bitWidth: entry.suffixBits))
+        try documents.validate(tokenCount: tokenCount, storeBytes: store.byteCount)
+        suffixArray = SuffixArray(tokens: PackedIntArray(bytes: tokensFile.payload, count: tokenCount, bitWidth: tokenBits),
+                                  suffixes: PackedIntArray(bytes: suffixFile.payload, count: tokenCount, bitWidth: suffixBits))
     }
 
     /// Every binary file of the shard, in `ShardFile` order (for `stats`).
@@ -58,15 +74,25 @@ public final class IndexShard: @unchecked Sendable {
         tokens.map { vocabulary.id(of: $0) ?? SuffixArray.absentToken }
     }
 
-    /// The document containing token position `position`, and the offset of that token inside it.
-    public func document(at position: Int) -> (document: Int, tokenOffset: Int) {
+    /// The document containing token position `position`, and the offset of that token inside it; nil when
+    /// the position lies outside every document (a separator, or past the end: only a damaged suffix array
+    /// hands out such a position, since no match starts at a separator).
+    public func document(at position: Int) -> (document: Int, tokenOffset: Int)? {
+        guard position >= 0, position < suffixArray.count, documents.count > 0 else { return nil }
         let document = documents.document(containing: position)
-        return (document, position - Int(documents.record(document).firstToken))
+        // Opening proved firstToken + tokenCount within the token array, so both conversions are exact.
+        let record = documents.record(document)
+        let offset = position - Int(record.firstToken)
+        guard offset >= 0, offset < Int(record.tokenCount) else { return nil }
+        return (document, offset)
     }
 
-    /// The raw text of document `document`.
+    /// The raw text of document `document`. Throws `IndexError.damaged` when the store does not decompress.
     public func text(of document: Int) throws -> [UInt8] {
         let record = documents.record(document)
-        return try store.bytes(offset: record.storeOffset, length: Int(record.byteLength))
+        // Opening proved the range inside the store (so byteLength fits an Int).
+        return try IndexError.reportingDamage(index: (directory as NSString).deletingLastPathComponent) {
+            try store.bytes(offset: record.storeOffset, length: Int(record.byteLength))
+        }
     }
 }

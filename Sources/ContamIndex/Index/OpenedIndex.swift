@@ -8,14 +8,18 @@ public enum OpenedIndex: Sendable {
     case full(Index)
     case sketchOnly(SketchIndex)
 
-    /// Reads the manifest and opens the index as the kind it records (headers and sizes checked, no
-    /// checksum pass). Throws `IndexError`/`StorageError` naming the file.
+    /// Reads the manifest and opens the index as the kind it records (headers, sizes and the files'
+    /// structure checked, no checksum pass). Throws `IndexError` naming the file (`damaged` for a corrupt
+    /// one), `StorageError` for I/O failures and files of another format version.
     public static func open(path: String) throws -> OpenedIndex {
         let normalized = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         let manifest = try IndexManifest.read(directory: normalized)
-        switch manifest.kind {
-        case .full: return .full(try Index(path: normalized, manifest: manifest))
-        case .sketchOnly: return .sketchOnly(try SketchIndex(path: normalized, manifest: manifest))
+        // A storage error on open (a truncated, missing or inconsistent file) means the index is damaged.
+        return try IndexError.reportingDamage(index: normalized) {
+            switch manifest.kind {
+            case .full: return .full(try Index(path: normalized, manifest: manifest))
+            case .sketchOnly: return .sketchOnly(try SketchIndex(path: normalized, manifest: manifest))
+            }
         }
     }
 
