@@ -115,28 +115,35 @@ public final class DocumentTable: @unchecked Sendable {
         }
     }
 
-    /// Checks every record against the shard's other files (O(documents)): documents follow each other in
-    /// the token array, each followed by its separator, within `tokenCount` tokens; every text range lies
-    /// within the store's `storeBytes`; record numbers fit an `Int`; the flags hold nothing but the id bit.
-    /// After it, no field of a record becomes an index, range or count outside its file.
-    public func validate(tokenCount: Int, storeBytes: UInt64) throws {
-        var nextFree: UInt64 = 0
-        let tokens = UInt64(tokenCount)
+    /// Checks every record against the shard's other files (O(documents)), in the layout the builder writes:
+    /// documents follow each other in the token array with no gap, each of at least one token and followed
+    /// by its separator, ending exactly at `tokenCount`; their texts follow each other in the store, ending
+    /// exactly at `storeBytes`; source indexes are below `sourceCount`; record numbers fit an `Int`; the
+    /// flags hold nothing but the id bit. After it no field of a record becomes an index, range or count
+    /// outside its file, and a table from another build of the same corpus is refused.
+    public func validate(tokenCount: Int, storeBytes: UInt64, sourceCount: Int) throws {
+        func damaged(_ detail: String) -> IndexError { .damagedShardFile(recordsPath, detail) }
+        var nextToken: UInt64 = 0
+        var nextByte: UInt64 = 0
         for document in 0..<count {
             let first = field(document, 0), length = field(document, 1)
-            let (end, endOverflow) = first.addingReportingOverflow(length)
-            guard first >= nextFree, !endOverflow, end < tokens else {
-                throw IndexError.damagedShardFile(recordsPath, "document \(document) claims tokens \(first) + \(length), outside \(nextFree)..<\(tokens)")
+            // nextToken <= tokenCount, so a length below tokenCount cannot overflow the sum.
+            guard first == nextToken, length >= 1, length < UInt64(tokenCount), first + length < UInt64(tokenCount) else {
+                throw damaged("document \(document) claims tokens \(first) + \(length); the one before ends at \(nextToken), the token array at \(tokenCount)")
             }
-            nextFree = end + 1  // its separator
+            nextToken = first + length + 1  // its separator
             let offset = field(document, 2), bytes = field(document, 3)
-            let (textEnd, textOverflow) = offset.addingReportingOverflow(bytes)
-            guard !textOverflow, textEnd <= storeBytes else {
-                throw IndexError.damagedShardFile(recordsPath, "document \(document) claims text bytes \(offset) + \(bytes), beyond the store's \(storeBytes)")
+            guard offset == nextByte, bytes <= storeBytes, offset + bytes <= storeBytes else {
+                throw damaged("document \(document) claims text bytes \(offset) + \(bytes); the one before ends at \(nextByte), the store at \(storeBytes)")
             }
-            guard field(document, 4) <= UInt64(Int.max), field(document, 5) >> 33 == 0 else {
-                throw IndexError.damagedShardFile(recordsPath, "document \(document) has record number \(field(document, 4)) and flags \(field(document, 5) >> 32)")
+            nextByte = offset + bytes
+            let flags = field(document, 5)
+            guard field(document, 4) <= UInt64(Int.max), flags >> 33 == 0, UInt32(truncatingIfNeeded: flags) < UInt32(clamping: sourceCount) else {
+                throw damaged("document \(document) has record number \(field(document, 4)), flags \(flags >> 32) and source \(UInt32(truncatingIfNeeded: flags)) of \(sourceCount)")
             }
+        }
+        guard nextToken == UInt64(tokenCount), nextByte == storeBytes else {
+            throw damaged("the documents end at token \(nextToken) and text byte \(nextByte); the token array holds \(tokenCount), the store \(storeBytes)")
         }
     }
 

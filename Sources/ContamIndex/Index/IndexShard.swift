@@ -42,16 +42,20 @@ public final class IndexShard: @unchecked Sendable {
         }
         func damaged(_ path: String, _ detail: String) -> IndexError { .damaged(path: path, index: indexPath, detail: detail) }
         let tokenCount = entry.tokens
-        guard tokenCount >= 0, vocabulary.count == entry.vocabularySize, documents.count == entry.documents else {
-            throw damaged(directory, "the manifest says \(entry.tokens) tokens, \(entry.vocabularySize) distinct, \(entry.documents) documents; the files hold \(tokensFile.header.count), \(vocabulary.count), \(documents.count)")
+        let manifestName = IndexManifest.fileName
+        guard vocabulary.count == entry.vocabularySize else {
+            throw damaged(vocabulary.path, "\(vocabulary.count) distinct tokens; \(manifestName) says \(entry.vocabularySize)")
+        }
+        guard documents.count == entry.documents else {
+            throw damaged(documents.recordsPath, "\(documents.count) documents; \(manifestName) says \(entry.documents)")
         }
         // The builder packs token ids 0...vocabulary and positions 0..<tokens at the smallest widths that hold them.
         let tokenBits = PackedIntArray.bitWidth(forMaxValue: UInt64(vocabulary.count))
         let suffixBits = PackedIntArray.bitWidth(forMaxValue: UInt64(max(tokenCount - 1, 0)))
         func expect(_ file: BinaryFile, bits: Int, manifestBits: Int) throws {
-            guard Int(file.header.count) == tokenCount, Int(file.header.elementBits) == bits, manifestBits == bits,
+            guard tokenCount >= 0, Int(file.header.count) == tokenCount, Int(file.header.elementBits) == bits, manifestBits == bits,
                   let bytes = PackedIntArray.checkedByteCount(count: tokenCount, bitWidth: bits), file.payload.count == bytes else {
-                throw damaged(file.path, "\(file.header.count) elements of \(file.header.elementBits) bits in \(file.payload.count) bytes; the manifest says \(tokenCount) of \(manifestBits), the vocabulary and token count need \(bits)")
+                throw damaged(file.path, "\(file.header.count) elements of \(file.header.elementBits) bits in \(file.payload.count) bytes; \(manifestName) says \(tokenCount) of \(manifestBits), the vocabulary and token count need \(bits)")
             }
         }
         try expect(tokensFile, bits: tokenBits, manifestBits: entry.tokenBits)
@@ -59,9 +63,17 @@ public final class IndexShard: @unchecked Sendable {
         guard tokensFile.header.parameter == UInt64(vocabulary.count) + 1 else {
             throw damaged(tokensFile.path, "alphabet of \(tokensFile.header.parameter) symbols for \(vocabulary.count) distinct tokens")
         }
-        try documents.validate(tokenCount: tokenCount, storeBytes: store.byteCount)
-        suffixArray = SuffixArray(tokens: PackedIntArray(bytes: tokensFile.payload, count: tokenCount, bitWidth: tokenBits),
-                                  suffixes: PackedIntArray(bytes: suffixFile.payload, count: tokenCount, bitWidth: suffixBits))
+        try documents.validate(tokenCount: tokenCount, storeBytes: store.byteCount, sourceCount: entry.sources.count)
+        let tokens = PackedIntArray(bytes: tokensFile.payload, count: tokenCount, bitWidth: tokenBits)
+        // Every document ends with a separator (one read per document): a token array of another build is refused.
+        for document in 0..<documents.count {
+            let record = documents.record(document)
+            // validate proved firstToken + tokenCount < tokenCount.
+            guard tokens[Int(record.firstToken + record.tokenCount)] == 0 else {
+                throw damaged(tokensFile.path, "document \(document) is not followed by a separator")
+            }
+        }
+        suffixArray = SuffixArray(tokens: tokens, suffixes: PackedIntArray(bytes: suffixFile.payload, count: tokenCount, bitWidth: suffixBits))
     }
 
     /// Every binary file of the shard, in `ShardFile` order (for `stats`).
