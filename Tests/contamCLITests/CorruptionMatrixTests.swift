@@ -8,12 +8,19 @@ import ContamTestSupport
 @Suite struct CorruptionMatrixTests {
     /// One way of damaging a file.
     enum Damage: String, CaseIterable, Sendable {
-        /// One byte of the 64-byte header (the element count's low byte; the first byte of the manifest).
-        case headerByte
+        /// The low byte of the header's element count (the manifest's first byte).
+        case headerCountLowByte
+        /// The high byte of the header's element count: a count no `Int` holds (the manifest's second byte).
+        case headerCountHighByte
         /// The first payload byte (byte 64 of the manifest).
         case payloadStartByte
         /// The byte halfway through the payload.
         case payloadMiddleByte
+        /// The last byte: the high byte of the tables that end a file (frame count, id offsets).
+        case payloadEndByte
+        /// The top bit of every 8-byte word of the payload: every u64 offset, count and position becomes one no
+        /// `Int` holds (what made `Vocabulary.init` and document lookups trap).
+        case highBitOfEveryWord
         /// The file cut to half its size.
         case truncated
         /// The file removed.
@@ -23,14 +30,17 @@ import ContamTestSupport
 
         /// Applies the damage to `path`; `sibling` is the same file of the sibling build.
         func apply(to path: String, sibling: String) throws {
-            let original = try Data(contentsOf: URL(fileURLWithPath: path))
-            var bytes = [UInt8](original)
+            var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
             let isManifest = path.hasSuffix(".json")
             let headerSize = isManifest ? 0 : 64
             switch self {
-            case .headerByte: bytes[isManifest ? 0 : 16] ^= 0xFF
+            case .headerCountLowByte: bytes[isManifest ? 0 : 16] ^= 0xFF
+            case .headerCountHighByte: bytes[isManifest ? 1 : 23] ^= 0xFF
             case .payloadStartByte: bytes[64] ^= 0xFF
             case .payloadMiddleByte: bytes[headerSize + (bytes.count - headerSize) / 2] ^= 0xFF
+            case .payloadEndByte: bytes[bytes.count - 1] ^= 0xFF
+            case .highBitOfEveryWord:
+                for offset in stride(from: headerSize + 7, to: bytes.count, by: 8) { bytes[offset] ^= 0x80 }
             case .truncated: bytes.removeLast(bytes.count / 2)
             case .deleted:
                 try FileManager.default.removeItem(atPath: path)
@@ -51,7 +61,7 @@ import ContamTestSupport
         ["query", "INDEX", "locate", "Free Software Foundation", "--limit", "3"],
         ["query", "INDEX", "longest", "You may convey verbatim copies of the Program's source code as you receive it, purple elephants"],
         ["check", "INDEX", "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "all"],
-        ["stats", "INDEX", "--fpr-probes", "200"],
+        ["stats", "INDEX", "--fpr-probes", "50"],
         ["verify", "INDEX"],
     ]
 

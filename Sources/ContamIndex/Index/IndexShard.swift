@@ -74,6 +74,48 @@ public final class IndexShard: @unchecked Sendable {
             }
         }
         suffixArray = SuffixArray(tokens: tokens, suffixes: PackedIntArray(bytes: suffixFile.payload, count: tokenCount, bitWidth: suffixBits))
+        if let problem = Self.suffixArrayProblem(suffixArray, documents: documents.count) { throw damaged(suffixFile.path, problem) }
+    }
+
+    /// Rows probed in order by `suffixArrayProblem`, and tokens compared for each.
+    static let suffixOrderProbes = 256
+    static let suffixOrderDepth = 32
+
+    /// What is wrong with the suffix array, as far as a check in O(documents) can tell, or nil: the rows of
+    /// the separator suffixes come first (one per document, the text's last position first, since the end of
+    /// the text sorts before every token), every value read is a position of the text, and evenly spaced
+    /// pairs of neighbouring rows are in order over their first tokens. Not a proof (that reads every entry,
+    /// `verify`'s checksum does), but it refuses a suffix array of another build or with most of its words hit.
+    static func suffixArrayProblem(_ array: SuffixArray, documents: Int) -> String? {
+        let n = array.count
+        guard n > 0 else { return documents == 0 ? nil : "empty, for \(documents) documents" }
+        let tokens = array.tokens, suffixes = array.suffixes
+        guard documents <= n, suffixes[0] == UInt64(n - 1) else { return "row 0 is not the text's last position" }
+        for row in 0..<documents {
+            let position = suffixes[row]
+            guard position < UInt64(n), tokens[Int(position)] == 0 else { return "row \(row) is not a document separator" }
+        }
+        if documents < n {
+            let position = suffixes[documents]
+            guard position < UInt64(n), tokens[Int(position)] != 0 else { return "row \(documents) is a separator past the \(documents) documents" }
+        }
+        let probes = min(Self.suffixOrderProbes, n - 1)
+        for probe in 0..<probes {
+            let row = probe * (n - 1) / max(probes, 1)
+            let (first, second) = (suffixes[row], suffixes[row + 1])
+            guard first < UInt64(n), second < UInt64(n) else { return "row \(row) or \(row + 1) holds a position past the text's \(n) tokens" }
+            var (a, b) = (Int(first), Int(second))
+            var order = 0
+            for _ in 0..<Self.suffixOrderDepth {
+                // The end of the text sorts before every token.
+                if a == n || b == n { order = a == n ? (b == n ? 0 : -1) : 1; break }
+                if tokens[a] != tokens[b] { order = tokens[a] < tokens[b] ? -1 : 1; break }
+                a += 1
+                b += 1
+            }
+            guard order <= 0, first != second else { return "rows \(row) and \(row + 1) are out of order" }
+        }
+        return nil
     }
 
     /// Every binary file of the shard, in `ShardFile` order (for `stats`).
