@@ -33,7 +33,7 @@ public final class Index: SketchedIndex, @unchecked Sendable {
         guard !shards.isEmpty else {
             throw IndexError.badManifest(path: "\(path)/\(IndexManifest.fileName)", detail: "a full index with no shard")
         }
-        sketches = try manifest.shards.compactMap { try NGramSketch.open(indexPath: path, entry: $0) }
+        sketches = try manifest.shards.compactMap { try SketchIndex.openSketch(indexPath: path, entry: $0) }
         tokenizer = Tokenizer(options: manifest.tokenizer)
     }
 

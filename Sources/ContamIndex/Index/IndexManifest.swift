@@ -22,6 +22,35 @@ public struct IndexManifest: Codable, Equatable, Sendable {
         public var sources: [String]
         /// The shard's n-gram sketch (`sketch.bloom`), when built (absent with --no-sketch).
         public var sketch: NGramSketchParameters? = nil
+        /// Each file of the shard as the build left it, by file name (`ShardFile.fileName`); written by
+        /// `write(directory:)`, nil in indexes from before it.
+        public var files: [String: FileRecord]? = nil
+    }
+
+    /// One file of a shard as the build wrote it: its size and the payload checksum its header records. A
+    /// file of another build (or of another shard) has another checksum, so checking both on open (O(1): the
+    /// header is read anyway) binds every file to this manifest; `verify` then proves the payloads.
+    public struct FileRecord: Codable, Equatable, Sendable {
+        /// Bytes, header included.
+        public var bytes: Int
+        /// The header's XXH64 of the payload, as 16 hex digits (JSON numbers do not all hold a UInt64).
+        public var checksum: String
+
+        public init(bytes: Int, checksum: UInt64) {
+            self.bytes = bytes
+            self.checksum = IndexManifest.hex(checksum)
+        }
+
+        /// The record of `file` as opened.
+        public init(_ file: BinaryFile) {
+            self.init(bytes: file.file.byteCount, checksum: file.header.checksum)
+        }
+    }
+
+    /// 16 lowercase hex digits.
+    static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
     }
 
     /// Corpus figures gathered while building.
@@ -69,6 +98,9 @@ public struct IndexManifest: Codable, Equatable, Sendable {
     }
     /// The part of the input files this index holds (`--shard K/N`); nil for all of them.
     public var part: InputPart? = nil
+    /// XXH64 (16 hex digits) of this manifest's JSON as `write` encodes it with this field absent; checked by
+    /// `read`. Nil in indexes from before it.
+    public var checksum: String? = nil
 
     /// Reads and validates `dir/manifest.json`.
     public static func read(directory: String) throws -> IndexManifest {
@@ -99,10 +131,35 @@ public struct IndexManifest: Codable, Equatable, Sendable {
         } catch {
             throw IndexError.badManifest(path: path, detail: "\(error)")
         }
+        if let recorded = manifest.checksum {
+            var unsealed = manifest
+            unsealed.checksum = nil
+            guard let body = try? Self.encoder.encode(unsealed), hex(XXHash64.hash([UInt8](body))) == recorded else {
+                throw IndexError.damaged(path: path, index: directory, detail: "checksum mismatch (the manifest was changed after the build)")
+            }
+        }
         if let problem = manifest.shardListProblem {
             throw IndexError.damaged(path: path, index: directory, detail: problem)
         }
         return manifest
+    }
+
+    /// The encoder of `write`, and of `read`'s checksum check: the same settings give the same bytes.
+    private static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// What is wrong with the file `file` of shard `entry`, opened as `opened`, against the manifest's
+    /// record of it, or nil when it matches or the manifest has no record (an index from before records).
+    static func fileProblem(_ opened: BinaryFile, file: ShardFile, entry: Shard) -> String? {
+        guard let record = entry.files?[file.fileName] else { return nil }
+        let found = FileRecord(opened)
+        guard found == record else {
+            return "not the file this index was built with: \(fileName) records \(record.bytes) bytes with checksum \(record.checksum), the file has \(found.bytes) bytes with checksum \(found.checksum)"
+        }
+        return nil
     }
 
     /// What is wrong with the shard list, or nil when it is sound: it must name at least one shard, each in a
@@ -124,11 +181,21 @@ public struct IndexManifest: Codable, Equatable, Sendable {
         return nil
     }
 
-    /// Writes the manifest into `directory` (pretty-printed, keys sorted, fsync'd).
+    /// Writes the manifest into `directory` (pretty-printed, keys sorted, fsync'd), sealed: each shard's
+    /// `files` recorded from the files in `directory` (their headers only: O(files)), and the manifest's
+    /// own `checksum`.
     public func write(directory: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(self)
+        var sealed = self
+        for (number, entry) in shards.enumerated() {
+            var records: [String: FileRecord] = [:]
+            for file in ShardFile.files(of: entry, kind: kind) {
+                records[file.fileName] = FileRecord(try file.open(inShard: "\(directory)/\(entry.directory)"))
+            }
+            sealed.shards[number].files = records
+        }
+        sealed.checksum = nil
+        sealed.checksum = Self.hex(XXHash64.hash([UInt8](try Self.encoder.encode(sealed))))
+        let data = try Self.encoder.encode(sealed)
         let writer = try FileWriter(path: "\(directory)/\(Self.fileName)")
         try writer.write(Array(data) + [0x0A])
         try writer.close()

@@ -41,6 +41,11 @@ public final class IndexShard: @unchecked Sendable {
              try ZstdBlockStoreReader(path: ShardFile.store.path(inShard: directory), kind: ShardFile.store.kind))
         }
         func damaged(_ path: String, _ detail: String) -> IndexError { .damaged(path: path, index: indexPath, detail: detail) }
+        // Each file must be the one the manifest recorded (size and header checksum): a file of another build is refused.
+        for (opened, file) in [(tokensFile, ShardFile.tokens), (suffixFile, .suffixes), (vocabulary.binaryFile, .vocabulary),
+                               (documents.recordsFile, .documents), (documents.idsFile, .documentIDs), (store.file, .store)] {
+            if let problem = IndexManifest.fileProblem(opened, file: file, entry: entry) { throw damaged(opened.path, problem) }
+        }
         let tokenCount = entry.tokens
         let manifestName = IndexManifest.fileName
         guard vocabulary.count == entry.vocabularySize else {

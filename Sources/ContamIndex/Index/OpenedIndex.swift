@@ -58,11 +58,21 @@ public final class SketchIndex: SketchedIndex, @unchecked Sendable {
         self.manifest = manifest
         tokenizer = Tokenizer(options: manifest.tokenizer)
         sketches = try manifest.shards.map { entry in
-            guard let sketch = try NGramSketch.open(indexPath: path, entry: entry) else {
+            guard let sketch = try Self.openSketch(indexPath: path, entry: entry) else {
                 throw IndexError.badManifest(path: "\(path)/\(IndexManifest.fileName)", detail: "sketch-only shard \(entry.directory) has no sketch")
             }
             return sketch
         }
+    }
+
+    /// Opens the sketch of shard `entry` (nil when it has none), checked against the manifest's parameters
+    /// and its record of the file.
+    static func openSketch(indexPath: String, entry: IndexManifest.Shard) throws -> NGramSketch? {
+        guard let sketch = try NGramSketch.open(indexPath: indexPath, entry: entry) else { return nil }
+        if let file = sketch.binaryFile, let problem = IndexManifest.fileProblem(file, file: .sketch, entry: entry) {
+            throw IndexError.damaged(path: file.path, index: indexPath, detail: problem)
+        }
+        return sketch
     }
 
     /// The error for a query that needs the suffix array.
