@@ -51,19 +51,38 @@ import ContamTestSupport
         }
     }
 
-    /// The files damaged: every file of the shard, and the manifest.
-    static let files = ["shard-0000/tokens.bin", "shard-0000/sa.bin", "shard-0000/vocab.bin", "shard-0000/docs.bin",
-                        "shard-0000/ids.bin", "shard-0000/store.zst.bin", "shard-0000/sketch.bloom", "manifest.json"]
+    /// One index to damage: how it is built, its files, and the commands run on every damaged copy (INDEX
+    /// stands for its path).
+    struct Layout: Sendable {
+        var buildOptions: [String]
+        var files: [String]
+        var commands: [[String]]
+    }
 
-    /// The commands run on every damaged copy (INDEX stands for its path).
-    static let commands: [[String]] = [
-        ["query", "INDEX", "count", "Free Software Foundation"],
-        ["query", "INDEX", "locate", "Free Software Foundation", "--limit", "3"],
-        ["query", "INDEX", "longest", "You may convey verbatim copies of the Program's source code as you receive it, purple elephants"],
-        ["check", "INDEX", "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "all"],
-        ["stats", "INDEX", "--fpr-probes", "50"],
-        ["verify", "INDEX"],
-    ]
+    /// A full index: every file of the shard, and the manifest.
+    static let fullIndex = Layout(
+        buildOptions: [],
+        files: ["shard-0000/tokens.bin", "shard-0000/sa.bin", "shard-0000/vocab.bin", "shard-0000/docs.bin",
+                "shard-0000/ids.bin", "shard-0000/store.zst.bin", "shard-0000/sketch.bloom", "manifest.json"],
+        commands: [
+            ["query", "INDEX", "count", "Free Software Foundation"],
+            ["query", "INDEX", "locate", "Free Software Foundation", "--limit", "3"],
+            ["query", "INDEX", "longest", "You may convey verbatim copies of the Program's source code as you receive it, purple elephants"],
+            ["check", "INDEX", "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "all"],
+            ["stats", "INDEX", "--fpr-probes", "50"],
+            ["verify", "INDEX"],
+        ])
+
+    /// A sketch-only index: the sketch and the manifest.
+    static let sketchOnlyIndex = Layout(
+        buildOptions: ["--sketch-only"],
+        files: ["shard-0000/sketch.bloom", "manifest.json"],
+        commands: [
+            ["query", "INDEX", "has", "You may convey verbatim copies of the Program's source code as you receive it"],
+            ["check", "INDEX", "corpora/items/benchmark.jsonl", "--field", "question", "--field", "answer", "--method", "lmeval13"],
+            ["stats", "INDEX", "--fpr-probes", "50"],
+            ["verify", "INDEX"],
+        ])
 
     /// Damage that no open-time check can see without the build id and per-file checksums in the manifest
     /// (the "index proven whole" work): the commands answer wrongly with exit 0. Listed as
@@ -86,6 +105,7 @@ import ContamTestSupport
         if result.status == baseline.status && (result.status == 0 || result.status == 1) && result.stderr.isEmpty == baseline.stderr.isEmpty {
             return .wrongAnswer
         }
+        // A signal (SIGILL from a trap is status 4 here), exit 3, or exit 2 without the file's name.
         return .failure("exit \(result.status): \(result.stderr.prefix(300))")
     }
 
@@ -104,21 +124,30 @@ import ContamTestSupport
         }
     }
 
-    @Test(.timeLimit(.minutes(2))) func everyDamageIsTheRightAnswerOrAClearError() throws {
+    @Test(.timeLimit(.minutes(2))) func everyDamageToAFullIndexIsTheRightAnswerOrAClearError() throws {
+        try Self.runMatrix(Self.fullIndex)
+    }
+
+    @Test(.timeLimit(.minutes(1))) func everyDamageToASketchOnlyIndexIsTheRightAnswerOrAClearError() throws {
+        try Self.runMatrix(Self.sketchOnlyIndex)
+    }
+
+    /// Builds the layout's index and its sibling, damages each file each way, runs the commands on each copy.
+    static func runMatrix(_ layout: Layout) throws {
         let root = try temporaryDirectory("corruption"); defer { try? FileManager.default.removeItem(atPath: root) }
         let pristine = "\(root)/pristine.idx", sibling = "\(root)/sibling.idx"
-        for (path, options) in [(pristine, [String]()), (sibling, ["--drop-punct"])] {
+        for (path, options) in [(pristine, layout.buildOptions), (sibling, layout.buildOptions + ["--drop-punct"])] {
             let build = try CLI.run(["index", "corpora/licenses", "-o", path, "--quiet"] + options)
             try #require(build.status == 0, "contam index failed: \(build.stderr)")
         }
         @Sendable func run(_ command: [String], on index: String) throws -> CLI.Result {
             try CLI.run(command.map { $0 == "INDEX" ? index : $0 })
         }
-        let baselines = try Self.commands.map { try run($0, on: pristine) }
-        for (command, baseline) in zip(Self.commands, baselines) {
+        let baselines = try layout.commands.map { try run($0, on: pristine) }
+        for (command, baseline) in zip(layout.commands, baselines) {
             try #require(baseline.status == 0, "\(command) on the pristine index: exit \(baseline.status): \(baseline.stderr)")
         }
-        let variants = Self.files.flatMap { file in Damage.allCases.map { (file, $0) } }
+        let variants = layout.files.flatMap { file in Damage.allCases.map { (file, $0) } }
         let findings = Findings()
         // Two lanes: the machine has two cores, and each run is a short process.
         DispatchQueue.concurrentPerform(iterations: 2) { lane in
@@ -128,7 +157,7 @@ import ContamTestSupport
                 do {
                     try FileManager.default.copyItem(atPath: pristine, toPath: copy)
                     try damage.apply(to: "\(copy)/\(file)", sibling: "\(sibling)/\(file)")
-                    for (command, baseline) in zip(Self.commands, baselines) {
+                    for (command, baseline) in zip(layout.commands, baselines) {
                         let result = try run(command, on: copy)
                         let outcome = Self.classify(result, baseline: baseline, path: copy, pristinePath: pristine, file: file)
                         findings.add(outcome, label: "\(file) \(damage.rawValue) \(command[0] == "query" ? command[2] : command[0])")

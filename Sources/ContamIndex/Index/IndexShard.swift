@@ -33,6 +33,18 @@ public final class IndexShard: @unchecked Sendable {
         self.entry = entry
         let directory = "\(indexPath)/\(entry.directory)"
         self.directory = directory
+        // Each file must be the one the manifest recorded (size and header checksum), checked before the files are
+        // read against each other so that a file of another build is the one named. Its header only: O(1) a file.
+        if entry.files != nil {
+            try IndexError.reportingDamage(index: indexPath) {
+                for file in ShardFile.files(of: entry, kind: .full) where file != .sketch {
+                    let opened = try file.open(inShard: directory)
+                    if let problem = IndexManifest.fileProblem(opened, file: file, entry: entry) {
+                        throw IndexError.damaged(path: opened.path, index: indexPath, detail: problem)
+                    }
+                }
+            }
+        }
         (tokensFile, suffixFile, vocabulary, documents, store) = try IndexError.reportingDamage(index: indexPath) {
             (try ShardFile.tokens.open(inShard: directory),
              try ShardFile.suffixes.open(inShard: directory),
@@ -41,11 +53,6 @@ public final class IndexShard: @unchecked Sendable {
              try ZstdBlockStoreReader(path: ShardFile.store.path(inShard: directory), kind: ShardFile.store.kind))
         }
         func damaged(_ path: String, _ detail: String) -> IndexError { .damaged(path: path, index: indexPath, detail: detail) }
-        // Each file must be the one the manifest recorded (size and header checksum): a file of another build is refused.
-        for (opened, file) in [(tokensFile, ShardFile.tokens), (suffixFile, .suffixes), (vocabulary.binaryFile, .vocabulary),
-                               (documents.recordsFile, .documents), (documents.idsFile, .documentIDs), (store.file, .store)] {
-            if let problem = IndexManifest.fileProblem(opened, file: file, entry: entry) { throw damaged(opened.path, problem) }
-        }
         let tokenCount = entry.tokens
         let manifestName = IndexManifest.fileName
         guard vocabulary.count == entry.vocabularySize else {

@@ -68,11 +68,15 @@ public final class SketchIndex: SketchedIndex, @unchecked Sendable {
     /// Opens the sketch of shard `entry` (nil when it has none), checked against the manifest's parameters
     /// and its record of the file.
     static func openSketch(indexPath: String, entry: IndexManifest.Shard) throws -> NGramSketch? {
-        guard let sketch = try NGramSketch.open(indexPath: indexPath, entry: entry) else { return nil }
-        if let file = sketch.binaryFile, let problem = IndexManifest.fileProblem(file, file: .sketch, entry: entry) {
-            throw IndexError.damaged(path: file.path, index: indexPath, detail: problem)
+        guard entry.sketch != nil else { return nil }
+        // The record first (the header only), so that a sketch of another build is named as such.
+        if entry.files != nil {
+            let file = try ShardFile.sketch.open(inShard: "\(indexPath)/\(entry.directory)")
+            if let problem = IndexManifest.fileProblem(file, file: .sketch, entry: entry) {
+                throw IndexError.damaged(path: file.path, index: indexPath, detail: problem)
+            }
         }
-        return sketch
+        return try NGramSketch.open(indexPath: indexPath, entry: entry)
     }
 
     /// The error for a query that needs the suffix array.
