@@ -47,6 +47,20 @@ import ContamTestSupport
         #expect(message.hasSuffix("; run 'contam verify \(index)' and rebuild the index"), "\(message)")
     }
 
+    @Test func aDamagedVocabularyStringIsRefused() throws {
+        let dir = TestDirectory(); defer { dir.cleanup() }
+        let index = try Self.build(dir)
+        let vocabulary = "\(index)/shard-0000/vocab.bin"
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: vocabulary)))
+        // A string in the pool (the last bytes of the file), changed in place: sizes and offsets stay sound.
+        let word = Array("software".utf8)
+        let at = try #require((0...(bytes.count - word.count)).last { Array(bytes[$0..<($0 + word.count)]) == word })
+        try Self.flip(vocabulary, at: [at], mask: 0x20)
+        let found = try #require(Self.damage(openingIndexAt: index))
+        #expect(found.path == vocabulary)
+        #expect(found.detail.contains("does not match its hash"), "\(found.detail)")
+    }
+
     @Test func documentTableOutOfItsFilesIsRefused() throws {
         let dir = TestDirectory(); defer { dir.cleanup() }
         let index = try Self.build(dir)

@@ -125,7 +125,9 @@ public final class IndexShard: @unchecked Sendable {
                 a += 1
                 b += 1
             }
-            guard order <= 0, first != second else { return "rows \(row) and \(row + 1) are out of order" }
+            guard order <= 0, first != second else {
+                return "rows \(row) and \(row + 1) are out of order over the tokens of \(ShardFile.tokens.fileName) (either file may be the damaged one)"
+            }
         }
         return nil
     }

@@ -18,9 +18,10 @@ public final class Vocabulary: @unchecked Sendable {
     private let arena: UnsafeRawBufferPointer
 
     /// Opens and validates `vocab.bin`: the sizes of every section against the header, then the tables
-    /// themselves (O(slots + tokens), no checksum pass): every slot holds 0 or an id in 1...count, and the
-    /// string offsets start at 0, never decrease and end at the string pool's size. After that no lookup
-    /// can read outside the file, whatever its bytes. Throws `IndexError.damaged` naming the file.
+    /// themselves (O(slots + pool bytes), no checksum pass): every slot holds 0 or an id in 1...count, each id
+    /// in exactly one slot, and the string offsets start at 0, never decrease and end at the string pool's
+    /// size, and each string hashes to its recorded hash. After that no lookup can read outside the file,
+    /// whatever its bytes, and a damaged string or hash is refused. Throws `IndexError.damaged` naming the file.
     public init(path: String) throws {
         file = try BinaryFile(path: path, kind: ShardFile.vocabulary.kind)
         func damaged(_ detail: String) -> IndexError { .damagedShardFile(path, detail) }
@@ -63,6 +64,22 @@ public final class Vocabulary: @unchecked Sendable {
         }
         guard offsets[distinct + 1] == UInt64(arena.count) else {
             throw damaged("the string offsets end at \(offsets[distinct + 1]), the string pool holds \(arena.count) bytes")
+        }
+        // Every id sits in exactly one slot (a flipped slot duplicates, drops or invents one), and every string
+        // hashes to its recorded hash (a damaged string or hash would make lookups miss): O(slots + pool bytes).
+        var seen = [Bool](repeating: false, count: distinct + 1)
+        var occupied = 0
+        for id in slots where id != 0 {
+            guard !seen[Int(id)] else { throw damaged("token \(id) is in two slots") }
+            seen[Int(id)] = true
+            occupied += 1
+        }
+        guard occupied == distinct else { throw damaged("\(occupied) slots hold a token, for \(distinct) tokens") }
+        for id in stride(from: 1, through: distinct, by: 1) {
+            let start = Int(truncatingIfNeeded: offsets[id]), end = Int(truncatingIfNeeded: offsets[id + 1])
+            guard TokenHash.hash(UnsafeRawBufferPointer(rebasing: arena[start..<end])) == hashes[id] else {
+                throw damaged("the string of token \(id) does not match its hash")
+            }
         }
     }
 
