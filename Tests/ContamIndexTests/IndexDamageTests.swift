@@ -116,11 +116,11 @@ import ContamTestSupport
         let dir = TestDirectory(); defer { dir.cleanup() }
         let index = try Self.build(dir)
         var manifest = try IndexManifest.read(directory: index)
-        #expect(manifest.checksum != nil)
+        #expect(manifest.manifestChecksum != nil)
         #expect(manifest.shards.allSatisfy { $0.files?.count == ShardFile.files(of: $0, kind: .full).count })
         let expected = try Index.open(path: index).count(of: ["the"])
         // What an index written before the records looks like.
-        manifest.checksum = nil
+        manifest.manifestChecksum = nil
         for i in manifest.shards.indices { manifest.shards[i].files = nil }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

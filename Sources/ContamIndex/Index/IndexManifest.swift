@@ -98,9 +98,35 @@ public struct IndexManifest: Codable, Equatable, Sendable {
     }
     /// The part of the input files this index holds (`--shard K/N`); nil for all of them.
     public var part: InputPart? = nil
-    /// XXH64 (16 hex digits) of this manifest's JSON as `write` encodes it with this field absent; checked by
-    /// `read`. Nil in indexes from before it.
-    public var checksum: String? = nil
+    /// XXH64 (16 hex digits) of the manifest file's bytes with these 16 digits read as zeros; written by
+    /// `write`, checked by `read` on the bytes as they are (no re-encoding, so it does not depend on how a
+    /// JSON encoder formats). Nil in indexes from before it.
+    public var manifestChecksum: String? = nil
+
+    /// The JSON key of `manifestChecksum`, found in the file's bytes by `read`.
+    static let checksumKey = Array("\"manifestChecksum\"".utf8)
+    /// The value `write` hashes in place of the checksum.
+    static let checksumPlaceholder = String(repeating: "0", count: 16)
+
+    /// The range of the 16 hex digits of `manifestChecksum`'s value in a manifest's bytes, or nil when the
+    /// key is absent or not followed by a 16-digit string.
+    static func checksumDigits(in bytes: [UInt8]) -> Range<Int>? {
+        let key = checksumKey
+        guard bytes.count >= key.count,
+              let keyStart = (0...(bytes.count - key.count)).first(where: { bytes[$0..<($0 + key.count)].elementsEqual(key) }),
+              let quote = bytes[(keyStart + key.count)...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        let digits = (quote + 1)..<(quote + 17)
+        guard digits.upperBound < bytes.count, bytes[digits.upperBound] == UInt8(ascii: "\""),
+              bytes[digits].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }) else { return nil }
+        return digits
+    }
+
+    /// The checksum of manifest bytes whose checksum digits are at `digits`: XXH64 with the digits zeroed.
+    static func checksum(of bytes: [UInt8], digits: Range<Int>) -> String {
+        var unsealed = bytes
+        unsealed.replaceSubrange(digits, with: Array(checksumPlaceholder.utf8))
+        return hex(XXHash64.hash(unsealed))
+    }
 
     /// Reads and validates `dir/manifest.json`.
     public static func read(directory: String) throws -> IndexManifest {
@@ -131,10 +157,9 @@ public struct IndexManifest: Codable, Equatable, Sendable {
         } catch {
             throw IndexError.badManifest(path: path, detail: "\(error)")
         }
-        if let recorded = manifest.checksum {
-            var unsealed = manifest
-            unsealed.checksum = nil
-            guard let body = try? Self.encoder.encode(unsealed), hex(XXHash64.hash([UInt8](body))) == recorded else {
+        if let recorded = manifest.manifestChecksum {
+            let bytes = [UInt8](data)
+            guard let digits = checksumDigits(in: bytes), checksum(of: bytes, digits: digits) == recorded else {
                 throw IndexError.damaged(path: path, index: directory, detail: "checksum mismatch (the manifest was changed after the build)")
             }
         }
@@ -144,7 +169,7 @@ public struct IndexManifest: Codable, Equatable, Sendable {
         return manifest
     }
 
-    /// The encoder of `write`, and of `read`'s checksum check: the same settings give the same bytes.
+    /// The encoder of `write`.
     private static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -183,7 +208,7 @@ public struct IndexManifest: Codable, Equatable, Sendable {
 
     /// Writes the manifest into `directory` (pretty-printed, keys sorted, fsync'd), sealed: each shard's
     /// `files` recorded from the files in `directory` (their headers only: O(files)), and the manifest's
-    /// own `checksum`.
+    /// own `manifestChecksum`.
     public func write(directory: String) throws {
         var sealed = self
         for (number, entry) in shards.enumerated() {
@@ -193,11 +218,14 @@ public struct IndexManifest: Codable, Equatable, Sendable {
             }
             sealed.shards[number].files = records
         }
-        sealed.checksum = nil
-        sealed.checksum = Self.hex(XXHash64.hash([UInt8](try Self.encoder.encode(sealed))))
-        let data = try Self.encoder.encode(sealed)
+        sealed.manifestChecksum = Self.checksumPlaceholder
+        var data = [UInt8](try Self.encoder.encode(sealed)) + [0x0A]
+        guard let digits = Self.checksumDigits(in: data) else {
+            throw IndexError.badManifest(path: "\(directory)/\(Self.fileName)", detail: "the encoded manifest has no checksum field")
+        }
+        data.replaceSubrange(digits, with: Array(Self.checksum(of: data, digits: digits).utf8))
         let writer = try FileWriter(path: "\(directory)/\(Self.fileName)")
-        try writer.write(Array(data) + [0x0A])
+        try writer.write(data)
         try writer.close()
     }
 }
