@@ -1,7 +1,7 @@
 import Foundation
 import ContamStorage
 
-/// One shard of an opened index: its files mmap'd read-only, headers checked against the manifest.
+/// One shard of an opened index: its files mmap'd read-only, checked against the manifest and each other.
 /// Every part handed out (the suffix array, vocabulary, document table, store) keeps its own mapping
 /// alive, so any of them may be kept after the shard and its index are released.
 public final class IndexShard: @unchecked Sendable {
@@ -24,11 +24,13 @@ public final class IndexShard: @unchecked Sendable {
     /// Search over the packed token and suffix arrays.
     public let suffixArray: SuffixArray
 
-    /// Opens every file of the shard and checks what makes every later read stay inside its file: magic,
-    /// kind, version and sizes of each, the manifest's figures against the headers (and the widths the builder
-    /// derives from them), and the structure of the vocabulary, the document table and the store's frame table
-    /// (O(documents + vocabulary + frames); checksums are `verify`'s). Throws `IndexError.damaged` naming the
-    /// file when the shard is corrupt.
+    /// Opens every file of the shard and checks what makes every later read stay inside its file: each file
+    /// against the manifest's record of it (size and header checksum, when the manifest has records), magic,
+    /// kind, version and sizes, the manifest's figures against the headers (and the widths the builder
+    /// derives from them), the structure of the vocabulary, the document table and the store's frame table,
+    /// each document's separator, and the suffix array's separator rows and a sample of its order
+    /// (O(documents + vocabulary + frames); payload checksums are `verify`'s). Throws `IndexError.damaged`
+    /// naming the file when the shard is corrupt.
     public init(indexPath: String, entry: IndexManifest.Shard) throws {
         self.entry = entry
         let directory = "\(indexPath)/\(entry.directory)"

@@ -2,8 +2,9 @@ import ContamStorage
 
 extension Index {
     /// A full integrity pass (`contam verify`): every file the layout (`ShardFile`) says a shard has is
-    /// opened, compared with the manifest's record of it (size and header checksum) and its payload checksummed; when all of them are sound so far, each shard is then opened as a
-    /// query opens it (headers against the manifest, sketch parameters against the manifest's). Returns
+    /// opened, compared with the manifest's record of it (size and header checksum) and its payload
+    /// checksummed; when all of them are sound so far, each shard is then opened as a query opens it
+    /// (headers and structure against the manifest, sketch parameters against the manifest's). Returns
     /// the problems found, each naming its file (empty when the index is sound). Reads every byte once.
     public static func verify(path: String) -> [String] {
         let manifest: IndexManifest
