@@ -143,6 +143,14 @@ import ContamTestSupport
         #expect(Self.damage(openingIndexAt: index)?.detail == "no shard")
     }
 
+    @Test func openSamplesAtMostABoundedNumberOfDocuments() {
+        #expect(IndexShard.sample(10) == Array(0..<10))
+        let many = IndexShard.sample(1_000_003)
+        #expect(many.count == IndexShard.sampledDocuments)
+        #expect(many.first == 0 && many.last == 1_000_002)
+        #expect(zip(many, many.dropFirst()).allSatisfy { $0 < $1 })
+    }
+
     @Test func storeFrameTableAndFramesAreChecked() throws {
         let dir = TestDirectory(); defer { dir.cleanup() }
         let path = dir.file("store.bin")

@@ -28,7 +28,7 @@ public final class IndexShard: @unchecked Sendable {
     /// against the manifest's record of it (size and header checksum, when the manifest has records), magic,
     /// kind, version and sizes, the manifest's figures against the headers (and the widths the builder
     /// derives from them), the structure of the vocabulary, the document table and the store's frame table,
-    /// each document's separator, and the suffix array's separator rows and a sample of its order
+    /// a sample of the documents' separators, and a sample of the suffix array's separator rows and order
     /// (O(documents + vocabulary + frames); payload checksums are `verify`'s). Throws `IndexError.damaged`
     /// naming the file when the shard is corrupt.
     public init(indexPath: String, entry: IndexManifest.Shard) throws {
@@ -79,8 +79,9 @@ public final class IndexShard: @unchecked Sendable {
         }
         try documents.validate(tokenCount: tokenCount, storeBytes: store.byteCount, sourceCount: entry.sources.count)
         let tokens = PackedIntArray(bytes: tokensFile.payload, count: tokenCount, bitWidth: tokenBits)
-        // Every document ends with a separator (one read per document): a token array of another build is refused.
-        for document in 0..<documents.count {
+        // Documents end with a separator: read for an evenly spaced sample of them (each read may fault in a page
+        // of a cold mapping, so their number is bounded; a token array of another build is the file records' job).
+        for document in Self.sample(documents.count) {
             let record = documents.record(document)
             // validate proved firstToken + tokenCount < tokenCount.
             guard tokens[Int(record.firstToken + record.tokenCount)] == 0 else {
@@ -91,21 +92,30 @@ public final class IndexShard: @unchecked Sendable {
         if let problem = Self.suffixArrayProblem(suffixArray, documents: documents.count) { throw damaged(suffixFile.path, problem) }
     }
 
+    /// At most this many documents (and separator rows) are read by the checks on open.
+    static let sampledDocuments = 4096
+
+    /// Up to `sampledDocuments` evenly spaced numbers of `0..<count`, the first and last included.
+    static func sample(_ count: Int) -> [Int] {
+        guard count > sampledDocuments else { return Array(0..<count) }
+        return (0..<sampledDocuments).map { $0 * (count - 1) / (sampledDocuments - 1) }
+    }
+
     /// Rows probed in order by `suffixArrayProblem`, and tokens compared for each.
     static let suffixOrderProbes = 256
     static let suffixOrderDepth = 32
 
-    /// What is wrong with the suffix array, as far as a check in O(documents) can tell, or nil: the rows of
+    /// What is wrong with the suffix array, as far as a bounded number of reads can tell, or nil: the rows of
     /// the separator suffixes come first (one per document, the text's last position first, since the end of
-    /// the text sorts before every token), every value read is a position of the text, and evenly spaced
-    /// pairs of neighbouring rows are in order over their first tokens. Not a proof (that reads every entry,
+    /// the text sorts before every token; a sample of them is read), every value read is a position of the
+    /// text, and evenly spaced pairs of neighbouring rows are in order over their first tokens. Not a proof (that reads every entry,
     /// `verify`'s checksum does), but it refuses a suffix array of another build or with most of its words hit.
     static func suffixArrayProblem(_ array: SuffixArray, documents: Int) -> String? {
         let n = array.count
         guard n > 0 else { return documents == 0 ? nil : "empty, for \(documents) documents" }
         let tokens = array.tokens, suffixes = array.suffixes
         guard documents <= n, suffixes[0] == UInt64(n - 1) else { return "row 0 is not the text's last position" }
-        for row in 0..<documents {
+        for row in Self.sample(documents) {
             let position = suffixes[row]
             guard position < UInt64(n), tokens[Int(position)] == 0 else { return "row \(row) is not a document separator" }
         }
