@@ -81,22 +81,78 @@ public final class DocumentTable: @unchecked Sendable {
     private let records: UnsafeRawBufferPointer
     private let ids: UnsafeRawBufferPointer
 
-    /// Opens both files and checks their sizes against each other.
+    /// Opens both files and checks their sizes against each other, and that the external-id offsets stay
+    /// inside the id pool and never decrease (O(documents)). `validate(tokenCount:storeBytes:)` checks the
+    /// records against the other files of the shard. Throws `IndexError.damaged` naming the file.
     public init(recordsPath: String, idsPath: String) throws {
         recordsFile = try BinaryFile(path: recordsPath, kind: ShardFile.documents.kind)
         idsFile = try BinaryFile(path: idsPath, kind: ShardFile.documentIDs.kind)
         // Kept past the closures: the files (stored lets) keep the mappings for self's lifetime.
         records = recordsFile.payload.withUnsafeBytes { $0 }
         ids = idsFile.payload.withUnsafeBytes { $0 }
+        // BinaryFile checked that the header's count fits an Int.
         count = Int(recordsFile.header.count)
-        guard records.count == count * DocumentRecord.byteSize else {
-            throw StorageError.corruptHeader(path: recordsPath, detail: "\(records.count) bytes for \(count) records")
+        guard records.count % DocumentRecord.byteSize == 0, records.count / DocumentRecord.byteSize == count else {
+            throw IndexError.damagedShardFile(recordsPath, "\(records.count) bytes for \(count) records of \(DocumentRecord.byteSize) bytes")
         }
-        let pool = Int(idsFile.header.parameter)
+        let storedPool = idsFile.header.parameter
+        guard storedPool <= UInt64(ids.count), Int(idsFile.header.count) == count else {
+            throw IndexError.damagedShardFile(idsPath, "id table (\(idsFile.header.count) ids, \(storedPool)-byte pool) does not match \(count) documents in \(ids.count) bytes")
+        }
+        let pool = Int(storedPool)
         idOffsetsStart = pool + (8 - pool % 8) % 8
-        guard Int(idsFile.header.count) == count, ids.count == idOffsetsStart + (count + 1) * 8 else {
-            throw StorageError.corruptHeader(path: idsPath, detail: "id table does not match \(count) documents")
+        // count <= records.count / 48, so (count + 1) * 8 cannot overflow.
+        guard ids.count == idOffsetsStart + (count + 1) * 8 else {
+            throw IndexError.damagedShardFile(idsPath, "id table does not match \(count) documents")
         }
+        var previous: UInt64 = 0
+        for document in 0...count {
+            let offset = idOffset(document)
+            guard offset >= previous, offset <= storedPool else {
+                throw IndexError.damagedShardFile(idsPath, "external id offset \(document) is \(offset), outside \(previous)...\(pool)")
+            }
+            previous = offset
+        }
+    }
+
+    /// Checks every record against the shard's other files (O(documents)), in the layout the builder writes:
+    /// documents follow each other in the token array with no gap, each of at least one token and followed
+    /// by its separator, ending exactly at `tokenCount`; their texts follow each other in the store, ending
+    /// exactly at `storeBytes`; source indexes are below `sourceCount`; record numbers fit an `Int`; the
+    /// flags hold nothing but the id bit. After it no field of a record becomes an index, range or count
+    /// outside its file, and a table from another build of the same corpus is refused.
+    public func validate(tokenCount: Int, storeBytes: UInt64, sourceCount: Int) throws {
+        func damaged(_ detail: String) -> IndexError { .damagedShardFile(recordsPath, detail) }
+        var nextToken: UInt64 = 0
+        var nextByte: UInt64 = 0
+        for document in 0..<count {
+            let first = field(document, 0), length = field(document, 1)
+            // nextToken <= tokenCount, so a length below tokenCount cannot overflow the sum.
+            guard first == nextToken, length >= 1, length < UInt64(tokenCount), first + length < UInt64(tokenCount) else {
+                throw damaged("document \(document) claims tokens \(first) + \(length); the one before ends at \(nextToken), the token array at \(tokenCount)")
+            }
+            nextToken = first + length + 1  // its separator
+            let offset = field(document, 2), bytes = field(document, 3)
+            guard offset == nextByte, bytes <= storeBytes, offset + bytes <= storeBytes else {
+                throw damaged("document \(document) claims text bytes \(offset) + \(bytes); the one before ends at \(nextByte), the store at \(storeBytes)")
+            }
+            nextByte = offset + bytes
+            let flags = field(document, 5)
+            guard field(document, 4) <= UInt64(Int.max), flags >> 33 == 0, UInt32(truncatingIfNeeded: flags) < UInt32(clamping: sourceCount) else {
+                throw damaged("document \(document) has record number \(field(document, 4)), flags \(flags >> 32) and source \(UInt32(truncatingIfNeeded: flags)) of \(sourceCount)")
+            }
+        }
+        guard nextToken == UInt64(tokenCount), nextByte == storeBytes else {
+            throw damaged("the documents end at token \(nextToken) and text byte \(nextByte); the token array holds \(tokenCount), the store \(storeBytes)")
+        }
+    }
+
+    /// The path of `docs.bin`.
+    public var recordsPath: String { recordsFile.path }
+
+    /// External-id offset `document` (0...count) of the id table.
+    @inline(__always) private func idOffset(_ document: Int) -> UInt64 {
+        UInt64(littleEndian: ids.loadUnaligned(fromByteOffset: idOffsetsStart + document * 8, as: UInt64.self))
     }
 
     /// Field `index` (0...5) of record `document`.
@@ -116,10 +172,9 @@ public final class DocumentTable: @unchecked Sendable {
     /// The external id of `document`, if the input had one.
     public func externalID(_ document: Int) -> String? {
         guard field(document, 5) >> 32 != 0 else { return nil }
-        let start = Int(ids.loadUnaligned(fromByteOffset: idOffsetsStart + document * 8, as: UInt64.self))
-        let end = Int(ids.loadUnaligned(fromByteOffset: idOffsetsStart + (document + 1) * 8, as: UInt64.self))
-        // The file's checksum is not read on open: a corrupt offset must trap, not read outside the pool.
-        precondition(start <= end && end <= idOffsetsStart, "\(idsFile.path): external id offsets \(start)..<\(end) outside the \(idOffsetsStart)-byte pool")
+        // Opening proved the offsets non-decreasing and inside the pool.
+        let start = Int(truncatingIfNeeded: idOffset(document))
+        let end = Int(truncatingIfNeeded: idOffset(document + 1))
         return String(decoding: UnsafeRawBufferPointer(rebasing: ids[start..<end]), as: UTF8.self)
     }
 

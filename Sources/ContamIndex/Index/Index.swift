@@ -33,7 +33,7 @@ public final class Index: SketchedIndex, @unchecked Sendable {
         guard !shards.isEmpty else {
             throw IndexError.badManifest(path: "\(path)/\(IndexManifest.fileName)", detail: "a full index with no shard")
         }
-        sketches = try manifest.shards.compactMap { try NGramSketch.open(indexPath: path, entry: $0) }
+        sketches = try manifest.shards.compactMap { try SketchIndex.openSketch(indexPath: path, entry: $0) }
         tokenizer = Tokenizer(options: manifest.tokenizer)
     }
 
@@ -73,7 +73,8 @@ public final class Index: SketchedIndex, @unchecked Sendable {
             let range = sa.range(of: shard.ids(of: tokens))
             // Sorted by position so the order is deterministic and reads like the corpus.
             for position in sa.positions(in: range, limit: limit - result.count).sorted() {
-                let (document, offset) = shard.document(at: position)
+                // A position outside every document comes only from a damaged suffix array: skip it.
+                guard let (document, offset) = shard.document(at: position) else { continue }
                 result.append(CorpusOccurrence(document: CorpusDocumentRef(shard: shardIndex, document: document), tokenOffset: offset))
             }
         }
@@ -87,7 +88,7 @@ public final class Index: SketchedIndex, @unchecked Sendable {
             let sa = shard.suffixArray
             let range = sa.range(of: shard.ids(of: tokens))
             // A document can hold the sequence many times: scan positions until `cap` distinct documents.
-            for position in sa.positions(in: range, limit: range.count) {
+            for position in sa.positions(in: range, limit: range.count) where position < sa.count {
                 documents.insert(CorpusDocumentRef(shard: shardIndex, document: shard.documents.document(containing: position)))
                 if documents.count >= cap { return cap }
             }

@@ -22,6 +22,35 @@ public struct IndexManifest: Codable, Equatable, Sendable {
         public var sources: [String]
         /// The shard's n-gram sketch (`sketch.bloom`), when built (absent with --no-sketch).
         public var sketch: NGramSketchParameters? = nil
+        /// Each file of the shard as the build left it, by file name (`ShardFile.fileName`); written by
+        /// `write(directory:)`, nil in indexes from before it.
+        public var files: [String: FileRecord]? = nil
+    }
+
+    /// One file of a shard as the build wrote it: its size and the payload checksum its header records. A
+    /// file of another build (or of another shard) has another checksum, so checking both on open (O(1): the
+    /// header is read anyway) binds every file to this manifest; `verify` then proves the payloads.
+    public struct FileRecord: Codable, Equatable, Sendable {
+        /// Bytes, header included.
+        public var bytes: Int
+        /// The header's XXH64 of the payload, as 16 hex digits (JSON numbers do not all hold a UInt64).
+        public var checksum: String
+
+        public init(bytes: Int, checksum: UInt64) {
+            self.bytes = bytes
+            self.checksum = IndexManifest.hex(checksum)
+        }
+
+        /// The record of `file` as opened.
+        public init(_ file: BinaryFile) {
+            self.init(bytes: file.file.byteCount, checksum: file.header.checksum)
+        }
+    }
+
+    /// 16 lowercase hex digits.
+    static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
     }
 
     /// Corpus figures gathered while building.
@@ -69,6 +98,35 @@ public struct IndexManifest: Codable, Equatable, Sendable {
     }
     /// The part of the input files this index holds (`--shard K/N`); nil for all of them.
     public var part: InputPart? = nil
+    /// XXH64 (16 hex digits) of the manifest file's bytes with these 16 digits read as zeros; written by
+    /// `write`, checked by `read` on the bytes as they are (no re-encoding, so it does not depend on how a
+    /// JSON encoder formats). Nil in indexes from before it.
+    public var manifestChecksum: String? = nil
+
+    /// The JSON key of `manifestChecksum`, found in the file's bytes by `read`.
+    static let checksumKey = Array("\"manifestChecksum\"".utf8)
+    /// The value `write` hashes in place of the checksum.
+    static let checksumPlaceholder = String(repeating: "0", count: 16)
+
+    /// The range of the 16 hex digits of `manifestChecksum`'s value in a manifest's bytes, or nil when the
+    /// key is absent or not followed by a 16-digit string.
+    static func checksumDigits(in bytes: [UInt8]) -> Range<Int>? {
+        let key = checksumKey
+        guard bytes.count >= key.count,
+              let keyStart = (0...(bytes.count - key.count)).first(where: { bytes[$0..<($0 + key.count)].elementsEqual(key) }),
+              let quote = bytes[(keyStart + key.count)...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+        let digits = (quote + 1)..<(quote + 17)
+        guard digits.upperBound < bytes.count, bytes[digits.upperBound] == UInt8(ascii: "\""),
+              bytes[digits].allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }) else { return nil }
+        return digits
+    }
+
+    /// The checksum of manifest bytes whose checksum digits are at `digits`: XXH64 with the digits zeroed.
+    static func checksum(of bytes: [UInt8], digits: Range<Int>) -> String {
+        var unsealed = bytes
+        unsealed.replaceSubrange(digits, with: Array(checksumPlaceholder.utf8))
+        return hex(XXHash64.hash(unsealed))
+    }
 
     /// Reads and validates `dir/manifest.json`.
     public static func read(directory: String) throws -> IndexManifest {
@@ -93,20 +151,81 @@ public struct IndexManifest: Codable, Equatable, Sendable {
         if let version = object["formatVersion"] as? Int, version != Int(BinaryFileHeader.currentVersion) {
             throw IndexError.badManifest(path: path, detail: "index format version \(version), but this contam reads version \(BinaryFileHeader.currentVersion); rebuild the index")
         }
+        let manifest: IndexManifest
         do {
-            return try JSONDecoder().decode(IndexManifest.self, from: data)
+            manifest = try JSONDecoder().decode(IndexManifest.self, from: data)
         } catch {
             throw IndexError.badManifest(path: path, detail: "\(error)")
         }
+        if let recorded = manifest.manifestChecksum {
+            let bytes = [UInt8](data)
+            guard let digits = checksumDigits(in: bytes), checksum(of: bytes, digits: digits) == recorded else {
+                throw IndexError.damaged(path: path, index: directory, detail: "checksum mismatch (the manifest was changed after the build)")
+            }
+        }
+        if let problem = manifest.shardListProblem {
+            throw IndexError.damaged(path: path, index: directory, detail: problem)
+        }
+        return manifest
     }
 
-    /// Writes the manifest into `directory` (pretty-printed, keys sorted, fsync'd).
-    public func write(directory: String) throws {
+    /// The encoder of `write`.
+    private static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(self)
+        return encoder
+    }
+
+    /// What is wrong with the file `file` of shard `entry`, opened as `opened`, against the manifest's
+    /// record of it, or nil when it matches or the manifest has no record (an index from before records).
+    static func fileProblem(_ opened: BinaryFile, file: ShardFile, entry: Shard) -> String? {
+        guard let record = entry.files?[file.fileName] else { return nil }
+        let found = FileRecord(opened)
+        guard found == record else {
+            return "not the file this index was built with: \(fileName) records \(record.bytes) bytes with checksum \(record.checksum), the file has \(found.bytes) bytes with checksum \(found.checksum)"
+        }
+        return nil
+    }
+
+    /// What is wrong with the shard list, or nil when it is sound: it must name at least one shard, each in a
+    /// directory of its own directly inside the index, with no negative figure. (The figures are checked
+    /// against the shard's files when the shard is opened.)
+    var shardListProblem: String? {
+        guard !shards.isEmpty else { return "no shard" }
+        var seen = Set<String>()
+        for shard in shards {
+            let name = shard.directory
+            guard !name.isEmpty, name != ".", name != "..", !name.contains("/") else {
+                return "shard directory '\(name)' is not a directory name"
+            }
+            guard seen.insert(name).inserted else { return "shard directory \(name) is listed twice" }
+            guard shard.documents >= 0, shard.tokens >= 0, shard.vocabularySize >= 0, shard.tokenBits >= 0, shard.suffixBits >= 0 else {
+                return "shard \(name) has a negative size"
+            }
+        }
+        return nil
+    }
+
+    /// Writes the manifest into `directory` (pretty-printed, keys sorted, fsync'd), sealed: each shard's
+    /// `files` recorded from the files in `directory` (their headers only: O(files)), and the manifest's
+    /// own `manifestChecksum`.
+    public func write(directory: String) throws {
+        var sealed = self
+        for (number, entry) in shards.enumerated() {
+            var records: [String: FileRecord] = [:]
+            for file in ShardFile.files(of: entry, kind: kind) {
+                records[file.fileName] = FileRecord(try file.open(inShard: "\(directory)/\(entry.directory)"))
+            }
+            sealed.shards[number].files = records
+        }
+        sealed.manifestChecksum = Self.checksumPlaceholder
+        var data = [UInt8](try Self.encoder.encode(sealed)) + [0x0A]
+        guard let digits = Self.checksumDigits(in: data) else {
+            throw IndexError.badManifest(path: "\(directory)/\(Self.fileName)", detail: "the encoded manifest has no checksum field")
+        }
+        data.replaceSubrange(digits, with: Array(Self.checksum(of: data, digits: digits).utf8))
         let writer = try FileWriter(path: "\(directory)/\(Self.fileName)")
-        try writer.write(Array(data) + [0x0A])
+        try writer.write(data)
         try writer.close()
     }
 }

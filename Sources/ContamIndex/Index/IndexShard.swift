@@ -1,6 +1,7 @@
+import Foundation
 import ContamStorage
 
-/// One shard of an opened index: its files mmap'd read-only, headers checked against the manifest.
+/// One shard of an opened index: its files mmap'd read-only, checked against the manifest and each other.
 /// Every part handed out (the suffix array, vocabulary, document table, store) keeps its own mapping
 /// alive, so any of them may be kept after the shard and its index are released.
 public final class IndexShard: @unchecked Sendable {
@@ -23,29 +24,124 @@ public final class IndexShard: @unchecked Sendable {
     /// Search over the packed token and suffix arrays.
     public let suffixArray: SuffixArray
 
-    /// Opens every file of the shard. O(1) per file: magic, kind, version and sizes are checked, not checksums.
+    /// Opens every file of the shard and checks what makes every later read stay inside its file: each file
+    /// against the manifest's record of it (size and header checksum, when the manifest has records), magic,
+    /// kind, version and sizes, the manifest's figures against the headers (and the widths the builder
+    /// derives from them), the structure of the vocabulary, the document table and the store's frame table,
+    /// a sample of the documents' separators, and a sample of the suffix array's separator rows and order
+    /// (O(documents + vocabulary + frames); payload checksums are `verify`'s). Throws `IndexError.damaged`
+    /// naming the file when the shard is corrupt.
     public init(indexPath: String, entry: IndexManifest.Shard) throws {
         self.entry = entry
-        directory = "\(indexPath)/\(entry.directory)"
-        tokensFile = try ShardFile.tokens.open(inShard: directory)
-        suffixFile = try ShardFile.suffixes.open(inShard: directory)
-        vocabulary = try Vocabulary(path: ShardFile.vocabulary.path(inShard: directory))
-        documents = try DocumentTable(recordsPath: ShardFile.documents.path(inShard: directory), idsPath: ShardFile.documentIDs.path(inShard: directory))
-        store = try ZstdBlockStoreReader(path: ShardFile.store.path(inShard: directory), kind: ShardFile.store.kind)
-        let tokenCount = entry.tokens
-        func expect(_ file: BinaryFile, bits: Int) throws {
-            guard Int(file.header.count) == tokenCount, Int(file.header.elementBits) == bits, bits >= 1, bits <= 57,
-                  file.payload.count == PackedIntArray.byteCount(count: tokenCount, bitWidth: bits) else {
-                throw StorageError.corruptHeader(path: file.path, detail: "\(file.header.count) elements of \(file.header.elementBits) bits in \(file.payload.count) bytes; the manifest says \(tokenCount) of \(bits)")
+        let directory = "\(indexPath)/\(entry.directory)"
+        self.directory = directory
+        // Each file must be the one the manifest recorded (size and header checksum), checked before the files are
+        // read against each other so that a file of another build is the one named. Its header only: O(1) a file.
+        if entry.files != nil {
+            try IndexError.reportingDamage(index: indexPath) {
+                for file in ShardFile.files(of: entry, kind: .full) where file != .sketch {
+                    let opened = try file.open(inShard: directory)
+                    if let problem = IndexManifest.fileProblem(opened, file: file, entry: entry) {
+                        throw IndexError.damaged(path: opened.path, index: indexPath, detail: problem)
+                    }
+                }
             }
         }
-        try expect(tokensFile, bits: entry.tokenBits)
-        try expect(suffixFile, bits: entry.suffixBits)
-        guard documents.count == entry.documents, vocabulary.count == entry.vocabularySize else {
-            throw StorageError.corruptHeader(path: directory, detail: "document or vocabulary count differs from the manifest")
+        (tokensFile, suffixFile, vocabulary, documents, store) = try IndexError.reportingDamage(index: indexPath) {
+            (try ShardFile.tokens.open(inShard: directory),
+             try ShardFile.suffixes.open(inShard: directory),
+             try Vocabulary(path: ShardFile.vocabulary.path(inShard: directory)),
+             try DocumentTable(recordsPath: ShardFile.documents.path(inShard: directory), idsPath: ShardFile.documentIDs.path(inShard: directory)),
+             try ZstdBlockStoreReader(path: ShardFile.store.path(inShard: directory), kind: ShardFile.store.kind))
         }
-        suffixArray = SuffixArray(tokens: PackedIntArray(bytes: tokensFile.payload, count: tokenCount, bitWidth: entry.tokenBits),
-                                  suffixes: PackedIntArray(bytes: suffixFile.payload, count: tokenCount, bitWidth: entry.suffixBits))
+        func damaged(_ path: String, _ detail: String) -> IndexError { .damaged(path: path, index: indexPath, detail: detail) }
+        let tokenCount = entry.tokens
+        let manifestName = IndexManifest.fileName
+        guard vocabulary.count == entry.vocabularySize else {
+            throw damaged(vocabulary.path, "\(vocabulary.count) distinct tokens; \(manifestName) says \(entry.vocabularySize)")
+        }
+        guard documents.count == entry.documents else {
+            throw damaged(documents.recordsPath, "\(documents.count) documents; \(manifestName) says \(entry.documents)")
+        }
+        // The builder packs token ids 0...vocabulary and positions 0..<tokens at the smallest widths that hold them.
+        let tokenBits = PackedIntArray.bitWidth(forMaxValue: UInt64(vocabulary.count))
+        let suffixBits = PackedIntArray.bitWidth(forMaxValue: UInt64(max(tokenCount - 1, 0)))
+        func expect(_ file: BinaryFile, bits: Int, manifestBits: Int) throws {
+            guard tokenCount >= 0, Int(file.header.count) == tokenCount, Int(file.header.elementBits) == bits, manifestBits == bits,
+                  let bytes = PackedIntArray.checkedByteCount(count: tokenCount, bitWidth: bits), file.payload.count == bytes else {
+                throw damaged(file.path, "\(file.header.count) elements of \(file.header.elementBits) bits in \(file.payload.count) bytes; \(manifestName) says \(tokenCount) of \(manifestBits), the vocabulary and token count need \(bits)")
+            }
+        }
+        try expect(tokensFile, bits: tokenBits, manifestBits: entry.tokenBits)
+        try expect(suffixFile, bits: suffixBits, manifestBits: entry.suffixBits)
+        guard tokensFile.header.parameter == UInt64(vocabulary.count) + 1 else {
+            throw damaged(tokensFile.path, "alphabet of \(tokensFile.header.parameter) symbols for \(vocabulary.count) distinct tokens")
+        }
+        try documents.validate(tokenCount: tokenCount, storeBytes: store.byteCount, sourceCount: entry.sources.count)
+        let tokens = PackedIntArray(bytes: tokensFile.payload, count: tokenCount, bitWidth: tokenBits)
+        // Documents end with a separator: read for an evenly spaced sample of them (each read may fault in a page
+        // of a cold mapping, so their number is bounded; a token array of another build is the file records' job).
+        for document in Self.sample(documents.count) {
+            let record = documents.record(document)
+            // validate proved firstToken + tokenCount < tokenCount.
+            guard tokens[Int(record.firstToken + record.tokenCount)] == 0 else {
+                throw damaged(tokensFile.path, "document \(document) is not followed by a separator")
+            }
+        }
+        suffixArray = SuffixArray(tokens: tokens, suffixes: PackedIntArray(bytes: suffixFile.payload, count: tokenCount, bitWidth: suffixBits))
+        if let problem = Self.suffixArrayProblem(suffixArray, documents: documents.count) { throw damaged(suffixFile.path, problem) }
+    }
+
+    /// At most this many documents (and separator rows) are read by the checks on open.
+    static let sampledDocuments = 4096
+
+    /// Up to `sampledDocuments` evenly spaced numbers of `0..<count`, the first and last included.
+    static func sample(_ count: Int) -> [Int] {
+        guard count > sampledDocuments else { return Array(0..<count) }
+        return (0..<sampledDocuments).map { $0 * (count - 1) / (sampledDocuments - 1) }
+    }
+
+    /// Rows probed in order by `suffixArrayProblem`, and tokens compared for each.
+    static let suffixOrderProbes = 256
+    static let suffixOrderDepth = 32
+
+    /// What is wrong with the suffix array, as far as a bounded number of reads can tell, or nil: the rows of
+    /// the separator suffixes come first (one per document, the text's last position first, since the end of
+    /// the text sorts before every token; a sample of them is read), every value read is a position of the
+    /// text, and evenly spaced pairs of neighbouring rows are in order over their first tokens. Not a proof (that reads every entry,
+    /// `verify`'s checksum does), but it refuses a suffix array of another build or with most of its words hit.
+    static func suffixArrayProblem(_ array: SuffixArray, documents: Int) -> String? {
+        let n = array.count
+        guard n > 0 else { return documents == 0 ? nil : "empty, for \(documents) documents" }
+        let tokens = array.tokens, suffixes = array.suffixes
+        guard documents <= n, suffixes[0] == UInt64(n - 1) else { return "row 0 is not the text's last position" }
+        for row in Self.sample(documents) {
+            let position = suffixes[row]
+            guard position < UInt64(n), tokens[Int(position)] == 0 else { return "row \(row) is not a document separator" }
+        }
+        if documents < n {
+            let position = suffixes[documents]
+            guard position < UInt64(n), tokens[Int(position)] != 0 else { return "row \(documents) is a separator past the \(documents) documents" }
+        }
+        let probes = min(Self.suffixOrderProbes, n - 1)
+        for probe in 0..<probes {
+            let row = probe * (n - 1) / max(probes, 1)
+            let (first, second) = (suffixes[row], suffixes[row + 1])
+            guard first < UInt64(n), second < UInt64(n) else { return "row \(row) or \(row + 1) holds a position past the text's \(n) tokens" }
+            var (a, b) = (Int(first), Int(second))
+            var order = 0
+            for _ in 0..<Self.suffixOrderDepth {
+                // The end of the text sorts before every token.
+                if a == n || b == n { order = a == n ? (b == n ? 0 : -1) : 1; break }
+                if tokens[a] != tokens[b] { order = tokens[a] < tokens[b] ? -1 : 1; break }
+                a += 1
+                b += 1
+            }
+            guard order <= 0, first != second else {
+                return "rows \(row) and \(row + 1) are out of order over the tokens of \(ShardFile.tokens.fileName) (either file may be the damaged one)"
+            }
+        }
+        return nil
     }
 
     /// Every binary file of the shard, in `ShardFile` order (for `stats`).
@@ -58,15 +154,25 @@ public final class IndexShard: @unchecked Sendable {
         tokens.map { vocabulary.id(of: $0) ?? SuffixArray.absentToken }
     }
 
-    /// The document containing token position `position`, and the offset of that token inside it.
-    public func document(at position: Int) -> (document: Int, tokenOffset: Int) {
+    /// The document containing token position `position`, and the offset of that token inside it; nil when
+    /// the position lies outside every document (a separator, or past the end: only a damaged suffix array
+    /// hands out such a position, since no match starts at a separator).
+    public func document(at position: Int) -> (document: Int, tokenOffset: Int)? {
+        guard position >= 0, position < suffixArray.count, documents.count > 0 else { return nil }
         let document = documents.document(containing: position)
-        return (document, position - Int(documents.record(document).firstToken))
+        // Opening proved firstToken + tokenCount within the token array, so both conversions are exact.
+        let record = documents.record(document)
+        let offset = position - Int(record.firstToken)
+        guard offset >= 0, offset < Int(record.tokenCount) else { return nil }
+        return (document, offset)
     }
 
-    /// The raw text of document `document`.
+    /// The raw text of document `document`. Throws `IndexError.damaged` when the store does not decompress.
     public func text(of document: Int) throws -> [UInt8] {
         let record = documents.record(document)
-        return try store.bytes(offset: record.storeOffset, length: Int(record.byteLength))
+        // Opening proved the range inside the store (so byteLength fits an Int).
+        return try IndexError.reportingDamage(index: (directory as NSString).deletingLastPathComponent) {
+            try store.bytes(offset: record.storeOffset, length: Int(record.byteLength))
+        }
     }
 }

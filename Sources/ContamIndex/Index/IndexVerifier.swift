@@ -2,8 +2,9 @@ import ContamStorage
 
 extension Index {
     /// A full integrity pass (`contam verify`): every file the layout (`ShardFile`) says a shard has is
-    /// opened and its checksum compared; when all of them are sound so far, each shard is then opened as a
-    /// query opens it (headers against the manifest, sketch parameters against the manifest's). Returns
+    /// opened, compared with the manifest's record of it (size and header checksum) and its payload
+    /// checksummed; when all of them are sound so far, each shard is then opened as a query opens it
+    /// (headers and structure against the manifest, sketch parameters against the manifest's). Returns
     /// the problems found, each naming its file (empty when the index is sound). Reads every byte once.
     public static func verify(path: String) -> [String] {
         let manifest: IndexManifest
@@ -14,7 +15,11 @@ extension Index {
             let shardPath = "\(path)/\(entry.directory)"
             for file in ShardFile.files(of: entry, kind: kind) {
                 do {
-                    try file.open(inShard: shardPath).verifyChecksum()
+                    let opened = try file.open(inShard: shardPath)
+                    if let problem = IndexManifest.fileProblem(opened, file: file, entry: entry) {
+                        throw IndexError.damaged(path: opened.path, index: path, detail: problem)
+                    }
+                    try opened.verifyChecksum()
                 } catch {
                     problems.append("\(error)")
                 }
@@ -23,7 +28,7 @@ extension Index {
             if problems.isEmpty {
                 do {
                     if kind == .full { _ = try IndexShard(indexPath: path, entry: entry) }
-                    _ = try NGramSketch.open(indexPath: path, entry: entry)
+                    _ = try SketchIndex.openSketch(indexPath: path, entry: entry)
                 } catch { problems.append("\(error)") }
             }
         }

@@ -8,14 +8,18 @@ public enum OpenedIndex: Sendable {
     case full(Index)
     case sketchOnly(SketchIndex)
 
-    /// Reads the manifest and opens the index as the kind it records (headers and sizes checked, no
-    /// checksum pass). Throws `IndexError`/`StorageError` naming the file.
+    /// Reads the manifest and opens the index as the kind it records (headers, sizes and the files'
+    /// structure checked, no checksum pass). Throws `IndexError` naming the file (`damaged` for a corrupt
+    /// one), `StorageError` for I/O failures and files of another format version.
     public static func open(path: String) throws -> OpenedIndex {
         let normalized = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
         let manifest = try IndexManifest.read(directory: normalized)
-        switch manifest.kind {
-        case .full: return .full(try Index(path: normalized, manifest: manifest))
-        case .sketchOnly: return .sketchOnly(try SketchIndex(path: normalized, manifest: manifest))
+        // A storage error on open (a truncated, missing or inconsistent file) means the index is damaged.
+        return try IndexError.reportingDamage(index: normalized) {
+            switch manifest.kind {
+            case .full: return .full(try Index(path: normalized, manifest: manifest))
+            case .sketchOnly: return .sketchOnly(try SketchIndex(path: normalized, manifest: manifest))
+            }
         }
     }
 
@@ -54,11 +58,25 @@ public final class SketchIndex: SketchedIndex, @unchecked Sendable {
         self.manifest = manifest
         tokenizer = Tokenizer(options: manifest.tokenizer)
         sketches = try manifest.shards.map { entry in
-            guard let sketch = try NGramSketch.open(indexPath: path, entry: entry) else {
+            guard let sketch = try Self.openSketch(indexPath: path, entry: entry) else {
                 throw IndexError.badManifest(path: "\(path)/\(IndexManifest.fileName)", detail: "sketch-only shard \(entry.directory) has no sketch")
             }
             return sketch
         }
+    }
+
+    /// Opens the sketch of shard `entry` (nil when it has none), checked against the manifest's parameters
+    /// and its record of the file.
+    static func openSketch(indexPath: String, entry: IndexManifest.Shard) throws -> NGramSketch? {
+        guard entry.sketch != nil else { return nil }
+        // The record first (the header only), so that a sketch of another build is named as such.
+        if entry.files != nil {
+            let file = try ShardFile.sketch.open(inShard: "\(indexPath)/\(entry.directory)")
+            if let problem = IndexManifest.fileProblem(file, file: .sketch, entry: entry) {
+                throw IndexError.damaged(path: file.path, index: indexPath, detail: problem)
+            }
+        }
+        return try NGramSketch.open(indexPath: indexPath, entry: entry)
     }
 
     /// The error for a query that needs the suffix array.

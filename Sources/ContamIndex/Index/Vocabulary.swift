@@ -17,37 +17,69 @@ public final class Vocabulary: @unchecked Sendable {
     private let offsets: UnsafeBufferPointer<UInt64>
     private let arena: UnsafeRawBufferPointer
 
-    /// Opens and validates `vocab.bin` (sizes of every section are checked against the header).
+    /// Opens and validates `vocab.bin`: the sizes of every section against the header, then the tables
+    /// themselves (O(slots + pool bytes), no checksum pass): every slot holds 0 or an id in 1...count, each id
+    /// in exactly one slot, and the string offsets start at 0, never decrease and end at the string pool's
+    /// size, and each string hashes to its recorded hash. After that no lookup can read outside the file,
+    /// whatever its bytes, and a damaged string or hash is refused. Throws `IndexError.damaged` naming the file.
     public init(path: String) throws {
         file = try BinaryFile(path: path, kind: ShardFile.vocabulary.kind)
+        func damaged(_ detail: String) -> IndexError { .damagedShardFile(path, detail) }
         guard file.header.parameter == TokenHash.version else {
-            throw StorageError.corruptHeader(path: path, detail: "token hash version \(file.header.parameter), expected \(TokenHash.version)")
+            throw damaged("token hash version \(file.header.parameter), expected \(TokenHash.version)")
         }
+        // BinaryFile checked that the header's count fits an Int.
         let distinct = Int(file.header.count)
         count = distinct
         // Kept past the closure in the private buffers: `file` keeps the mapping for self's lifetime.
         let payload = file.payload.withUnsafeBytes { $0 }
-        guard payload.count >= 8 else { throw StorageError.corruptHeader(path: path, detail: "no slot table") }
-        let slotCount = Int(UInt64(littleEndian: payload.loadUnaligned(as: UInt64.self)))
-        guard slotCount > 0, slotCount & (slotCount - 1) == 0, slotCount > distinct, slotCount <= payload.count else {
-            throw StorageError.corruptHeader(path: path, detail: "slot table of \(slotCount) entries for \(distinct) tokens")
+        guard payload.count >= 8, let base = payload.baseAddress else { throw damaged("no slot table") }
+        let storedSlotCount = UInt64(littleEndian: payload.loadUnaligned(as: UInt64.self))
+        guard let slotCount = Int(exactly: storedSlotCount), slotCount > 0, slotCount & (slotCount - 1) == 0,
+              slotCount > distinct, slotCount <= payload.count else {
+            throw damaged("slot table of \(storedSlotCount) entries for \(distinct) tokens")
         }
+        // Both below the payload's size (distinct < slotCount <= payload.count), so none of these overflows.
         let slotsBytes = ((slotCount + 1) / 2) * 8
         let hashesBytes = (distinct + 1) * 8
         let offsetsBytes = (distinct + 2) * 8
-        guard payload.count >= 8 + slotsBytes + hashesBytes + offsetsBytes else {
-            throw StorageError.corruptHeader(path: path, detail: "payload too small for \(distinct) tokens")
+        let arenaStart = 8 + slotsBytes + hashesBytes + offsetsBytes
+        guard payload.count >= arenaStart else {
+            throw damaged("payload of \(payload.count) bytes too small for \(distinct) tokens")
         }
         // The payload starts 64 bytes into a page-aligned mapping and every section is a multiple of 8 bytes long,
         // so each section is 8-byte aligned.
-        let base = payload.baseAddress!
         slots = UnsafeBufferPointer(start: (base + 8).assumingMemoryBound(to: UInt32.self), count: slotCount)
         slotMask = slotCount - 1
         hashes = UnsafeBufferPointer(start: (base + 8 + slotsBytes).assumingMemoryBound(to: UInt64.self), count: distinct + 1)
         offsets = UnsafeBufferPointer(start: (base + 8 + slotsBytes + hashesBytes).assumingMemoryBound(to: UInt64.self), count: distinct + 2)
-        arena = UnsafeRawBufferPointer(rebasing: payload[(8 + slotsBytes + hashesBytes + offsetsBytes)...])
-        guard Int(offsets[distinct + 1]) == arena.count else {
-            throw StorageError.corruptHeader(path: path, detail: "string pool size mismatch")
+        arena = UnsafeRawBufferPointer(rebasing: payload[arenaStart...])
+        if let slot = slots.firstIndex(where: { Int($0) > distinct }) {
+            throw damaged("slot \(slot) holds id \(slots[slot]), but there are \(distinct) tokens")
+        }
+        // offsets[0] = offsets[1] = 0 (id 0 is no token); token id's bytes are offsets[id] ..< offsets[id + 1].
+        guard offsets[0] == 0, offsets[1] == 0 else { throw damaged("the string offsets do not start at 0") }
+        for id in 1...(distinct + 1) where offsets[id] < offsets[id - 1] {
+            throw damaged("the string offset of token \(id) is smaller than the one before")
+        }
+        guard offsets[distinct + 1] == UInt64(arena.count) else {
+            throw damaged("the string offsets end at \(offsets[distinct + 1]), the string pool holds \(arena.count) bytes")
+        }
+        // Every id sits in exactly one slot (a flipped slot duplicates, drops or invents one), and every string
+        // hashes to its recorded hash (a damaged string or hash would make lookups miss): O(slots + pool bytes).
+        var seen = [Bool](repeating: false, count: distinct + 1)
+        var occupied = 0
+        for id in slots where id != 0 {
+            guard !seen[Int(id)] else { throw damaged("token \(id) is in two slots") }
+            seen[Int(id)] = true
+            occupied += 1
+        }
+        guard occupied == distinct else { throw damaged("\(occupied) slots hold a token, for \(distinct) tokens") }
+        for id in stride(from: 1, through: distinct, by: 1) {
+            let start = Int(truncatingIfNeeded: offsets[id]), end = Int(truncatingIfNeeded: offsets[id + 1])
+            guard TokenHash.hash(UnsafeRawBufferPointer(rebasing: arena[start..<end])) == hashes[id] else {
+                throw damaged("the string of token \(id) does not match its hash")
+            }
         }
     }
 
@@ -63,13 +95,14 @@ public final class Vocabulary: @unchecked Sendable {
         // The table is at most half full, so an empty slot ends every probe sequence; a corrupt file with a
         // full table is caught by the probe limit.
         for _ in 0...slotMask {
+            // Opening proved every slot holds 0 or an id <= count, and every offset lies in the arena.
             let id = Int(slots[slot])
-            if id == 0 || id > count { return nil }
+            if id == 0 { return nil }
             if hashes[id] == hash {
-                let start = Int(offsets[id])
-                let end = Int(offsets[id + 1])
-                if end - start == bytes.count && end <= arena.count && start <= end
-                    && (bytes.count == 0 || memcmp(arena.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0) {
+                let start = Int(truncatingIfNeeded: offsets[id])
+                let end = Int(truncatingIfNeeded: offsets[id + 1])
+                if end - start == bytes.count
+                    && (bytes.count == 0 || memcmp(arena.baseAddress.unsafelyUnwrapped + start, bytes.baseAddress.unsafelyUnwrapped, bytes.count) == 0) {
                     return UInt32(id)
                 }
             }
@@ -84,11 +117,13 @@ public final class Vocabulary: @unchecked Sendable {
         return token.withUTF8 { id(of: UnsafeRawBufferPointer($0)) }
     }
 
-    /// The normalized text of token `id` (1...count).
+    /// The normalized text of token `id` (1...count; "" for any other id, such as one read from a damaged
+    /// token array).
     public func token(_ id: UInt32) -> String {
-        assert(id >= 1 && Int(id) <= count, "Vocabulary: no token \(id) among \(count)")
-        let start = Int(offsets[Int(id)])
-        let end = Int(offsets[Int(id) + 1])
+        guard id >= 1 && Int(id) <= count else { return "" }
+        // Opening proved the offsets non-decreasing and inside the arena.
+        let start = Int(truncatingIfNeeded: offsets[Int(id)])
+        let end = Int(truncatingIfNeeded: offsets[Int(id) + 1])
         return String(decoding: UnsafeRawBufferPointer(rebasing: arena[start..<end]), as: UTF8.self)
     }
 }

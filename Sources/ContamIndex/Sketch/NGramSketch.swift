@@ -108,6 +108,9 @@ public final class NGramSketch: @unchecked Sendable {
         self.file = file
     }
 
+    /// The opened file (nil for a sketch built in memory).
+    public var binaryFile: BinaryFile? { file }
+
     /// Reads the whole file and compares its checksum (for `verify`).
     public func verifyChecksum() throws {
         try file?.verifyChecksum()

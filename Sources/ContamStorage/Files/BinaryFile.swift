@@ -11,7 +11,7 @@
 /// 40 parameter       UInt64, kind-specific (e.g. alphabet size)
 /// 48 reserved        16 zero bytes
 /// ```
-/// All integers are little-endian. Opening checks magic, kind, version and size (cheap);
+/// All integers are little-endian. Opening checks magic, kind, version, size and that `count` fits an `Int` (cheap);
 /// `verifyChecksum` reads the whole payload.
 public struct BinaryFileHeader: Equatable, Sendable {
     public static let size = 64
@@ -78,6 +78,10 @@ public struct BinaryFileHeader: Equatable, Sendable {
         }
         guard header.payloadBytes <= UInt64(Int.max - size) else {
             throw StorageError.corruptHeader(path: path, detail: "payload size \(header.payloadBytes)")
+        }
+        // Every reader turns the count into an Int (elements, records, tokens): refuse one that does not fit here.
+        guard header.count <= UInt64(Int.max) else {
+            throw StorageError.corruptHeader(path: path, detail: "element count \(header.count)")
         }
         let expected = size + Int(header.payloadBytes)
         guard bytes.count == expected else {

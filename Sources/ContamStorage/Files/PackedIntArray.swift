@@ -23,6 +23,15 @@ public struct PackedIntArray: @unchecked Sendable {
         (count * bitWidth + 7) / 8 + 8
     }
 
+    /// `byteCount(count:bitWidth:)` for sizes read from a file: nil when `count` is negative, the width is
+    /// outside 1...57, or the size would overflow.
+    public static func checkedByteCount(count: Int, bitWidth: Int) -> Int? {
+        guard count >= 0, bitWidth >= 1, bitWidth <= 57 else { return nil }
+        let (bits, overflow) = count.multipliedReportingOverflow(by: bitWidth)
+        guard !overflow, bits <= Int.max - 7 - 64 else { return nil }
+        return (bits + 7) / 8 + 8
+    }
+
     /// The smallest width (1...57 bits) that holds `maxValue`.
     @inlinable public static func bitWidth(forMaxValue maxValue: UInt64) -> Int {
         max(1, UInt64.bitWidth - maxValue.leadingZeroBitCount)

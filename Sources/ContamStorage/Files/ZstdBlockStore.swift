@@ -116,22 +116,40 @@ public final class ZstdBlockStoreReader: @unchecked Sendable {
     /// Total uncompressed bytes.
     public let byteCount: UInt64
 
-    /// Opens `path` (whose header must have kind `kind`) and checks that its frame table fits and adds up (O(1)).
+    /// Opens `path` (whose header must have kind `kind`) and checks its frame table (O(frames), no frame is
+    /// read): it fits the payload, starts at 0, grows strictly in both columns (no frame is empty) and ends at
+    /// the frames' size and the header's byte count. After it, every frame range a read takes lies inside the
+    /// file. Throws `StorageError.corruptHeader` naming the file.
     public init(path: String, kind: String) throws {
         file = try BinaryFile(path: path, kind: kind)
         // Kept past the closure in the private buffers: `file` keeps the mapping for self's lifetime.
         let payload = file.payload.withUnsafeBytes { $0 }
-        frameCount = Int(file.header.parameter)
+        // Each frame takes 16 bytes of table, so a count above payload / 16 cannot fit (and cannot overflow below).
+        guard let frames = Int(exactly: file.header.parameter), frames <= payload.count / 16 else {
+            throw StorageError.corruptHeader(path: path, detail: "\(file.header.parameter) frames in a \(payload.count)-byte payload")
+        }
+        frameCount = frames
+        // BinaryFile checked that the header's count fits an Int.
         byteCount = file.header.count
         let tableBytes = (frameCount + 1) * 16 + 8
-        guard frameCount >= 0, payload.count >= tableBytes else {
+        guard payload.count >= tableBytes else {
             throw StorageError.corruptHeader(path: path, detail: "frame table does not fit")
         }
         let tableStart = payload.count - tableBytes
         table = UnsafeRawBufferPointer(rebasing: payload[tableStart..<(payload.count - 8)])
-        frames = UnsafeRawBufferPointer(rebasing: payload[..<tableStart])
-        guard entry(frameCount).compressed == UInt64(frames.count), entry(frameCount).uncompressed == byteCount else {
+        self.frames = UnsafeRawBufferPointer(rebasing: payload[..<tableStart])
+        let storedCount = UInt64(littleEndian: payload.loadUnaligned(fromByteOffset: payload.count - 8, as: UInt64.self))
+        guard storedCount == UInt64(frameCount), entry(frameCount).compressed == UInt64(self.frames.count), entry(frameCount).uncompressed == byteCount else {
             throw StorageError.corruptHeader(path: path, detail: "frame table totals do not match the file")
+        }
+        guard entry(0) == (0, 0) else {
+            throw StorageError.corruptHeader(path: path, detail: "the frame table does not start at 0")
+        }
+        for frame in 0..<frameCount {
+            let (start, next) = (entry(frame), entry(frame + 1))
+            guard next.compressed > start.compressed, next.uncompressed > start.uncompressed else {
+                throw StorageError.corruptHeader(path: path, detail: "frame \(frame) spans \(start.compressed)..<\(next.compressed) compressed, \(start.uncompressed)..<\(next.uncompressed) uncompressed bytes")
+            }
         }
     }
 
@@ -145,7 +163,8 @@ public final class ZstdBlockStoreReader: @unchecked Sendable {
     /// The bytes at `offset ..< offset + length` of the uncompressed stream.
     public func bytes(offset: UInt64, length: Int) throws -> [UInt8] {
         guard length > 0 else { return [] }
-        guard offset + UInt64(length) <= byteCount else {
+        let (end, overflow) = offset.addingReportingOverflow(UInt64(length))
+        guard !overflow, end <= byteCount else {
             throw StorageError.corruptHeader(path: file.path, detail: "document range \(offset)+\(length) beyond the store's \(byteCount) bytes")
         }
         // First frame whose uncompressed start is <= offset.
@@ -159,10 +178,11 @@ public final class ZstdBlockStoreReader: @unchecked Sendable {
         result.reserveCapacity(length)
         let decoder = ZstdDecompressor()
         var frame = low
-        let end = offset + UInt64(length)
         while UInt64(result.count) < UInt64(length) && frame < frameCount {
             let (cStart, uStart) = entry(frame)
             let (cEnd, uEnd) = entry(frame + 1)
+            // Opening proved the table strictly increasing and within the frames and the byte count, so these
+            // conversions and ranges hold; the decoder throws when a frame does not decompress to its size.
             var plain = [UInt8](repeating: 0, count: Int(uEnd - uStart))
             try plain.withUnsafeMutableBytes { out in
                 try decoder.decompress(UnsafeRawBufferPointer(rebasing: frames[Int(cStart)..<Int(cEnd)]), into: out, path: file.path)
