@@ -10,6 +10,7 @@ DATA/bench-SIZE.jsonl.zst (built by ../shared/corpora/make-bench-corpus.sh when 
   sketch-only:  `contam index CORPUS -o OUT --sketch-only`
   check:        `contam check INDEX ITEMS --method all` (N items of ~256 tokens, Benchmarks/check/make-items.py)
   first pass:   `contam check INDEX ITEMS --method lmeval13` (the sketch first pass clears most items)
+  query:        `contam query INDEX count PHRASE` as a process (opening the index, then one count), and `contam stats`
   count:        `contam-bench count INDEX` median latency of 1-, 5- and 20-token phrases (in-process, warm)
 Both builds query the index built by the new one (the format is unchanged). Each workload runs K times per build,
 alternating; the table gives medians, peak RSS (wait4) and the new/old ratio of the medians. Output is compared
@@ -71,6 +72,9 @@ def main():
         ("index --sketch-only", lambda b, k: [b, "index", corpus, "-o", os.path.join(work, f"sketch-{k}"), "--sketch-only", "--quiet"], None),
         ("check --method all", lambda b, k: [b, "check", index, items, "--method", "all", "--quiet"], "check-all"),
         ("check --method lmeval13 (first pass)", lambda b, k: [b, "check", index, items, "--method", "lmeval13", "--quiet"], "check-lmeval13"),
+        # One process per query: opening the index (manifest, headers, the checks on open) dominates.
+        ("query count (a process: open + one count)", lambda b, k: [b, "query", index, "count", "the kernel"], "query-count"),
+        ("stats --fpr-probes 0", lambda b, k: [b, "stats", index, "--fpr-probes", "0"], None),
     ]
     rows = []
     same = []
