@@ -81,18 +81,25 @@ public final class IndexShard: @unchecked Sendable {
         let tokens = PackedIntArray(bytes: tokensFile.payload, count: tokenCount, bitWidth: tokenBits)
         // Documents end with a separator: read for an evenly spaced sample of them (each read may fault in a page
         // of a cold mapping, so their number is bounded; a token array of another build is the file records' job).
-        for document in Self.sample(documents.count) {
-            let record = documents.record(document)
-            // validate proved firstToken + tokenCount < tokenCount.
-            guard tokens[Int(record.firstToken + record.tokenCount)] == 0 else {
-                throw damaged(tokensFile.path, "document \(document) is not followed by a separator")
+        let suffixArray = SuffixArray(tokens: tokens, suffixes: PackedIntArray(bytes: suffixFile.payload, count: tokenCount, bitWidth: suffixBits))
+        self.suffixArray = suffixArray
+        try tokensFile.file.withoutReadahead {
+            try suffixFile.file.withoutReadahead {
+                for document in Self.sample(documents.count) {
+                    let record = documents.record(document)
+                    // validate proved firstToken + tokenCount < tokenCount.
+                    guard tokens[Int(record.firstToken + record.tokenCount)] == 0 else {
+                        throw damaged(tokensFile.path, "document \(document) is not followed by a separator")
+                    }
+                }
+                if let problem = Self.suffixArrayProblem(suffixArray, documents: documents.count) { throw damaged(suffixFile.path, problem) }
             }
         }
-        suffixArray = SuffixArray(tokens: tokens, suffixes: PackedIntArray(bytes: suffixFile.payload, count: tokenCount, bitWidth: suffixBits))
-        if let problem = Self.suffixArrayProblem(suffixArray, documents: documents.count) { throw damaged(suffixFile.path, problem) }
     }
 
-    /// At most this many documents (and separator rows) are read by the checks on open.
+    /// At most this many documents (and separator rows) are read by the checks on open, with readahead off
+    /// (`withoutReadahead`): with it, each read faulted in a 128 KiB window, and 4,096 of them loaded most of a
+    /// small index (a query process's peak memory on a 105 MB corpus went from 55 to 181 MB).
     static let sampledDocuments = 4096
 
     /// Up to `sampledDocuments` evenly spaced numbers of `0..<count`, the first and last included.
