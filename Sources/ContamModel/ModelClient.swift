@@ -48,8 +48,9 @@ public final class ModelClient: Sendable {
         public var model: String
         /// Sent as `Authorization: Bearer …` when present.
         public var apiKey: APIKey?
-        /// Seconds without an answer before an attempt counts as timed out; whole seconds, at least 1
-        /// (FoundationNetworking truncates fractions, and a timeout under one second would fire at once).
+        /// Seconds an attempt may take in all (connect, send, wait, receive) before it counts as timed out;
+        /// whole seconds, at least 1 (FoundationNetworking truncates fractions, and a timeout under one second
+        /// would fire at once).
         public var timeout: Double
         /// Requests in flight at most.
         public var concurrency: Int
@@ -58,13 +59,17 @@ public final class ModelClient: Sendable {
         public var cache: ResponseCache?
         /// How requests travel (sockets for plain http, URLSession for https, by default).
         public var transport: HTTPTransportChoice
+        /// Bytes of an answer's body at most (`--max-response-bytes`); a longer answer fails, not retried.
+        public var maxResponseBytes: Int
 
         /// Seconds a request may take (`--timeout`).
         public static let defaultTimeout: Double = 300
         /// Requests in flight at most (`--concurrency`).
         public static let defaultConcurrency = 4
+        /// Bytes of an answer's body at most (`--max-response-bytes`): 16 MiB, far above any completion.
+        public static let defaultMaxResponseBytes = 16 << 20
 
-        public init(endpoint: URL, model: String, apiKey: APIKey? = nil, timeout: Double = Configuration.defaultTimeout, concurrency: Int = Configuration.defaultConcurrency, retry: RetryPolicy = RetryPolicy(), cache: ResponseCache? = nil, transport: HTTPTransportChoice = .automatic) {
+        public init(endpoint: URL, model: String, apiKey: APIKey? = nil, timeout: Double = Configuration.defaultTimeout, concurrency: Int = Configuration.defaultConcurrency, retry: RetryPolicy = RetryPolicy(), cache: ResponseCache? = nil, transport: HTTPTransportChoice = .automatic, maxResponseBytes: Int = Configuration.defaultMaxResponseBytes) {
             self.endpoint = endpoint
             self.model = model
             self.apiKey = apiKey
@@ -73,6 +78,7 @@ public final class ModelClient: Sendable {
             self.retry = retry
             self.cache = cache
             self.transport = transport
+            self.maxResponseBytes = max(1, maxResponseBytes)
         }
     }
 
@@ -85,9 +91,9 @@ public final class ModelClient: Sendable {
     public init(configuration: Configuration) {
         self.configuration = configuration
         if configuration.transport == .automatic && configuration.endpoint.scheme?.lowercased() == "http" {
-            transport = SocketHTTPTransport()
+            transport = SocketHTTPTransport(maxResponseBytes: configuration.maxResponseBytes)
         } else {
-            transport = URLSessionTransport(timeout: configuration.timeout, concurrency: configuration.concurrency)
+            transport = URLSessionTransport(timeout: configuration.timeout, concurrency: configuration.concurrency, maxResponseBytes: configuration.maxResponseBytes)
         }
         limiter = AsyncLimiter(limit: configuration.concurrency)
     }
@@ -151,12 +157,22 @@ public final class ModelClient: Sendable {
         return results.map { $0 ?? .failure(InternalError("a request of the batch produced no result")) }
     }
 
-    /// One request with retries. Called holding a concurrency slot.
+    /// One request with retries. Called holding a concurrency slot. Every error it throws has the API key and
+    /// any credential the server echoed redacted.
     private func send(body: Data, to url: URL, request: ModelRequest) async throws -> ModelResponse {
+        do {
+            return try await attempts(body: body, to: url, request: request)
+        } catch let error as ModelError {
+            throw error.redacting(configuration.apiKey?.value)
+        }
+    }
+
+    private func attempts(body: Data, to url: URL, request: ModelRequest) async throws -> ModelResponse {
         var headers = [("Content-Type", "application/json"), ("Accept", "application/json")]
         if let key = configuration.apiKey { headers.append(("Authorization", "Bearer \(key.value)")) }
         let policy = configuration.retry
         let urlText = url.absoluteString
+        var retryAfterBudget = policy.maxRetryAfter
         var attempt = 0
         while true {
             attempt += 1
@@ -175,12 +191,29 @@ public final class ModelClient: Sendable {
                     failure = .unreachable(label: request.label, url: urlText, attempts: attempt, reason: Self.reason(error))
                 case .cancelled:
                     throw CancellationError()
-                default:
+                case .unsupportedURL, .badURL, .userAuthenticationRequired, .clientCertificateRequired, .clientCertificateRejected,
+                     .serverCertificateUntrusted, .serverCertificateHasBadDate, .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
+                    // Retrying cannot fix these.
                     throw ModelError.unreachable(label: request.label, url: urlText, attempts: attempt, reason: Self.reason(error))
+                default:
+                    // Anything else (libcurl's "transfer closed with n bytes remaining", …) may pass.
+                    failure = .unreachable(label: request.label, url: urlText, attempts: attempt, reason: Self.reason(error))
                 }
                 guard attempt < policy.maxAttempts else { throw failure }
                 try await pause(policy.delay(afterAttempt: attempt, retryAfter: nil))
                 continue
+            } catch let error as HTTPTransportError {
+                switch error {
+                case let .invalidResponse(reason):
+                    // Garbage may be a passing fault (a proxy restarting), so it is retried like a lost connection.
+                    guard attempt < policy.maxAttempts else { throw ModelError.invalidResponse(label: request.label, url: urlText, attempts: attempt, reason: reason) }
+                    try await pause(policy.delay(afterAttempt: attempt, retryAfter: nil))
+                    continue
+                case let .responseTooLarge(limit):
+                    throw ModelError.responseTooLarge(label: request.label, url: urlText, limit: limit)
+                case let .redirected(status, location):
+                    throw ModelError.redirected(label: request.label, url: urlText, status: status, location: location)
+                }
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
@@ -190,22 +223,38 @@ public final class ModelClient: Sendable {
                 continue
             }
             let status = exchange.status
+            // Server text is redacted before it is cut short for a message, so no piece of a key survives the cut.
+            let secret = configuration.apiKey?.value
             if (200..<300).contains(status) {
-                return try ModelResponse.parse(exchange.body, kind: request.kind, url: urlText, label: request.label)
+                do {
+                    return try ModelResponse.parse(exchange.body, kind: request.kind, url: urlText, label: request.label)
+                } catch ModelError.malformedResponse(let label, let url, let reason, _) {
+                    throw ModelError.malformedResponse(label: label, url: url, reason: reason, bodyStart: ModelError.snippet(ModelError.redactedBody(exchange.body, secret: secret)))
+                }
             }
-            let message = ModelError.serverMessage(exchange.body)
+            if (300..<400).contains(status) && status != 304 {
+                throw ModelError.redirected(label: request.label, url: urlText, status: status, location: exchange.headers["location"] ?? "")
+            }
+            let message = ModelError.serverMessage(ModelError.redactedBody(exchange.body, secret: secret))
             let retryable = status == 429 || status == 408 || (500...599).contains(status)
             guard retryable, attempt < policy.maxAttempts else {
                 throw ModelError.http(label: request.label, url: urlText, status: status, attempts: attempt, message: message)
             }
             let retryAfter = status == 429 || status == 503 ? RetryPolicy.retryAfterSeconds(exchange.headers["retry-after"]) : nil
+            if let retryAfter {
+                // Sleeping longer than the budget would look like a hang; say what the server asked instead.
+                guard retryAfter <= retryAfterBudget else {
+                    throw ModelError.retryAfterTooLong(label: request.label, url: urlText, status: status, attempts: attempt, retryAfter: retryAfter, budgetLeft: max(0, retryAfterBudget), message: message)
+                }
+                retryAfterBudget -= retryAfter
+            }
             try await pause(policy.delay(afterAttempt: attempt, retryAfter: retryAfter))
         }
     }
 
     private func pause(_ seconds: Double) async throws {
         counters.update { $0.retries += 1 }
-        if seconds > 0 { try await Task.sleep(nanoseconds: UInt64(seconds * 1e9)) }
+        if seconds.isFinite && seconds > 0 { try await Task.sleep(nanoseconds: UInt64(min(seconds, 1e6) * 1e9)) }
     }
 
     private static func reason(_ error: URLError) -> String {

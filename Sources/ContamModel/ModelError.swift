@@ -15,6 +15,15 @@ public enum ModelError: Error, CustomStringConvertible, Sendable, Equatable {
     case malformedResponse(label: String, url: String, reason: String, bodyStart: String)
     /// The environment variable named for the API key is set but empty.
     case emptyAPIKey(variable: String)
+    /// The answer is not valid HTTP (after all retries): `reason` says what is wrong.
+    case invalidResponse(label: String, url: String, attempts: Int, reason: String)
+    /// The answer's body is longer than `limit` bytes (`--max-response-bytes`); not retried.
+    case responseTooLarge(label: String, url: String, limit: Int)
+    /// The server redirected the request (to `location`; `status` when known); redirects are not followed.
+    case redirected(label: String, url: String, status: Int?, location: String)
+    /// A 429 or 503 whose `Retry-After` asks for a longer wait than is left of the budget
+    /// (`RetryPolicy.maxRetryAfter`), reported rather than slept.
+    case retryAfterTooLong(label: String, url: String, status: Int, attempts: Int, retryAfter: Double, budgetLeft: Double, message: String)
 
     public var description: String {
         switch self {
@@ -40,8 +49,63 @@ public enum ModelError: Error, CustomStringConvertible, Sendable, Equatable {
             return "\(label): the answer of POST \(url) is not an OpenAI-compatible response: \(reason); it starts with: \(bodyStart)"
         case let .emptyAPIKey(variable):
             return "the environment variable \(variable) (the API key) is set but empty; unset it or set the key"
+        case let .invalidResponse(label, url, attempts, reason):
+            return "\(label): invalid HTTP response from POST \(url) (\(attempts) attempt\(attempts == 1 ? "" : "s")): \(reason); is --endpoint an OpenAI-compatible HTTP server?"
+        case let .responseTooLarge(label, url, limit):
+            return "\(label): the answer of POST \(url) is larger than the limit of \(HTTPTransportError.bytes(limit)); raise --max-response-bytes (now \(limit)) if the server is right to send that much"
+        case let .redirected(label, url, status, location):
+            let shown = status.map { " (HTTP \($0))" } ?? ""
+            return "\(label): POST \(url) was redirected\(shown) to \(location.isEmpty ? "an unnamed location (no Location header)" : location); redirects are not followed, pass the final URL as --endpoint"
+        case let .retryAfterTooLong(label, url, status, attempts, retryAfter, budgetLeft, message):
+            let shown = message.isEmpty ? "" : ": \(message)"
+            let tries = attempts > 1 ? " after \(attempts) attempts" : ""
+            return "\(label): POST \(url) failed with HTTP \(status)\(tries)\(shown); the server asks to retry after \(Self.seconds(retryAfter)), longer than the \(Self.seconds(budgetLeft)) left of the wait for Retry-After, so contam gave up instead of waiting; try again later or lower --concurrency"
         }
     }
+
+    /// The same error with the API key (`secret`) and any `Authorization: …` or `Bearer …` value in the server's
+    /// text replaced by `<redacted>`: servers quote what they were sent ("Incorrect API key provided: …").
+    public func redacting(_ secret: String?) -> ModelError {
+        func clean(_ text: String) -> String { Self.redact(text, secret: secret) }
+        switch self {
+        case .badEndpoint, .emptyAPIKey, .timedOut, .responseTooLarge:
+            return self
+        case let .unreachable(label, url, attempts, reason):
+            return .unreachable(label: label, url: url, attempts: attempts, reason: clean(reason))
+        case let .http(label, url, status, attempts, message):
+            return .http(label: label, url: url, status: status, attempts: attempts, message: clean(message))
+        case let .malformedResponse(label, url, reason, bodyStart):
+            return .malformedResponse(label: label, url: url, reason: clean(reason), bodyStart: clean(bodyStart))
+        case let .invalidResponse(label, url, attempts, reason):
+            return .invalidResponse(label: label, url: url, attempts: attempts, reason: clean(reason))
+        case let .redirected(label, url, status, location):
+            return .redirected(label: label, url: url, status: status, location: clean(location))
+        case let .retryAfterTooLong(label, url, status, attempts, retryAfter, budgetLeft, message):
+            return .retryAfterTooLong(label: label, url: url, status: status, attempts: attempts, retryAfter: retryAfter, budgetLeft: budgetLeft, message: clean(message))
+        }
+    }
+
+    /// `text` with the key `secret` (also cut short, as a snippet may end inside it) and the credential of any
+    /// `Authorization` header or `Bearer` token replaced by `<redacted>`.
+    static func redact(_ text: String, secret: String?) -> String {
+        var result = text
+        if let secret, !secret.isEmpty {
+            result = result.replacingOccurrences(of: secret, with: "<redacted>")
+            if secret.count >= 8, let cut = try? NSRegularExpression(pattern: NSRegularExpression.escapedPattern(for: String(secret.prefix(8))) + #"[^\s"'`,;<>…]*"#) {
+                result = cut.stringByReplacingMatches(in: result, range: NSRange(result.startIndex..., in: result), withTemplate: "<redacted>")
+            }
+        }
+        for (pattern, template) in redactionPatterns {
+            result = pattern.stringByReplacingMatches(in: result, range: NSRange(result.startIndex..., in: result), withTemplate: template)
+        }
+        return result
+    }
+
+    /// `Bearer <token>` and `Authorization: <scheme> <credentials>` (also as a JSON or query field).
+    private static let redactionPatterns: [(NSRegularExpression, String)] = [
+        (try! NSRegularExpression(pattern: #"(?i)\b(bearer)(\s+|%20|\+)(?!<redacted>)[^\s"'`,;&<>]+"#), "$1$2<redacted>"),
+        (try! NSRegularExpression(pattern: #"(?i)\b(authorization["']?\s*[:=]\s*["']?)(?!bearer\b)(?!<redacted>)(\w+\s+)?[^\s"'`,;&<>]+"#), "$1$2<redacted>"),
+    ]
 
     /// The start of a response body for messages: at most 200 characters, control characters escaped.
     static func snippet(_ data: Data) -> String {
@@ -71,6 +135,12 @@ public enum ModelError: Error, CustomStringConvertible, Sendable, Equatable {
         }
         let text = String(decoding: data.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text
+    }
+
+    /// A response body with the key and credentials redacted (see `redact`), before it is cut short for a message.
+    static func redactedBody(_ data: Data, secret: String?) -> Data {
+        let text = String(decoding: data, as: UTF8.self)
+        return Data(redact(text, secret: secret).utf8)
     }
 
     static func seconds(_ value: Double) -> String {

@@ -17,9 +17,11 @@ enum TabularModelCommands {
     // The client's defaults are arguments of `ModelClient.Configuration.init`, not stored values to read.
     static let concurrency = Option.integer("--concurrency", value: "n", default: ModelClient.Configuration.defaultConcurrency, range: 1...1024, help: "Requests in flight at most (default {default}).")
     static let timeout = Option.integer("--timeout", value: "seconds", default: Int(ModelClient.Configuration.defaultTimeout), range: 1...86_400,
-                                        help: "Seconds without an answer before a request counts as timed out (default {default}).")
+                                        help: "Seconds a request may take in all before it counts as timed out (default {default}).")
     static let retries = Option.integer("--retries", value: "n", default: RetryPolicy().maxAttempts - 1, range: 0...100,
                                         help: "Retries after timeouts, connection errors, 429 and 5xx, with backoff (default {default}).")
+    static let maxResponseBytes = Option.integer("--max-response-bytes", value: "bytes", default: ModelClient.Configuration.defaultMaxResponseBytes, range: 1024...(1 << 40),
+                                                 help: "Bytes of one answer at most; a longer answer is an error (default {default}).")
     static let cacheDir = Option.string("--cache-dir", value: "dir", help: "Response cache directory (default $XDG_CACHE_HOME/contam, else ~/.cache/contam).")
     static let noCache = Option.flag("--no-cache", help: "Neither read nor write the response cache.")
 
@@ -49,7 +51,7 @@ enum TabularModelCommands {
     static let output = Option.string("--output", "-o", value: "file", help: "Write to this file instead of standard output.")
     static let responses = Option.string("--responses", value: "file", help: "JSONL answers keyed by custom_id: OpenAI Batch output, or {\"custom_id\", \"text\"} lines (required).")
 
-    static let modelOptions: [any DeclaredOption] = [endpoint, modelName, chat, completion, apiKeyEnv, concurrency, timeout, retries, cacheDir, noCache]
+    static let modelOptions: [any DeclaredOption] = [endpoint, modelName, chat, completion, apiKeyEnv, concurrency, timeout, retries, maxResponseBytes, cacheDir, noCache]
     /// The options of the offline sub-commands (prompts, score): no endpoint, key or cache.
     static let offlineModelOptions: [any DeclaredOption] = [modelName, chat, completion]
     static let planOptions: [any DeclaredOption] = [tests, queries, prefixRows, feature, headerChars, seed, fewShotDirectory, maxRows]
@@ -143,7 +145,8 @@ enum TabularModelCommands {
             timeout: Double(try a[timeout]),
             concurrency: try a[concurrency],
             retry: RetryPolicy(maxAttempts: retries + 1),
-            cache: try a[noCache] ? nil : ResponseCache(directory: try a[cacheDir] ?? ResponseCache.defaultDirectory()))
+            cache: try a[noCache] ? nil : ResponseCache(directory: try a[cacheDir] ?? ResponseCache.defaultDirectory()),
+            maxResponseBytes: try a[maxResponseBytes])
         return ModelClient(configuration: configuration)
     }
 

@@ -8,8 +8,8 @@ import ContamTestSupport
 
     static let transports: [HTTPTransportChoice] = [.automatic, .urlSession]
 
-    func client(_ server: TestHTTPServer, _ transport: HTTPTransportChoice = .automatic, timeout: Double = 10, retry: RetryPolicy = fastRetry, cache: ResponseCache? = nil, concurrency: Int = 4, apiKey: APIKey? = nil, model: String = "m") -> ModelClient {
-        ModelClient(configuration: .init(endpoint: server.baseURL, model: model, apiKey: apiKey, timeout: timeout, concurrency: concurrency, retry: retry, cache: cache, transport: transport))
+    func client(_ server: TestHTTPServer, _ transport: HTTPTransportChoice = .automatic, timeout: Double = 10, retry: RetryPolicy = fastRetry, cache: ResponseCache? = nil, concurrency: Int = 4, apiKey: APIKey? = nil, model: String = "m", maxResponseBytes: Int = ModelClient.Configuration.defaultMaxResponseBytes) -> ModelClient {
+        ModelClient(configuration: .init(endpoint: server.baseURL, model: model, apiKey: apiKey, timeout: timeout, concurrency: concurrency, retry: retry, cache: cache, transport: transport, maxResponseBytes: maxResponseBytes))
     }
 
     @Test(arguments: transports) func completionRequestBodyAndAnswer(transport: HTTPTransportChoice) async throws {
@@ -238,6 +238,163 @@ import ContamTestSupport
     }
 }
 
+/// Servers that misbehave: broken HTTP, trickling, long Retry-After, huge answers, echoed secrets, redirects, faults.
+@Suite struct ModelClientHostileServerTests {
+    let base = ModelClientTests()
+    static let transports = ModelClientTests.transports
+
+    @Test func malformedHTTPIsARetriedNamedError() async throws {
+        let server = try TestHTTPServer { _, _ in .raw(["HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\nhello"]) }
+        defer { server.stop() }
+        await #expect { _ = try await base.client(server).complete(.completion("p", maxTokens: 3, label: "iris: row completion, query 1 of 25")) } throws: { error in
+            guard let error = error as? ModelError, case .invalidResponse = error else { return false }
+            return error.description == "iris: row completion, query 1 of 25: invalid HTTP response from POST \(server.baseURL.absoluteString)/completions (3 attempts): the Content-Length '-5' is not a decimal number of bytes; is --endpoint an OpenAI-compatible HTTP server?"
+        }
+        #expect(server.requestCount == 3)
+
+        let flaky = try TestHTTPServer { _, n in n == 1 ? .raw(["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7fffffffffffffff\r\n"]) : .json(completionJSON("ok")) }
+        defer { flaky.stop() }
+        // A huge chunk size is a size error (not retried) ...
+        await #expect { _ = try await base.client(flaky).complete(.completion("p", maxTokens: 3, label: "t")) } throws: { error in
+            guard let error = error as? ModelError, case .responseTooLarge = error else { return false }
+            return true
+        }
+        // ... while garbage once, then a good answer, is a success.
+        let garbageOnce = try TestHTTPServer { _, n in n == 1 ? .raw(["HTTP/1.1 abc\r\n\r\n"]) : .json(completionJSON("ok")) }
+        defer { garbageOnce.stop() }
+        #expect(try await base.client(garbageOnce).complete(.completion("p", maxTokens: 3, label: "t")).text == "ok")
+        #expect(garbageOnce.requestCount == 2)
+    }
+
+    // Socket transport only: swift-corelibs-foundation's URLSession ignores timeoutIntervalForResource (a trickle
+    // held it past the timeout), and racing it against a timer deadlocked in URLSessionTask.cancel.
+    @Test(arguments: [HTTPTransportChoice.automatic]) func tricklingServerTimesOutAsAWhole(transport: HTTPTransportChoice) async throws {
+        let server = try TestHTTPServer { _, _ in
+            .trickle(head: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n", body: String(repeating: " ", count: 40), interval: 0.25)
+        }
+        defer { server.stop() }
+        let started = Date()
+        await #expect { _ = try await base.client(server, transport, timeout: 1, retry: RetryPolicy(maxAttempts: 1)).complete(.completion("p", maxTokens: 3, label: "t")) } throws: { error in
+            guard let error = error as? ModelError, case .timedOut = error else { return false }
+            return true
+        }
+        #expect(Date().timeIntervalSince(started) < 60, "--timeout bounds the whole request (a generous bound: the suite runs in parallel)")
+    }
+
+    @Test(arguments: transports) func longRetryAfterIsReportedNotSlept(transport: HTTPTransportChoice) async throws {
+        let server = try TestHTTPServer { _, _ in .json(#"{"error":{"message":"rate limited"}}"#, status: 429, headers: ["Retry-After": "120"]) }
+        defer { server.stop() }
+        let started = Date()
+        await #expect { _ = try await base.client(server, transport).complete(.completion("p", maxTokens: 3, label: "iris: header test")) } throws: { error in
+            guard let error = error as? ModelError, case .retryAfterTooLong = error else { return false }
+            return error.description.hasPrefix("iris: header test: POST \(server.baseURL.absoluteString)/completions failed with HTTP 429: rate limited; the server asks to retry after 120 s, longer than the 0.2 s left")
+        }
+        #expect(server.requestCount == 1)
+        #expect(Date().timeIntervalSince(started) < 60, "not slept")
+    }
+
+    @Test func retryAfterBudgetIsSharedByTheRetries() async throws {
+        let server = try TestHTTPServer { _, _ in .json("{}", status: 503, headers: ["Retry-After": "1"]) }
+        defer { server.stop() }
+        let retry = RetryPolicy(maxAttempts: 5, initialDelay: 0.01, maxDelay: 0.01, maxRetryAfter: 1.5)
+        await #expect { _ = try await base.client(server, retry: retry).complete(.completion("p", maxTokens: 3, label: "t")) } throws: { error in
+            guard let error = error as? ModelError, case let .retryAfterTooLong(_, _, status, attempts, retryAfter, budgetLeft, _) = error else { return false }
+            return status == 503 && attempts == 2 && retryAfter == 1 && budgetLeft == 0.5
+        }
+        #expect(server.requestCount == 2)
+    }
+
+    @Test(arguments: transports) func oversizedAnswerFailsNamingTheLimit(transport: HTTPTransportChoice) async throws {
+        let server = try TestHTTPServer { _, _ in .json(completionJSON(String(repeating: "x", count: 4096))) }
+        defer { server.stop() }
+        let c = base.client(server, transport, maxResponseBytes: 1024)
+        await #expect { _ = try await c.complete(.completion("p", maxTokens: 3, label: "t")) } throws: { error in
+            guard let error = error as? ModelError, case .responseTooLarge(_, _, 1024) = error else { return false }
+            return error.description == "t: the answer of POST \(server.baseURL.absoluteString)/completions is larger than the limit of 1 KiB; raise --max-response-bytes (now 1024) if the server is right to send that much"
+        }
+        #expect(server.requestCount == 1, "a size error is not retried")
+        #expect(try await base.client(server, transport).complete(.completion("p", maxTokens: 3, label: "t")).text.count == 4096)
+    }
+
+    @Test(arguments: transports) func echoedSecretsAreRedacted(transport: HTTPTransportChoice) async throws {
+        let key = "sk-live-0123456789abcdef"
+        let replies: [TestHTTPServer.Reply] = [
+            .json(#"{"error":{"message":"Incorrect API key provided: Bearer \#(key). Authorization: Basic dXNlcjpwYXNz"}}"#, status: 401),
+            .respond(status: 500, headers: ["Content-Type": "text/plain"], body: "upstream said: authorization=Bearer\u{20}other-token-42 for \(key)"),
+            .json("<html>you sent " + String(repeating: ".", count: 170) + key + "</html>"),
+        ]
+        for reply in replies {
+            let server = try TestHTTPServer { _, _ in reply }
+            defer { server.stop() }
+            do {
+                _ = try await base.client(server, transport, apiKey: APIKey(key)).complete(.completion("p", maxTokens: 3, label: "t"))
+                Issue.record("expected an error")
+            } catch {
+                let text = "\(error)"
+                #expect(text.contains("<redacted>"), "\(text)")
+                for secret in ["sk-live-0123", "dXNlcjpwYXNz", "other-token-42"] { #expect(!text.contains(secret), "\(text)") }
+            }
+        }
+    }
+
+    @Test func redactionPatterns() {
+        let redact = { ModelError.redact($0, secret: "sk-abcdefghijkl") }
+        #expect(redact("bad key sk-abcdefghijkl!") == "bad key <redacted>!")
+        #expect(redact("'…you sent sk-abcdef…'") == "'…you sent <redacted>…'")
+        #expect(redact("Authorization: Bearer abc.def") == "Authorization: Bearer <redacted>")
+        #expect(redact(#"{"authorization": "Basic Zm9v"}"#) == #"{"authorization": "Basic <redacted>"}"#)
+        #expect(redact("authorization=xyz&q=1") == "authorization=<redacted>&q=1")
+        #expect(redact("BEARER   tok_123") == "BEARER   <redacted>")
+        #expect(redact("no secrets here, model not found") == "no secrets here, model not found")
+        #expect(ModelError.redact("sk-1", secret: "sk-1") == "<redacted>")
+    }
+
+    @Test(arguments: transports) func redirectIsNamedNotFollowed(transport: HTTPTransportChoice) async throws {
+        let server = try TestHTTPServer { request, _ in
+            request.path.hasPrefix("/v1/") ? .respond(status: 302, headers: ["Location": "/moved/v1/completions"], body: "") : .json(completionJSON("elsewhere"))
+        }
+        defer { server.stop() }
+        await #expect { _ = try await base.client(server, transport).complete(.completion("p", maxTokens: 3, label: "t")) } throws: { error in
+            guard let error = error as? ModelError, case .redirected = error else { return false }
+            let text = error.description
+            return text.contains("was redirected") && text.contains("/moved/v1/completions") && text.contains("redirects are not followed")
+                && (transport == .urlSession || text.contains("(HTTP 302)"))
+        }
+    }
+
+    /// A server that resets, fails, sends garbage, dies mid-answer and hangs, then answers: the client gets there
+    /// by retrying. Then one that only misbehaves and is stopped while requests are under way: each request ends
+    /// with a named error, none traps or hangs past its attempts' timeouts.
+    @Test(arguments: transports) func faultyServerRecoversOrFailsWithNamedErrors(transport: HTTPTransportChoice) async throws {
+        let faults: [TestHTTPServer.Reply] = [
+            .reset,
+            .json(#"{"error":"boom"}"#, status: 500),
+            .raw(["\u{0}\u{1}garbage\r\n\r\n"]),
+            .raw(["HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"choi"]),
+            .hang(seconds: 2),
+            .raw(["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n"]),
+        ]
+        let recovering = try TestHTTPServer { _, n in n <= faults.count ? faults[n - 1] : .json(completionJSON("ok")) }
+        defer { recovering.stop() }
+        let patient = RetryPolicy(maxAttempts: faults.count + 1, initialDelay: 0.01, maxDelay: 0.02)
+        let started = Date()
+        #expect(try await base.client(recovering, transport, timeout: 1, retry: patient).complete(.completion("p", maxTokens: 3, label: "t")).text == "ok")
+        #expect(recovering.requestCount == faults.count + 1)
+
+        let failing = try TestHTTPServer { _, n in faults[n % faults.count] }
+        defer { failing.stop() }
+        let c = base.client(failing, transport, timeout: 1, retry: RetryPolicy(maxAttempts: 3, initialDelay: 0.01, maxDelay: 0.02), concurrency: 3)
+        let batch = Task { await c.completeAll((0..<6).map { .completion("p\($0)", maxTokens: 3, label: "q\($0)") }) }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        failing.stop()
+        for result in await batch.value {
+            if case let .failure(error) = result { #expect(error is ModelError, "\(error)") }
+        }
+        // 1 s timeout: the recovering request takes about 1 s (its hang); each failing one at most 3 attempts.
+        #expect(Date().timeIntervalSince(started) < 60)
+    }
+}
+
 @Suite struct ModelPiecesTests {
     @Test func endpointParsing() throws {
         #expect(try ModelClient.endpointURL("http://127.0.0.1:8000").absoluteString == "http://127.0.0.1:8000/v1")
@@ -252,6 +409,8 @@ import ContamTestSupport
         #expect(RetryPolicy.retryAfterSeconds("7") == 7)
         #expect(RetryPolicy.retryAfterSeconds(nil) == nil)
         #expect(RetryPolicy.retryAfterSeconds("soon") == nil)
+        for bad in ["inf", "nan", "-5", "1e3", "+3", "0x10"] { #expect(RetryPolicy.retryAfterSeconds(bad) == nil, "\(bad)") }
+        #expect(RetryPolicy.retryAfterSeconds(String(repeating: "9", count: 400)) == 1e9)
         let now = Date(timeIntervalSince1970: 1_445_412_480) // Wed, 21 Oct 2015 07:28:00 GMT
         #expect(RetryPolicy.retryAfterSeconds("Wed, 21 Oct 2015 07:28:30 GMT", now: now) == 30)
         let policy = RetryPolicy(maxAttempts: 5, initialDelay: 1, maxDelay: 4, maxRetryAfter: 10)

@@ -41,9 +41,9 @@ import ContamTestSupport
     @Test func brokenResponsesAreURLErrors() async throws {
         let cases: [(TestHTTPServer.Reply, URLError.Code)] = [
             (.close, .networkConnectionLost),
-            (.raw(["garbage\r\n\r\n"]), .badServerResponse),
+            (.reset, .networkConnectionLost),
             (.raw(["HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\ntoo short"]), .networkConnectionLost),
-            (.raw(["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"]), .badServerResponse),
+            (.raw(["HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel"]), .networkConnectionLost),
             (.hang(seconds: 2), .timedOut),
         ]
         for (reply, code) in cases {
@@ -53,6 +53,68 @@ import ContamTestSupport
                 (error as? URLError)?.code == code
             }
         }
+    }
+
+    /// Each reply breaks HTTP with a number or a size; none may trap (they did: a negative Content-Length or a
+    /// chunk size near Int.max made a range with lowerBound > upperBound or overflowed).
+    @Test func malformedNumbersAndSizesAreErrorsNotTraps() async throws {
+        let ok = "HTTP/1.1 200 OK\r\n"
+        let chunked = ok + "Transfer-Encoding: chunked\r\n\r\n"
+        let cases: [(String, HTTPTransportError?)] = [
+            (ok + "Content-Length: -5\r\n\r\nhello", .invalidResponse("the Content-Length '-5' is not a decimal number of bytes")),
+            (ok + "Content-Length: +5\r\n\r\nhello", nil),
+            (ok + "Content-Length: 5x\r\n\r\nhello", nil),
+            (ok + "Content-Length: 0x10\r\n\r\nhello", nil),
+            (ok + "Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", .invalidResponse("two different Content-Length headers")),
+            (ok + "Content-Length: 99999999999999999999999999\r\n\r\nhello", .responseTooLarge(limit: 1024)),
+            (ok + "Content-Length: 9223372036854775807\r\n\r\nhello", .responseTooLarge(limit: 1024)),
+            (ok + "Content-Length: 5000\r\n\r\nhello", .responseTooLarge(limit: 1024)),
+            (ok + "\r\n" + String(repeating: "x", count: 2000), .responseTooLarge(limit: 1024)),
+            (chunked + "-5\r\nhello\r\n0\r\n\r\n", .invalidResponse("the chunk size '-5' is not a hexadecimal number")),
+            (chunked + "7fffffffffffffff\r\nhello\r\n0\r\n\r\n", .responseTooLarge(limit: 1024)),
+            (chunked + "ffffffffffffffffffffffff\r\nhello\r\n0\r\n\r\n", .responseTooLarge(limit: 1024)),
+            (chunked + "300\r\n" + String(repeating: "x", count: 768) + "\r\n300\r\n", .responseTooLarge(limit: 1024)),
+            (chunked + "5\r\nhelloXX0\r\n\r\n", .invalidResponse("a chunk of 5 bytes is not followed by CRLF")),
+            (chunked + String(repeating: "1", count: 5000), .invalidResponse("a chunk-size line is longer than 4 KiB")),
+            ("HTTP/1.1 -5 OK\r\nContent-Length: 0\r\n\r\n", .invalidResponse("the status line is 'HTTP/1.1 -5 OK'")),
+            ("HTTP/1.1 99999999999999999999 OK\r\n\r\n", nil),
+            ("garbage\r\n\r\n", .invalidResponse("the status line is 'garbage'")),
+            (ok + "X-Padding: " + String(repeating: "a", count: 70_000), .invalidResponse("the header is longer than 64 KiB")),
+            (ok + "X-Padding: " + String(repeating: "a", count: 70_000) + "\r\n\r\n", .invalidResponse("the header is longer than 64 KiB")),
+        ]
+        let transport = SocketHTTPTransport(maxResponseBytes: 1024)
+        for (raw, expected) in cases {
+            let server = try TestHTTPServer { _, _ in .raw([raw]) }
+            defer { server.stop() }
+            do {
+                let exchange = try await transport.post(server.baseURL, headers: [], body: Data(), timeout: 5)
+                Issue.record("accepted \(raw.prefix(60)): status \(exchange.status)")
+            } catch let error as HTTPTransportError {
+                if let expected { #expect(error == expected, "\(raw.prefix(60))") } else if case .invalidResponse = error {} else { Issue.record("\(raw.prefix(60)): \(error)") }
+            } catch {
+                Issue.record("\(raw.prefix(60)): \(error)")
+            }
+        }
+    }
+
+    @Test func strictNumberParsing() {
+        #expect(SocketHTTPTransport.decimal("0") == 0 && SocketHTTPTransport.decimal("000120") == 120)
+        #expect(SocketHTTPTransport.decimal("123456789012345678901") == Int.max)
+        for bad: Substring in ["", "-1", "+1", " 1", "1 ", "1.0", "1e3", "0x1", "١٢"] { #expect(SocketHTTPTransport.decimal(bad) == nil, "\(bad)") }
+        #expect(SocketHTTPTransport.hexadecimal("fF") == 255 && SocketHTTPTransport.hexadecimal("0000000000000000001") == 1)
+        for bad in ["", "-5", "+5", "0x5", "g", "7fffffffffffffff", "1000000000000000"] { #expect(SocketHTTPTransport.hexadecimal(bad) == nil, "\(bad)") }
+    }
+
+    /// The timeout is a deadline for the whole request: a server sending a byte every 0.25 s (10 s in all) does not
+    /// keep a 1 s request alive (it did: the timeout was per read).
+    @Test func tricklingServerHitsTheDeadline() async throws {
+        let server = try TestHTTPServer { _, _ in .trickle(head: "HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n", body: String(repeating: "x", count: 40), interval: 0.25) }
+        defer { server.stop() }
+        let started = Date()
+        await #expect { _ = try await post(server, timeout: 1) } throws: { error in
+            (error as? URLError)?.code == .timedOut
+        }
+        #expect(Date().timeIntervalSince(started) < 60, "the timeout bounds the request (a generous bound: the suite runs in parallel on 2 cores)")
     }
 
     @Test func refusedAndUnknownHosts() async throws {

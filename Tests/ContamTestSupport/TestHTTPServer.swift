@@ -31,6 +31,10 @@ public final class TestHTTPServer: @unchecked Sendable {
         /// Writes these bytes as they are (chunked bodies, bodies ended by closing, broken responses), in pieces
         /// separated by short pauses.
         case raw([String])
+        /// Writes `head` at once, then `body` one byte every `interval` seconds, stopping when the client has gone.
+        case trickle(head: String, body: String, interval: Double)
+        /// Closes the connection with a TCP reset (`SO_LINGER` 0) instead of an orderly close.
+        case reset
 
         public static func json(_ body: String, status: Int = 200, headers: [String: String] = [:]) -> Reply {
             .respond(status: status, headers: headers, body: body)
@@ -167,6 +171,15 @@ public final class TestHTTPServer: @unchecked Sendable {
                 Self.write(bytes: Array(piece.utf8), to: connection)
                 Thread.sleep(forTimeInterval: 0.02)
             }
+        case let .trickle(head, body, interval):
+            guard Self.write(bytes: Array(head.utf8), to: connection) else { return }
+            for byte in body.utf8 {
+                Thread.sleep(forTimeInterval: interval)
+                guard Self.write(bytes: [byte], to: connection) else { return }
+            }
+        case .reset:
+            var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+            setsockopt(connection, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
         }
     }
 
@@ -178,13 +191,16 @@ public final class TestHTTPServer: @unchecked Sendable {
         write(bytes: Array(head.utf8) + bodyBytes, to: connection)
     }
 
-    private static func write(bytes: [UInt8], to connection: Int32) {
+    /// Writes all of `bytes`; false when the client has gone (no SIGPIPE: the test process must survive it).
+    @discardableResult
+    private static func write(bytes: [UInt8], to connection: Int32) -> Bool {
         var done = 0
         while done < bytes.count {
-            let n = bytes[done...].withUnsafeBytes { Glibc.write(connection, $0.baseAddress, $0.count) }
-            if n <= 0 { return }
+            let n = bytes[done...].withUnsafeBytes { Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n <= 0 { return false }
             done += n
         }
+        return true
     }
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
