@@ -58,7 +58,10 @@ public enum ContaminationMethod: String, CaseIterable, Sendable, Codable {
     public static func parseList(_ values: [String]) throws -> [ContaminationMethod] {
         var methods: [ContaminationMethod] = []
         for value in values {
-            for name in value.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !name.isEmpty {
+            let names = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+            // A value that names nothing would otherwise leave the default methods in place without a word.
+            guard !names.isEmpty else { throw DetectError.noMethodNamed(value) }
+            for name in names {
                 if name == "all" {
                     methods.append(contentsOf: allCases)
                 } else if let method = ContaminationMethod(rawValue: name) {

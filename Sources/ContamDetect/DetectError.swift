@@ -1,6 +1,8 @@
 /// Errors about items and check options. Each names the file and record when there is one.
 public enum DetectError: Error, CustomStringConvertible, Equatable {
     case unknownMethod(String)
+    /// A `--method` value with no method name in it (",", " ").
+    case noMethodNamed(String)
     case itemsFileUnreadable(path: String, message: String)
     case emptyItem(path: String, record: Int, detail: String)
     case itemTooLong(path: String, record: Int, tokens: Int, limit: Int)
@@ -15,6 +17,8 @@ public enum DetectError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .unknownMethod(name):
             return "unknown method '\(name)'; choose from \(ContaminationMethod.allCases.map(\.rawValue).joined(separator: ", ")) or all."
+        case let .noMethodNamed(value):
+            return "'\(value)' names no method; choose from \(ContaminationMethod.allCases.map(\.rawValue).joined(separator: ", ")) or all."
         case let .itemsFileUnreadable(path, message):
             return "\(path): cannot read the items file: \(message)."
         case let .emptyItem(path, record, detail):

@@ -33,6 +33,10 @@ enum IndexCommand: Subcommand {
         "--sketch-n", value: "n",
         help: "N-gram size of the sketch (default {default}; repeat or give a comma list, e.g. 8,13, to hold several sizes in one filter).",
         shownDefault: SketchBuildOptions().ngramSizes.map(String.init).joined(separator: ","), repeatable: true) { given in
+        // A value that names no size (",") would otherwise leave the default in place without a word.
+        if let empty = given.first(where: { $0.split(separator: ",").allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty } }) {
+            throw InvalidOptionValue("--sketch-n '\(empty)' names no n-gram size; give whole numbers from 1 to 64, e.g. 13 or 8,13")
+        }
         let sizes = try given.flatMap { $0.split(separator: ",") }.map { piece in
             let text = piece.trimmingCharacters(in: .whitespaces)
             guard let n = Int(text), (1...64).contains(n) else { throw InvalidOptionValue("--sketch-n must be whole numbers from 1 to 64, not '\(text)'") }
