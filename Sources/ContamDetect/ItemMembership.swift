@@ -65,14 +65,23 @@ public struct SketchMembership: ItemMembership {
     let tokenCount: Int
     public let longestMatchBound: Int
 
-    /// Probes every n-gram of `tokens` (normalized token strings) in `index`'s sketches.
+    /// Probes every n-gram of `tokens` (normalized token strings) in `index`'s sketches, rolling each size's
+    /// hashes over the token hashes (`NGramHash.forEachNGram`, as the sketch first pass does).
     public init(tokens: [String], index: any SketchedIndex) {
         let sizes = index.sketchNGramSizes
         let hashes = tokens.map { TokenHash.hash($0) }
-        self.init(tokenCount: tokens.count, ngramSizes: sizes) { n, start in
-            let hash = NGramHash.hash(tokenHashes: hashes[start..<(start + n)])
-            return index.sketches.contains { $0.parameters.ngramSizes.contains(n) && $0.filter.contains(hash) }
+        var present: [Int: [Bool]] = [:]
+        hashes.withUnsafeBufferPointer { buffer in
+            for n in sizes {
+                let filters = index.sketches.filter { $0.parameters.ngramSizes.contains(n) }.map(\.filter)
+                var found = [Bool](repeating: false, count: max(0, tokens.count - n + 1))
+                NGramHash.forEachNGram(of: buffer, n: n) { end, hash in
+                    found[end + 1 - n] = filters.contains { $0.contains(hash) }
+                }
+                present[n] = found
+            }
         }
+        self.init(tokenCount: tokens.count, ngramSizes: sizes) { n, start in present[n]?[start] ?? false }
     }
 
     /// Membership from a `contains(n, start)` probe of the item's n-gram of size n at `start`.

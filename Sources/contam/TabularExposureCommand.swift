@@ -47,7 +47,7 @@ enum TabularExposureCommand {
         let maxRows = try a[Self.maxRows]
         let (json, markdown) = (try a[Self.json], try a[Self.markdown])
         let files = try TabularInputs.expand(a.positionals)
-        let corpus = try Index.open(path: indexPath)
+        let corpus = try OpenedIndex.open(path: indexPath).requireFull(for: "tabular exposure")
         var reports = [TabularExposure.Report]()
         for file in files {
             do {

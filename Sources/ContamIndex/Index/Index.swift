@@ -22,7 +22,7 @@ public final class Index: SketchedIndex, @unchecked Sendable {
     public static func open(path: String) throws -> Index {
         switch try OpenedIndex.open(path: path) {
         case .full(let index): return index
-        case .sketchOnly(let sketch): throw sketch.fullIndexNeeded(for: "this")
+        case .sketchOnly(let sketch): throw sketch.fullIndexNeeded(for: "this command")
         }
     }
 
