@@ -1,13 +1,13 @@
 // swift-tools-version:6.0
 // contam: a data-contamination and dataset-exposure checker. No Swift package dependencies by design:
-// only the toolchain and C system libraries from Debian (libzstd-dev) through system-library targets.
+// only the toolchain and C system libraries from Debian (zstd, zlib, bzip2, xz, lz4, brotli) through system-library targets.
 //
 // The library is a stack of targets, each importing only those below it, so the compiler refuses an
 // upward import (see docs/architecture.md):
 //
-//   ContamStorage, ContamStatistics        mmap'd files, binary headers, packed arrays, zstd, hashing, threads
+//   ContamStorage, ContamStatistics        mmap'd files, binary headers, packed arrays, codecs, hashing, threads
 //   ContamText                             normalization, tokenizer, token hashes
-//   ContamCorpus                           corpus readers: text, JSONL, CSV, directories, compression
+//   ContamCorpus                           input readers: text, JSON, CSV, Parquet, directories, compression
 //   ContamIndex                            suffix array, vocabulary, shards, manifest, build, query, sketch, merge
 //   ContamDetect, ContamModel              contamination methods over one membership protocol; model client
 //   ContamApps                             the use cases: check (and its reports), tabular
@@ -27,12 +27,17 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CBzip2", providers: [.apt(["libbz2-dev"])]),
+        .systemLibrary(name: "CLzma", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        .systemLibrary(name: "CLz4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CBrotli", pkgConfig: "libbrotlidec", providers: [.apt(["libbrotli-dev"])]),
         // Header-only C that Swift cannot spell: `__builtin_prefetch` and glibc's `mallopt` (Sources/CShims).
         .systemLibrary(name: "CShims"),
-        .target(name: "ContamStorage", dependencies: ["CZstd", "CShims"], swiftSettings: crossModule),
+        .target(name: "ContamStorage", dependencies: ["CZstd", "CZlib", "CBzip2", "CLzma", "CShims"], swiftSettings: crossModule),
         .target(name: "ContamStatistics", swiftSettings: crossModule),
         .target(name: "ContamText", swiftSettings: crossModule),
-        .target(name: "ContamCorpus", dependencies: ["ContamStorage", "ContamText"], swiftSettings: crossModule),
+        .target(name: "ContamCorpus", dependencies: ["ContamStorage", "ContamText", "CZstd", "CZlib", "CLz4", "CBrotli"], swiftSettings: crossModule),
         .target(name: "ContamIndex", dependencies: ["ContamStorage", "ContamText", "ContamCorpus", "CShims"], swiftSettings: crossModule),
         .target(name: "ContamDetect", dependencies: ["ContamStorage", "ContamStatistics", "ContamText", "ContamCorpus", "ContamIndex"], swiftSettings: crossModule),
         .target(name: "ContamModel", dependencies: ["ContamStorage", "ContamStatistics"], swiftSettings: crossModule),

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Installs what contam needs to build on a fresh Debian machine: libzstd-dev (with pkg-config) and zstd.
+# Installs what contam needs to build on a fresh Debian machine: the codec libraries (zstd, zlib, bzip2, xz,
+# lz4, brotli; their -dev packages, with pkg-config) and the system codec tools the tests compare against.
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 need=()
-dpkg -s libzstd-dev >/dev/null 2>&1 || need+=(libzstd-dev)
+for package in libzstd-dev zlib1g-dev libbz2-dev liblzma-dev liblz4-dev libbrotli-dev; do
+  dpkg -s "$package" >/dev/null 2>&1 || need+=("$package")
+done
 dpkg -s pkg-config >/dev/null 2>&1 || command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v zstd >/dev/null 2>&1 || need+=(zstd)
+command -v gzip >/dev/null 2>&1 || need+=(gzip)
+command -v bzip2 >/dev/null 2>&1 || need+=(bzip2)
+command -v xz >/dev/null 2>&1 || need+=(xz-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
   sudo_cmd=""

@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# pyarrow (Parquet fixtures and their oracle) and lm-eval's janitor.py, for the tests that compare against them.
+CONTAM_TEST_PYTHON=$(scripts/test-python.sh)
+export CONTAM_TEST_PYTHON
 # The import check makes SwiftPM refuse an import of a target that is not a declared dependency (an
 # upward import between the layers in Package.swift), which it would otherwise let through.
 swift build --build-tests --explicit-target-dependency-import-check error >&2

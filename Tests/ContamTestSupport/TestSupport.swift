@@ -7,11 +7,14 @@ import ContamStorage
 public enum FixtureError: Error, CustomStringConvertible {
     case couldNotCreateDirectory(path: String, reason: String)
     case couldNotWriteFile(path: String, reason: String)
+    /// A peer tool or fixture writer is missing or failed; the message says what and how to fix it.
+    case missing(String)
 
     public var description: String {
         switch self {
         case let .couldNotCreateDirectory(path, reason): return "test fixture: cannot create directory \(path): \(reason)"
         case let .couldNotWriteFile(path, reason): return "test fixture: cannot write file \(path): \(reason)"
+        case let .missing(what): return "test fixture: \(what)"
         }
     }
 }
