@@ -52,6 +52,10 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
     case emptyInput(paths: [String])
     /// `InputPart`: an impossible K/N, or a part with no file.
     case invalidInputPart(String)
+    /// A CSV row with another number of fields than the header has columns.
+    case raggedRow(path: String, line: Int, fields: Int, columns: Int)
+    /// An `--include` / `--exclude` pattern that cannot be read.
+    case invalidPattern(pattern: String, detail: String)
 
     public var description: String {
         switch self {
@@ -71,7 +75,7 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
                 let more = totalFound > found.count ? ", and \(totalFound - found.count) more" : ""
                 what = "found \(totalFound) unsupported file\(totalFound == 1 ? "" : "s"): \(found.joined(separator: ", "))\(more)"
             }
-            return "\(directory): no supported corpus files in this directory (\(what)); supported extensions are \(InputFormat.supportedExtensionsSummary)."
+            return "\(directory): no supported corpus files in this directory (\(what)); supported extensions are \(InputFormat.supportedExtensionsSummary); pass --format text to read every file as text, or --include GLOB to choose files."
         case let .unknownFormat(path):
             return "\(path): cannot tell the format from the file name (supported: \(InputFormat.supportedExtensionsSummary)); pass --format text, --format jsonl or --format csv."
         case let .malformedJSON(path, line, column, detail):
@@ -87,7 +91,7 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .unbalancedQuote(path, line):
             return "\(path):\(line): a quoted CSV field starts on this line but its closing quote never comes; check for a stray \" (a quote inside a quoted field is written \"\")."
         case let .binaryContent(path, line):
-            return "\(path):\(line): contains a NUL byte, so it looks like binary data rather than text; remove the file from the inputs or pass --skip-bad-records."
+            return "\(path):\(line): contains a NUL byte, so it looks like binary data rather than text; leave the file out (--exclude GLOB when it is in a directory) or pass --skip-bad-records."
         case let .recordTooLarge(path, line, limitBytes):
             return "\(path):\(line): the CSV record starting on this line is larger than \(limitBytes >> 20) MiB; this is almost always an unbalanced quote, check the quotes on that line."
         case let .missingColumn(path, column, columns, role):
@@ -96,6 +100,10 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path): no column \"\(column)\" in the CSV header (\(list)); pass \(role.flag) with one of these columns, or \(fallback)."
         case let .compressed(path, detail):
             return "\(path): cannot decompress: \(detail)."
+        case let .raggedRow(path, line, fields, columns):
+            return "\(path):\(line): this row has \(fields) field\(fields == 1 ? "" : "s") but the header has \(columns) column\(columns == 1 ? "" : "s"); check the quotes and separators on that line, or pass --skip-bad-records to skip such rows."
+        case let .invalidPattern(pattern, detail):
+            return "the pattern '\(pattern)' cannot be used: \(detail); write * for any name, ** for any path, ? for one character, [abc] for a class."
         case let .emptyInput(paths):
             let shown = paths.prefix(5).joined(separator: ", ") + (paths.count > 5 ? ", ..." : "")
             return "The corpus inputs (\(shown)) hold no document with any text; check the inputs, --format and --field."
@@ -105,11 +113,12 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The path the error is about, when there is one.
     public var path: String? {
         switch self {
-        case .noInputs, .emptyInput, .invalidInputPart: return nil
+        case .noInputs, .emptyInput, .invalidInputPart, .invalidPattern: return nil
         case let .missingPath(path), let .unreadablePath(path, _), let .unknownFormat(path),
              let .malformedJSON(path, _, _, _), let .notAnObject(path, _, _), let .missingField(path, _, _, _, _, _),
              let .fieldNotString(path, _, _, _, _), let .unbalancedQuote(path, _), let .binaryContent(path, _),
-             let .recordTooLarge(path, _, _), let .missingColumn(path, _, _, _), let .compressed(path, _):
+             let .recordTooLarge(path, _, _), let .missingColumn(path, _, _, _), let .compressed(path, _),
+             let .raggedRow(path, _, _, _):
             return path
         case let .noSupportedFiles(directory, _, _): return directory
         }
@@ -118,7 +127,7 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
     /// True for errors about one record that `--skip-bad-records` may skip; false for errors about whole inputs.
     public var isRecordError: Bool {
         switch self {
-        case .malformedJSON, .notAnObject, .missingField, .fieldNotString, .binaryContent: return true
+        case .malformedJSON, .notAnObject, .missingField, .fieldNotString, .binaryContent, .raggedRow: return true
         default: return false
         }
     }

@@ -1,7 +1,7 @@
 /// How corpus inputs are read into documents (the ingestion flags of `contam index`).
 public struct CorpusOptions: Sendable, Equatable {
-    /// Read every input as this format instead of detecting it from the file name (`--format`). Directories are
-    /// still walked by extension: only files with a supported extension are read.
+    /// Read every input as this format instead of detecting it from the file name (`--format`), every file of a
+    /// directory walk included.
     public var format: InputFormat?
     /// JSONL: the string fields holding the text (`--field`, default `text`); several are joined with a blank line.
     public var textFields: [String]
@@ -19,6 +19,8 @@ public struct CorpusOptions: Sendable, Equatable {
     public var skipBadRecords: Bool
     /// Throw `CorpusError.emptyInput` when all inputs together yield no document.
     public var requireDocuments: Bool
+    /// Which files of a directory walk are read (`--include`, `--exclude`).
+    public var selection = InputSelection()
 
     public init(format: InputFormat? = nil, textFields: [String] = ["text"], idField: String? = nil,
                 linesAreDocuments: Bool = false, csvColumn: String? = nil, csvDelimiter: UInt8 = UInt8(ascii: ","),

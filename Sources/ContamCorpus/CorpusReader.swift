@@ -5,8 +5,8 @@ import ContamStorage
 ///
 /// - Files: the format comes from the extension (`InputFormat.detect`) or `CorpusOptions.format`; `.zst` files are
 ///   streamed through libzstd, never decompressed whole.
-/// - Directories are walked recursively in sorted order (deterministic); hidden entries (names starting with `.`)
-///   and files without a supported extension are skipped; symbolic links are followed once.
+/// - Directories are walked by `InputFiles` (sorted, `--include` / `--exclude`); what a walk does not read is
+///   kept in `skippedInputs` for the commands to report.
 /// - `-` reads standard input. Its format is `CorpusOptions.format` if given, else JSONL when the first non-space
 ///   byte is `{`, else text; zstd-compressed input (by its magic bytes) is decompressed.
 ///
@@ -17,6 +17,9 @@ public final class CorpusReader {
     public private(set) var sources: [String]
     /// The options the reader was made with.
     public let options: CorpusOptions
+    /// What the directory walks did not read (never silent: the commands report it). A reader over one part of
+    /// the files (`--shard K/N`) is given the whole walk's.
+    public var skippedInputs: [SkippedInput]
     /// Counts so far (complete after `forEachDocument` returns).
     public private(set) var statistics = CorpusStatistics()
     /// The sum of the sources' sizes on disk (compressed size for `.zst`; 0 for stdin), for progress and ETA.
@@ -43,43 +46,17 @@ public final class CorpusReader {
     public init(inputs: [String], options: CorpusOptions = CorpusOptions()) throws {
         self.options = options
         guard !inputs.isEmpty else { throw CorpusError.noInputs }
-        var resolved: [String] = []
+        let resolved = try InputFiles.resolve(inputs, format: options.format, selection: options.selection)
         var total = 0
         let fileManager = FileManager.default
-        for input in inputs {
-            if input == "-" {
-                resolved.append(input)
-                continue
-            }
-            var isDirectory: ObjCBool = false
-            guard fileManager.fileExists(atPath: input, isDirectory: &isDirectory) else {
-                throw CorpusError.missingPath(path: input)
-            }
-            if isDirectory.boolValue {
-                var unsupported: [String] = []
-                var visited = Set<String>()
-                let before = resolved.count
-                try Self.walk(directory: input, into: &resolved, unsupported: &unsupported, visited: &visited)
-                if resolved.count == before {
-                    throw CorpusError.noSupportedFiles(directory: input, found: Array(unsupported.prefix(5)), totalFound: unsupported.count)
-                }
-            } else {
-                guard fileManager.isReadableFile(atPath: input) else {
-                    throw CorpusError.unreadablePath(path: input, reason: "permission denied")
-                }
-                if options.format == nil && InputFormat.detect(path: input) == nil {
-                    throw CorpusError.unknownFormat(path: input)
-                }
-                resolved.append(input)
-            }
-        }
-        for source in resolved where source != "-" {
+        for source in resolved.files where source != "-" {
             let size = (try? fileManager.attributesOfItem(atPath: source)[.size] as? NSNumber)?.intValue ?? 0
             total += size
         }
-        sources = resolved
+        sources = resolved.files
+        skippedInputs = resolved.skipped
         inputBytesTotal = total
-        contentBytesTotal = Self.contentSize(of: resolved)
+        contentBytesTotal = Self.contentSize(of: resolved.files)
     }
 
     /// The sum of the sources' content sizes, or nil when one is unknown.
@@ -96,36 +73,6 @@ public final class CorpusReader {
             }
         }
         return total
-    }
-
-    /// Appends the supported files under `directory` in sorted order; collects the names of unsupported ones.
-    private static func walk(directory: String, into files: inout [String], unsupported: inout [String], visited: inout Set<String>) throws {
-        let fileManager = FileManager.default
-        let real = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
-        guard visited.insert(real).inserted else { return }
-        let names: [String]
-        do {
-            names = try fileManager.contentsOfDirectory(atPath: directory)
-        } catch {
-            throw CorpusError.unreadablePath(path: directory, reason: "cannot list the directory")
-        }
-        let prefix = directory.hasSuffix("/") ? directory : directory + "/"
-        // Byte-wise order: the same on every machine and locale.
-        for name in names.sorted(by: { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }) where !name.hasPrefix(".") {
-            let path = prefix + name
-            var isDirectory: ObjCBool = false
-            guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue } // a dangling link
-            if isDirectory.boolValue {
-                try walk(directory: path, into: &files, unsupported: &unsupported, visited: &visited)
-            } else if InputFormat.detect(path: path) != nil {
-                guard fileManager.isReadableFile(atPath: path) else {
-                    throw CorpusError.unreadablePath(path: path, reason: "permission denied")
-                }
-                files.append(path)
-            } else {
-                unsupported.append(path)
-            }
-        }
     }
 
     /// Reads every source in order and calls `body` with each non-empty document. Throws the first `CorpusError`
@@ -244,6 +191,10 @@ public final class CorpusReader {
             text.append(contentsOf: chunk[0..<got])
         }
         if text.starts(with: [0xEF, 0xBB, 0xBF]) { text.removeFirst(3) }
+        if let nul = text.firstIndex(of: 0) {
+            try skipOrThrow(.binaryContent(path: sources[sourceIndex] == "-" ? "<stdin>" : sources[sourceIndex], line: 1 + text[..<nul].lazy.filter { $0 == 0x0A }.count))
+            return
+        }
         try deliver(&text, sourceIndex: sourceIndex, recordNumber: 1, id: nil, body)
     }
 
@@ -253,6 +204,10 @@ public final class CorpusReader {
         try lines.forEachLine { line, number in
             var text = Array(line)
             if number == 1 && text.starts(with: [0xEF, 0xBB, 0xBF]) { text.removeFirst(3) }
+            if text.contains(0) {
+                try skipOrThrow(.binaryContent(path: path, line: number))
+                return
+            }
             try deliver(&text, sourceIndex: sourceIndex, recordNumber: number, id: nil, body)
         }
     }
@@ -285,7 +240,7 @@ public final class CorpusReader {
     }
 
     private func readCSV(_ source: ByteSource, sourceIndex: Int, path: String, _ body: (Document) throws -> Void) throws {
-        let reader = CSVReader(source: source, path: path, delimiter: options.csvDelimiter)
+        let reader = CSVReader(source: source, path: path, delimiter: InputFormat.isTabSeparated(path: path) ? UInt8(ascii: "\t") : options.csvDelimiter)
         bufferedBytesOfActiveReader = { reader.bufferedBytes }
         var textColumn: Int?
         var idColumn: Int?

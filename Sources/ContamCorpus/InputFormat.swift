@@ -10,11 +10,19 @@ public enum InputFormat: String, Sendable, CaseIterable {
     /// The file name extensions (lowercase, without the dot) that select this format.
     public var extensions: [String] {
         switch self {
-        case .text: return ["txt", "text", "md", "rst"]
+        case .text: return Self.textExtensions
         case .jsonl: return ["jsonl", "json", "ndjson"]
-        case .csv: return ["csv"]
+        case .csv: return ["csv", "tsv"]
         }
     }
+
+    /// Prose, markup and source code: a directory of code indexes without `--format`.
+    static let textExtensions = [
+        "txt", "text", "md", "markdown", "rst", "adoc", "org", "tex", "html", "htm", "xml",
+        "py", "pyi", "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "cs", "java", "kt", "scala", "go", "rs", "swift",
+        "m", "mm", "js", "mjs", "jsx", "ts", "tsx", "rb", "php", "pl", "pm", "lua", "r", "jl", "hs", "ml", "ex", "exs",
+        "erl", "clj", "sql", "sh", "bash", "zsh", "ps1", "css", "scss", "yaml", "yml", "toml", "ini", "cfg",
+    ]
 
     /// The format a file name implies, and whether it is zstd-compressed (a trailing `.zst`).
     /// Returns nil when the name has no supported extension. Case-insensitive: `A.JSONL.ZST` is jsonl, compressed.
@@ -37,8 +45,16 @@ public enum InputFormat: String, Sendable, CaseIterable {
         path.lowercased().hasSuffix(".zst")
     }
 
+    /// Whether a path names tab-separated values (`.tsv`, optionally compressed): CSV read with a tab delimiter.
+    public static func isTabSeparated(path: String) -> Bool {
+        let name = path.lowercased()
+        return name.hasSuffix(".tsv") || name.hasSuffix(".tsv.zst")
+    }
+
     /// A human list of the supported extensions, for error messages.
     public static var supportedExtensionsSummary: String {
-        allCases.flatMap { $0.extensions }.map { "." + $0 }.joined(separator: " ") + " (each optionally followed by .zst)"
+        let text = ".txt .md .rst .html and source code (.py .c .java .js .rs …)"
+        let others = allCases.filter { $0 != .text }.flatMap { $0.extensions }.map { "." + $0 }.joined(separator: " ")
+        return "\(text) \(others) (each optionally followed by .zst)"
     }
 }

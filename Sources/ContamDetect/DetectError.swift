@@ -12,6 +12,7 @@ public enum DetectError: Error, CustomStringConvertible, Equatable {
     case outputExists(path: String)
     case cannotWrite(path: String, message: String)
     case mixedCleanFormats(paths: [String])
+    case cleanCSVNeedsOneInput(path: String, inputs: Int)
 
     public var description: String {
         switch self {
@@ -37,6 +38,8 @@ public enum DetectError: Error, CustomStringConvertible, Equatable {
             return "\(path): cannot write: \(message)."
         case let .mixedCleanFormats(paths):
             return "--write-clean cannot mix whole-file text items (\(paths.joined(separator: ", "))) with line-based inputs (JSONL, --lines); run them separately."
+        case let .cleanCSVNeedsOneInput(path, inputs):
+            return "--write-clean writes one file, and \(path) is CSV: with \(inputs) inputs its header row would land among the rows; check each CSV file with its own --write-clean."
         }
     }
 }

@@ -14,6 +14,13 @@ public struct ItemReaderOptions: Sendable {
     public var format: InputFormat?
     /// Skip malformed JSONL records (counted) instead of failing (`--skip-bad-records`).
     public var skipBadRecords = false
+    /// True when `--field` was given: a format that has no fields (plain text) then refuses it instead of
+    /// ignoring it.
+    public var fieldsGiven = false
+    /// CSV without a header row: the column names (`--columns a,b,c`).
+    public var csvColumns: [String]?
+    /// Which files of an item directory are read (`--include`, `--exclude`).
+    public var selection = InputSelection()
 
     public init() {}
 }
@@ -44,6 +51,8 @@ public struct ItemSet: Sendable {
     public var skipReasons: [String] = []
     /// Invalid UTF-8 sequences replaced by U+FFFD in item texts.
     public var invalidUTF8Replaced = 0
+    /// What the walks of item directories did not read.
+    public var skippedInputs: [SkippedInput] = []
 }
 
 /// Reads benchmark items from JSONL (`--field`, `--id-field`), plain text (one item per file, or per line
@@ -57,20 +66,31 @@ public struct ItemReader {
         self.options = options
     }
 
-    /// Reads every input in order. Throws `CorpusError`/`DetectError` naming the file and line.
+    /// Reads every input in order; directories are walked like `contam index` walks them (`InputFiles`).
+    /// Throws `CorpusError`/`DetectError` naming the file and line.
     public func read(paths: [String]) throws -> ItemSet {
         var set = ItemSet()
-        for path in paths { try read(path: path, into: &set) }
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            if path != "-", FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                let walked = try InputFiles.resolve([path], format: options.format, selection: options.selection)
+                files += walked.files
+                set.skippedInputs += walked.skipped
+            } else {
+                // A file named on the command line is read even without a known extension: its content is sniffed.
+                files.append(path)
+            }
+        }
+        for path in files { try read(path: path, into: &set) }
         guard !set.items.isEmpty else { throw DetectError.noItems(paths: paths) }
         return set
     }
 
     /// The whole content of a file, stdin or `.zst` stream, and the format it holds.
     func load(path: String) throws -> (bytes: [UInt8], format: InputFormat) {
-        var isDirectory: ObjCBool = false
         if path != "-" {
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CorpusError.missingPath(path: path) }
-            if isDirectory.boolValue { throw DetectError.itemsFileUnreadable(path: path, message: "it is a directory; pass the item files themselves") }
+            guard FileManager.default.fileExists(atPath: path) else { throw CorpusError.missingPath(path: path) }
         }
         var bytes: [UInt8]
         do {
@@ -96,8 +116,12 @@ public struct ItemReader {
             let first = bytes.first { !($0 == 0x20 || (0x09...0x0D).contains($0) || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
             format = first == UInt8(ascii: "{") ? .jsonl : .text
         }
-        if format == .csv {
-            throw DetectError.itemsFileUnreadable(path: path, message: "CSV items are not supported; convert them to JSONL (one object per line) or pass --format")
+        if format == .text && options.fieldsGiven {
+            throw DetectError.itemsFileUnreadable(path: path, message: "--field names a field, but this is a plain-text file, which has none (each file\(options.linesAreItems ? " line" : "") is one item); leave --field out for it, or pass --format jsonl or --format csv if the file is one of those")
+        }
+        if format != .jsonl, let nul = bytes.firstIndex(of: 0) {
+            // Binary data read as text would be one meaningless item that always passes as clean.
+            throw CorpusError.binaryContent(path: path == "-" ? "<stdin>" : path, line: 1 + bytes[..<nul].lazy.filter { $0 == 0x0A }.count)
         }
         return (bytes, format)
     }
@@ -143,6 +167,8 @@ public struct ItemReader {
         switch format {
         case .jsonl:
             set.inputs.append(try readJSONL(bytes, path: name, into: &set))
+        case .csv:
+            set.inputs.append(try readCSV(bytes, path: name, into: &set))
         case .text where options.linesAreItems:
             var input = ItemSet.Input(path: name, format: .text, recordsAreLines: true, segments: [])
             for (k, line) in Self.linesWithTerminators(bytes).enumerated() {
@@ -194,6 +220,55 @@ public struct ItemReader {
             let text = Array(parts.joined(separator: [0x0A]))
             input.segments.append(.init(bytes: Array(line), item: set.items.count))
             set.items.append(CheckItem(id: fields.id ?? "\(path):\(lineNumber)", sourcePath: path, recordNumber: lineNumber, text: text, rawRecord: Array(line)))
+        }
+        return input
+    }
+
+    /// CSV (or TSV, by the `.tsv` name) items: `--field` names the columns whose values make the item (joined
+    /// by newlines); `--id-field` the id column, else `id` when the header has one. A header row is required
+    /// unless `--columns` names the columns. Each record keeps its raw text plus the file's line end, so
+    /// `--write-clean` writes the header and the kept rows as they were (blank lines are not kept).
+    private func readCSV(_ bytes: [UInt8], path: String, into set: inout ItemSet) throws -> ItemSet.Input {
+        let delimiter = InputFormat.isTabSeparated(path: path) ? UInt8(ascii: "\t") : UInt8(ascii: ",")
+        let records = try CSVParser.records(in: bytes, path: path, delimiter: delimiter)
+        let lineEnd: [UInt8] = bytes.firstIndex(of: 0x0A).map { $0 > 0 && bytes[$0 - 1] == 0x0D } == true ? [0x0D, 0x0A] : [0x0A]
+        var input = ItemSet.Input(path: path, format: .csv, recordsAreLines: true, segments: [])
+        var rows = records[...]
+        let header: [String]
+        if let columns = options.csvColumns {
+            header = columns
+        } else {
+            guard let first = rows.popFirst() else { throw DetectError.noItems(paths: [path]) }
+            header = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+            input.segments.append(.init(bytes: Array(first.rawText.utf8) + lineEnd, item: nil))
+        }
+        func column(_ name: String, role: FieldRole) throws -> Int {
+            guard let index = header.firstIndex(of: name) else {
+                throw CorpusError.missingColumn(path: path, column: name, columns: header, role: role)
+            }
+            return index
+        }
+        let textColumns = try options.fields.map { try column($0, role: .text) }
+        let idColumn = try options.idField.map { try column($0, role: .id) } ?? header.firstIndex(of: "id")
+        for record in rows {
+            let raw = Array(record.rawText.utf8) + lineEnd
+            guard record.fields.count == header.count else {
+                let error = CorpusError.raggedRow(path: path, line: record.lineNumber, fields: record.fields.count, columns: header.count)
+                guard options.skipBadRecords else { throw error }
+                set.skippedRecords += 1
+                if set.skipReasons.count < 5 { set.skipReasons.append(error.description) }
+                input.segments.append(.init(bytes: raw, item: nil))
+                continue
+            }
+            let parts = textColumns.map { record.fields[$0] }.filter { !Self.isBlank(Array($0.utf8)) }
+            if parts.isEmpty {
+                let names = options.fields.map { "\"\($0)\"" }.joined(separator: ", ")
+                throw DetectError.emptyItem(path: path, record: record.lineNumber, detail: "column\(options.fields.count == 1 ? "" : "s") \(names) \(options.fields.count == 1 ? "is" : "are") blank")
+            }
+            let id = idColumn.map { record.fields[$0] }.flatMap { $0.isEmpty ? nil : $0 }
+            input.segments.append(.init(bytes: raw, item: set.items.count))
+            set.items.append(CheckItem(id: id ?? "\(path):\(record.lineNumber)", sourcePath: path, recordNumber: record.lineNumber,
+                                       text: Array(parts.joined(separator: "\n").utf8), rawRecord: raw))
         }
         return input
     }

@@ -37,8 +37,16 @@ enum CheckCommand: Subcommand {
                                       help: "JSONL field holding the item text; repeat for several, joined by newlines (default: {default}).")
     static let idField = Option.string("--id-field", value: "name", help: "JSONL field holding the item id (default: id when a record has it, else file:line).")
     static let lines = Option.flag("--lines", help: "Plain text: one item per line instead of one per file.")
-    static let format = Option.choice("--format", value: "format", among: [InputFormat.text, .jsonl],
-                                      help: "text or jsonl: override the format the file name implies (stdin is sniffed).")
+    static let format = Option.choice("--format", value: "format", among: [InputFormat.text, .jsonl, .csv],
+                                      help: "text, jsonl or csv: override the format the file name implies, for every file of a directory too (stdin is sniffed).")
+    static let columns = Option<[String]?>(
+        "--columns", value: "a,b,c", help: "CSV items without a header row: the column names, in order (--field then names one).",
+        shownDefault: nil, repeatable: false) { given in
+        guard let text = given.last else { return nil }
+        let names = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !names.contains(where: \.isEmpty) else { throw InvalidOptionValue("--columns '\(text)' has an empty name; give the column names separated by commas") }
+        return names
+    }
     static let skipBadRecords = Option.flag("--skip-bad-records", help: "Skip malformed JSONL records (counted, copied unchanged by --write-clean) instead of stopping.")
     /// Empty when not given (the sketch-only path needs to know); the request then keeps `CheckOptions().methods`.
     static let method = Option<[ContaminationMethod]>(
@@ -77,10 +85,10 @@ enum CheckCommand: Subcommand {
         overview: "Check benchmark items or model generations against an index: verbatim and near-verbatim overlap, published contamination definitions, reports and a CI gate.",
         arguments: [
             .init("index", help: "Index directory built by 'contam index'."),
-            .init("items", help: "Items: JSONL (.jsonl .json .ndjson), plain text (.txt: one item per file, or per line with --lines), .zst of either, or - for stdin.", variadic: true),
+            .init("items", help: "Items: JSONL (.jsonl .json .ndjson), CSV/TSV (--field names the column), plain text (.txt .md, source code: one item per file, or per line with --lines), .zst of any, directories of them, or - for stdin.", variadic: true),
         ],
         options: [
-            field, idField, lines, format, skipBadRecords, method, minMatch, maxSources, minSpan, similarity, seedLength,
+            field, idField, lines, format, columns, InputOptions.include, InputOptions.exclude, InputOptions.verbose, skipBadRecords, method, minMatch, maxSources, minSpan, similarity, seedLength,
             maxItemTokens, keepCase, dropPunct, json, markdown, html, writeClean, failOn, flaggedOnly, noFirstPass, threads, quiet,
         ],
         examples: [
@@ -158,6 +166,10 @@ enum CheckCommand: Subcommand {
     static func request(from arguments: ParsedArguments) throws -> CheckRequest {
         var request = CheckRequest(indexPath: arguments.positionals[0], itemPaths: Array(arguments.positionals.dropFirst()))
         request.reader.fields = try arguments[field]
+        request.reader.fieldsGiven = try arguments.wasGiven(field)
+        request.reader.csvColumns = try arguments[columns]
+        request.reader.selection = try InputOptions.selection(arguments)
+        request.listSkippedInputs = try arguments[InputOptions.verbose]
         request.reader.idField = try arguments[idField]
         request.reader.linesAreItems = try arguments[lines]
         request.reader.skipBadRecords = try arguments[skipBadRecords]

@@ -11,7 +11,7 @@ enum IndexCommand: Subcommand {
 
     static let output = Option.string("--output", "-o", value: "index", help: "Directory to write the index to (required).")
     static let format = Option.choice("--format", value: "format", among: InputFormat.allCases,
-                                      help: "Input format for every input: text, jsonl or csv (default: from each file's extension; .zst is decompressed).") { name, text in
+                                      help: "Input format for every input, every file of a directory included: text, jsonl or csv (default: from each file's extension; .zst is decompressed).") { name, text in
         "\(name) must be one of \(InputFormat.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'"
     }
     /// No default value: a CSV input without --field indexes whole rows; JSONL inputs then read `CorpusOptions().textFields`.
@@ -65,7 +65,7 @@ enum IndexCommand: Subcommand {
         overview: "Build a suffix-array index (token array, suffix array, vocabulary, zstd document store) of a corpus.",
         arguments: [.init("corpus", help: "Files or directories (searched recursively) to index; '-' reads standard input.", variadic: true)],
         options: [
-            output, format, field, idField, lines, keepCase, dropPunct, shardTokens, noSketch, sketchOnly, sketchN, sketchFPR, sketchNGrams,
+            output, format, field, idField, lines, InputOptions.include, InputOptions.exclude, InputOptions.verbose, keepCase, dropPunct, shardTokens, noSketch, sketchOnly, sketchN, sketchFPR, sketchNGrams,
             sketchSeed, shard, skipBadRecords, force, quiet,
         ],
         examples: [
@@ -95,6 +95,7 @@ enum IndexCommand: Subcommand {
         options.corpus.idField = try arguments[idField]
         options.corpus.linesAreDocuments = try arguments[lines]
         options.corpus.skipBadRecords = try arguments[skipBadRecords]
+        options.corpus.selection = try InputOptions.selection(arguments)
         options.tokenizer = TokenizerOptions(keepCase: try arguments[keepCase], dropPunctuation: try arguments[dropPunct])
         options.shardTokens = try arguments[shardTokens]
         if try arguments[noSketch] {
@@ -123,8 +124,9 @@ enum IndexCommand: Subcommand {
             progress.finish()
             throw error
         }
+        let corpus = summary.manifest.corpus
+        InputOptions.reportSkipped(corpus.skippedInputs ?? [], verbose: try arguments[InputOptions.verbose], total: corpus.skippedInputCount)
         if !quiet {
-            let corpus = summary.manifest.corpus
             let megabytes = Double(corpus.textBytes) / 1e6
             Console.line(String(format: "indexed %@ documents, %@ tokens, %d shard%@ -> %@ (%@, %.2fx the text) in %.1fs (%.1f MB/s, %@ tokens/s)",
                                 Quantity.count(corpus.documents), Quantity.count(corpus.tokens), summary.manifest.shards.count,

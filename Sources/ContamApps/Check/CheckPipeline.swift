@@ -1,5 +1,6 @@
 import Foundation
 import ContamDetect
+import ContamCorpus
 import ContamStorage
 
 /// What `contam check` was asked to do, once its arguments are parsed.
@@ -10,6 +11,8 @@ public struct CheckRequest: Sendable {
     public var indexPath: String
     public var itemPaths: [String]
     public var reader = ItemReaderOptions()
+    /// List every file the item-directory walks did not read (`--verbose`), not only the count.
+    public var listSkippedInputs = false
     public var options = CheckOptions()
     public var output = Output.table
     /// `--html FILE`.
@@ -71,6 +74,9 @@ public enum CheckPipeline {
             notes.append("\(set.skippedRecords) malformed record\(set.skippedRecords == 1 ? "" : "s") skipped (--skip-bad-records), first: \(set.skipReasons.first ?? "")")
         }
         if set.invalidUTF8Replaced > 0 { notes.append("\(set.invalidUTF8Replaced) invalid UTF-8 sequences in items replaced by U+FFFD") }
+        if let skipped = SkippedInput.summary(set.skippedInputs, listed: request.listSkippedInputs) {
+            notes.append(skipped + (request.listSkippedInputs ? ": " + set.skippedInputs.map { "\($0.path) (\($0.reason.phrase))" }.joined(separator: ", ") : ""))
+        }
         let evaluator = checker.evaluator(for: results.map(\.tokenized))
         let gpt3N = options.methods.contains(.gpt3) ? evaluator.gpt3NgramLength : nil
         var sketchOnly: CheckReport.SketchOnlyCheck?

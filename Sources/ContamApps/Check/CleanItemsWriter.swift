@@ -18,6 +18,10 @@ public enum CleanItemsWriter {
         if !wholeFiles.isEmpty && wholeFiles.count != set.inputs.count {
             throw DetectError.mixedCleanFormats(paths: wholeFiles.map(\.path))
         }
+        if set.inputs.count > 1, let csv = set.inputs.first(where: { $0.format == .csv }) {
+            // Concatenated, the second file's header row would become a data row.
+            throw DetectError.cleanCSVNeedsOneInput(path: csv.path, inputs: set.inputs.count)
+        }
         var kept = 0
         var dropped = 0
         if wholeFiles.isEmpty {

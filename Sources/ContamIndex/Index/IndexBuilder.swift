@@ -76,7 +76,9 @@ public final class IndexBuilder {
         let sized = files.map { path in
             (path: path, bytes: (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0)
         }
-        return (try CorpusReader(inputs: try part.select(from: sized), options: options.corpus), files)
+        let partReader = try CorpusReader(inputs: try part.select(from: sized), options: options.corpus)
+        partReader.skippedInputs = all.skippedInputs
+        return (partReader, files)
     }
 
     /// Builds the index. Throws (leaving any previous index at the output path untouched) on bad input.
@@ -152,7 +154,7 @@ public final class IndexBuilder {
         suffixArraySeconds = secondsBox.value
         let corpusStats = reader.statistics
         let statistics = IndexManifest.CorpusStatistics(documents: shards.reduce(0) { $0 + $1.documents }, tokens: shards.reduce(0) { $0 + $1.tokens },
-                                                        inputFiles: reader.sources.count, read: corpusStats)
+                                                        inputFiles: reader.sources.count, read: corpusStats, skipped: reader.skippedInputs)
         guard statistics.documents > 0 else {
             throw IndexError.emptyCorpus(detail: "\(reader.sources.count) input file(s), \(corpusStats.documents) document(s) read, none with a token")
         }

@@ -64,10 +64,17 @@ public struct IndexManifest: Codable, Equatable, Sendable {
         /// The first few reasons records were skipped (file:line and what was wrong).
         public var badRecordReasons: [String] = []
         public var invalidUTF8Replaced: Int = 0
+        /// How many files and directories the input walks did not read (nil in manifests written before
+        /// contam recorded it), and the first `maximumSkippedInputsListed` of them with the reason.
+        public var skippedInputCount: Int?
+        public var skippedInputs: [SkippedInput]?
         public init() {}
 
+        /// How many skipped inputs a manifest lists by name.
+        public static let maximumSkippedInputsListed = 1000
+
         /// The figures of a build: what the shards hold and what the corpus reader counted.
-        init(documents: Int, tokens: Int, inputFiles: Int, read: ContamCorpus.CorpusStatistics) {
+        init(documents: Int, tokens: Int, inputFiles: Int, read: ContamCorpus.CorpusStatistics, skipped: [SkippedInput]) {
             self.documents = documents
             self.tokens = tokens
             self.inputFiles = inputFiles
@@ -76,6 +83,8 @@ public struct IndexManifest: Codable, Equatable, Sendable {
             badRecordsSkipped = read.recordsSkipped
             badRecordReasons = read.skipReasons
             invalidUTF8Replaced = read.invalidUTF8Replaced
+            skippedInputCount = skipped.count
+            skippedInputs = Array(skipped.prefix(Self.maximumSkippedInputsListed))
         }
     }
 

@@ -42,6 +42,13 @@ public enum IndexMerger {
             corpus.invalidUTF8Replaced += m.corpus.invalidUTF8Replaced
         }
         corpus.badRecordReasons = Array(corpus.badRecordReasons.prefix(10))
+        // The parts of one `--shard K/N` build each record the same walk: a union, not a sum.
+        if manifests.contains(where: { $0.corpus.skippedInputCount != nil }) {
+            var seen = Set<String>()
+            let union = manifests.flatMap { $0.corpus.skippedInputs ?? [] }.filter { seen.insert($0.path).inserted }
+            corpus.skippedInputCount = max(union.count, manifests.compactMap(\.corpus.skippedInputCount).max() ?? 0)
+            corpus.skippedInputs = Array(union.prefix(IndexManifest.CorpusStatistics.maximumSkippedInputsListed))
+        }
         var shards: [IndexManifest.Shard] = []
         if first.kind == .sketchOnly {
             var merged: NGramSketch?

@@ -110,7 +110,7 @@ public final class SketchIndexBuilder {
         try sketch.write(to: ShardFile.sketch.path(inShard: shardPath))
 
         let corpusStats = reader.statistics
-        let statistics = IndexManifest.CorpusStatistics(documents: documents, tokens: tokens, inputFiles: reader.sources.count, read: corpusStats)
+        let statistics = IndexManifest.CorpusStatistics(documents: documents, tokens: tokens, inputFiles: reader.sources.count, read: corpusStats, skipped: reader.skippedInputs)
         let shard = IndexManifest.Shard(directory: shardName, documents: documents, tokens: tokens, vocabularySize: 0, tokenBits: 0,
                                         suffixBits: 0, sources: sources, sketch: sketch.parameters)
         var manifest = IndexManifest(createdAt: ISO8601DateFormatter().string(from: Date()), buildCommand: options.buildCommand,
