@@ -96,8 +96,8 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path):\(line): the CSV record starting on this line is larger than \(limitBytes >> 20) MiB; this is almost always an unbalanced quote, check the quotes on that line."
         case let .missingColumn(path, column, columns, role):
             let list = columns.isEmpty ? "the header is empty" : "columns: \(columns.joined(separator: ", "))"
-            let fallback = role == .text ? "leave it out to index whole rows" : "leave it out"
-            return "\(path): no column \"\(column)\" in the CSV header (\(list)); pass \(role.flag) with one of these columns, or \(fallback)."
+            let fallback = role == .text ? " (contam index reads whole rows when --field is left out)" : ", or leave it out"
+            return "\(path): no column \"\(column)\" in the CSV header (\(list)); pass \(role.flag) with one of these columns\(fallback)."
         case let .compressed(path, detail):
             return "\(path): cannot decompress: \(detail)."
         case let .raggedRow(path, line, fields, columns):
