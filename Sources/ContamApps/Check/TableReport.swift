@@ -11,13 +11,13 @@ public enum TableReport {
         var header = ["ITEM"] + methods.map { $0.rawValue.uppercased() } + ["LONGEST", "COVER", "SIM", "SOURCE"]
         var rows: [[String]] = []
         for result in report.results where !flaggedOnly || result.isFlagged {
-            var row = [truncated(result.item.id, 32)]
+            var row = [elided(result.item.id, 32)]
             row += methods.map { method in result.result(method)?.shownVerdict ?? "-" }
             // A cleared or sketch-only item's longest match is only known to be below a bound; unknown figures show "-".
             row.append(result.verbatim.map { "\($0.longestMatchTokens)" } ?? "<\(result.longestMatchBelow ?? 0)")
             row.append(result.coverage.map { String(format: "%.0f%%", $0 * 100) } ?? "-")
             row.append(result.near.map { $0.bestSimilarity > 0 ? String(format: "%.2f", $0.bestSimilarity) : "-" } ?? "-")
-            row.append(truncated(CheckReport.topSource(result) ?? "-", 40))
+            row.append(elided(CheckReport.topSource(result) ?? "-", 40))
             rows.append(row)
         }
         if rows.isEmpty { header = [] }
@@ -72,8 +72,16 @@ public enum TableReport {
         return out
     }
 
-    static func truncated(_ text: String, _ limit: Int) -> String {
+    /// `text` on one line in at most `limit` characters, cut in the middle: a long path keeps its file name
+    /// and `:line` (`/data/c4/…/c4-train.00017.json:812`), other text its start and end.
+    static func elided(_ text: String, _ limit: Int) -> String {
         let flat = text.split(whereSeparator: { $0.isNewline || $0 == "\t" }).joined(separator: " ")
-        return flat.count <= limit ? flat : String(flat.prefix(limit - 1)) + "…"
+        guard flat.count > limit, limit >= 5 else { return flat }
+        if let slash = flat.lastIndex(of: "/"), flat.distance(from: slash, to: flat.endIndex) <= limit - 3 {
+            let tail = flat[slash...]
+            return String(flat.prefix(limit - 1 - tail.count)) + "…" + tail
+        }
+        let head = limit / 3
+        return String(flat.prefix(head)) + "…" + String(flat.suffix(limit - 1 - head))
     }
 }
