@@ -22,8 +22,12 @@ public protocol CorpusQuerying: Sendable {
     func documentTokens(_ ref: CorpusDocumentRef) throws -> (text: [UInt8], tokens: [Token])
     /// The same corpus's n-gram sketches, when it has them (the sketch first pass probes them); nil by default.
     var sketchedIndex: (any SketchedIndex)? { get }
+    /// Whether documents from `sourcePath` hold that file's text as it is (plain text), so a match's line
+    /// in its document gives its line in the file; false by default (records of JSON, CSV).
+    func documentsAreFileText(sourcePath: String) -> Bool
 }
 
 extension CorpusQuerying {
     public var sketchedIndex: (any SketchedIndex)? { nil }
+    public func documentsAreFileText(sourcePath: String) -> Bool { false }
 }

@@ -51,14 +51,53 @@ public final class DocumentCache: @unchecked Sendable {
         return info
     }
 
+    /// The label reports show for a match starting at document token `tokenOffset`: the document's external
+    /// id, else `file:line`, where the line is the match's own line in the file for plain-text documents (a whole
+    /// file is one document) and the record's first line otherwise (JSON, CSV).
+    public func label(_ ref: CorpusDocumentRef, tokenOffset: Int) throws -> String {
+        let info = try info(ref)
+        if let id = info.externalID { return id }
+        return try location(ref, tokenOffset: tokenOffset)
+    }
+
+    /// `file:line` of document token `tokenOffset` (see `label`), whatever the document's id.
+    public func location(_ ref: CorpusDocumentRef, tokenOffset: Int) throws -> String {
+        let info = try info(ref)
+        return "\(info.sourcePath):\(try line(ref, info: info, tokenOffset: tokenOffset))"
+    }
+
+    /// The line of the source file on which document token `tokenOffset` starts (see `label`). Plain-text
+    /// documents are fetched (and cached) to count the newlines before the token; others answer from `info`.
+    func line(_ ref: CorpusDocumentRef, info: CorpusDocumentInfo, tokenOffset: Int) throws -> Int {
+        guard corpus.documentsAreFileText(sourcePath: info.sourcePath), tokenOffset >= 0 else { return info.recordNumber }
+        let text: [UInt8]
+        let start: Int
+        if let fast = corpus as? any CorpusTokenIDs {
+            let located = try located(ref, fast: fast)
+            guard tokenOffset < located.starts.count else { return info.recordNumber }
+            (text, start) = (located.text, Int(located.starts[tokenOffset]))
+        } else {
+            let document = try document(ref)
+            guard tokenOffset < document.tokens.count else { return info.recordNumber }
+            (text, start) = (document.text, document.tokens[tokenOffset].byteRange.lowerBound)
+        }
+        let newlines = text.withUnsafeBufferPointer { bytes in
+            // Safe: start <= text.count (a token's offset lies inside its text).
+            UnsafeBufferPointer(rebasing: bytes[..<min(start, bytes.count)]).reduce(0) { $0 &+ ($1 == 0x0A ? 1 : 0) }
+        }
+        return info.recordNumber + newlines
+    }
+
     /// The passage of document tokens `tokenRange` in original text. With `CorpusTokenIDs`, only the raw text
     /// is fetched and scanned once by the tokenizer without allocating per token (token byte offsets are
     /// cached with it); otherwise the whole document's tokens are fetched. Nil when the range is outside the document.
     public func passage(_ ref: CorpusDocumentRef, tokenRange: Range<Int>, contextBytes: Int) throws -> SourcePassage? {
         guard let fast = corpus as? any CorpusTokenIDs else {
-            return SourcePassage(document: try document(ref), tokenRange: tokenRange, contextBytes: contextBytes)
+            var source = SourcePassage(document: try document(ref), tokenRange: tokenRange, contextBytes: contextBytes)
+            source?.label = try label(ref, tokenOffset: tokenRange.lowerBound)
+            return source
         }
-        let label = try info(ref).label
+        let label = try label(ref, tokenOffset: tokenRange.lowerBound)
         let located = try self.located(ref, fast: fast)
         guard !tokenRange.isEmpty, tokenRange.lowerBound >= 0, tokenRange.upperBound <= located.starts.count else { return nil }
         // Passage.extract reads only the first and last token of the range.

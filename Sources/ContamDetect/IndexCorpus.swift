@@ -5,6 +5,7 @@ import ContamIndex
 /// detection never decompresses or re-tokenizes a document just to compare tokens.
 extension Index: CorpusQuerying {
     public var sketchedIndex: (any SketchedIndex)? { self }
+    public func documentsAreFileText(sourcePath: String) -> Bool { manifest.documentsAreFileText(sourcePath: sourcePath) }
 }
 
 extension Index: CorpusTokenIDs {

@@ -136,7 +136,7 @@ public struct NearVerbatimAligner: Sendable {
         if withPassages, let passage = try documents.passage(best.document, tokenRange: shown.targetRange, contextBytes: contextBytes) {
             source = passage
         } else {
-            source = SourcePassage(document: best.document, label: try documents.info(best.document).label, tokenRange: shown.targetRange, passage: nil)
+            source = SourcePassage(document: best.document, label: try documents.label(best.document, tokenOffset: shown.targetRange.lowerBound), tokenRange: shown.targetRange, passage: nil)
         }
         let match = NearVerbatimMatch(source: source, alignment: best.match.alignment, span: best.match.span, isNearVerbatim: best.match.isNear, similarity: best.match.similarity)
         return NearVerbatimResult(isNearVerbatim: match.isNearVerbatim, bestSimilarity: match.similarity, best: match, candidatesAligned: aligned)

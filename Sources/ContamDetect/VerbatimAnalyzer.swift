@@ -91,7 +91,7 @@ public struct VerbatimAnalyzer: Sendable {
                             sources.append(source)
                         }
                     } else {
-                        let label = try documents.info(occurrence.document).label
+                        let label = try documents.label(occurrence.document, tokenOffset: documentRange.lowerBound)
                         sources.append(SourcePassage(document: occurrence.document, label: label, tokenRange: documentRange, passage: nil))
                     }
                 }

@@ -42,4 +42,17 @@ import ContamTestSupport
         let text = try CLI.run(["check", index, "corpora/items/generations.txt", "--field", "text"])
         #expect(text.status == 2 && text.stderr.contains("plain-text file"), "\(text.stderr)")
     }
+
+    @Test func matchesInWholeFileTextShowTheirLine() throws {
+        let index = try SampleIndexes.full()
+        let license = try String(contentsOfFile: "corpora/licenses/GPL-3.txt", encoding: .utf8)
+        let lines = license.components(separatedBy: "\n")
+        let dir = TestDirectory(); defer { dir.cleanup() }
+        // Lines 300-303 of the file, joined: the match starts on line 300, not on the document's line 1.
+        let item = dir.write("generation.txt", lines[299...302].joined(separator: " "))
+        let result = try CLI.run(["check", index, item])
+        #expect(result.status == 0 && result.stdout.contains("corpora/licenses/GPL-3.txt:300"), "\(result.stdout)\(result.stderr)")
+        let json = try CLI.run(["check", index, item, "--json"])
+        #expect(json.stdout.contains("\"document\":\"corpora/licenses/GPL-3.txt:300\""), "\(json.stdout)")
+    }
 }

@@ -103,7 +103,7 @@ public enum HTMLReport {
             var end = source.tokens.isEmpty ? 0 : tokens[source.tokens.upperBound - 1].byteRange.upperBound
             start = max(0, start - contextBytes)
             end = min(source.document.text.count, end + contextBytes)
-            html += "Source: \(escape(source.title))</h3><p class=\"where\"><code>\(escape(source.document.info.sourcePath)):\(source.document.info.recordNumber)</code></p><div class=\"text\">"
+            html += "Source: \(escape(source.title))</h3><p class=\"where\"><code>\(escape(try documents?.location(source.document.ref, tokenOffset: source.tokens.lowerBound) ?? "\(source.document.info.sourcePath):\(source.document.info.recordNumber)"))</code></p><div class=\"text\">"
             html += highlighted(text: source.document.text, tokens: tokens, marks: documentMarks, byteRange: start..<end)
         } else {
             html += sketchOnly

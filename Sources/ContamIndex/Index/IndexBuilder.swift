@@ -163,6 +163,8 @@ public final class IndexBuilder {
         var manifest = IndexManifest(createdAt: ISO8601DateFormatter().string(from: Date()), buildCommand: options.buildCommand,
                                      tokenizer: options.tokenizer, shards: shards, corpus: statistics, buildSeconds: seconds)
         manifest.part = options.part
+        manifest.inputFormat = options.corpus.format?.rawValue
+        manifest.linesAreDocuments = options.corpus.linesAreDocuments ? true : nil
         try manifest.write(directory: directory.temporaryPath)
         let size = IndexBuilder.directorySize(directory.temporaryPath)
         try directory.commit()

@@ -107,6 +107,17 @@ public struct IndexManifest: Codable, Equatable, Sendable {
     }
     /// The part of the input files this index holds (`--shard K/N`); nil for all of them.
     public var part: InputPart? = nil
+    /// `--format` when it overrode the formats the file names say (nil: by name, also in older manifests).
+    public var inputFormat: String? = nil
+    /// `--lines`: one document per line of a text file (nil in older manifests: false).
+    public var linesAreDocuments: Bool? = nil
+
+    /// Whether documents from `sourcePath` are that file's text as it is (plain text, read whole or by
+    /// line), so a line within a document is a line of the file: the reports then show the line of a match.
+    public func documentsAreFileText(sourcePath: String) -> Bool {
+        let format = inputFormat.flatMap(InputFormat.init(rawValue:)) ?? InputFormat.detect(path: sourcePath)?.format
+        return format == .text
+    }
     /// XXH64 (16 hex digits) of the manifest file's bytes with these 16 digits read as zeros; written by
     /// `write`, checked by `read` on the bytes as they are (no re-encoding, so it does not depend on how a
     /// JSON encoder formats). Nil in indexes from before it.

@@ -100,6 +100,9 @@ public enum IndexMerger {
         var manifest = IndexManifest(createdAt: ISO8601DateFormatter().string(from: Date()), buildCommand: buildCommand, tokenizer: first.tokenizer,
                                      shards: shards, corpus: corpus, buildSeconds: Date().timeIntervalSince(started))
         manifest.kind = first.kind
+        // Parts read with different --format overrides fall back to formats by name.
+        if Set(manifests.map(\.inputFormat)).count == 1 { manifest.inputFormat = first.inputFormat }
+        if manifests.allSatisfy({ $0.linesAreDocuments == true }) { manifest.linesAreDocuments = true }
         try manifest.write(directory: directory.temporaryPath)
         try directory.commit()
         return (manifest, missingPartsNote(manifests))
