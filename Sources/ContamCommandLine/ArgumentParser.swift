@@ -1,9 +1,10 @@
 import Foundation
 import ContamStorage
 
-/// A usage error: printed as `Error: …`, the usage line and a pointer to `--help`; exit code 2.
+/// A usage error: printed as `contam: error: …` (the style of every error), the usage line and a pointer to
+/// `--help`; exit code 2.
 public struct UsageError: Error, CustomStringConvertible, Sendable {
-    /// What is wrong, shown after "Error: ".
+    /// What is wrong, shown after "contam: error: ".
     public var message: String
     /// The full command name, for the pointer to its `--help`.
     public var command: String
@@ -18,7 +19,7 @@ public struct UsageError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String {
-        "Error: \(message)\nUsage: \(usage)\n  See '\(command) --help' for more information."
+        "contam: error: \(message)\nUsage: \(usage)\n  See '\(command) --help' for more information."
     }
 }
 

@@ -60,7 +60,7 @@ public struct InvalidOptionValue: Error, CustomStringConvertible, Sendable {
     /// What is wrong with the value, naming the option.
     public var message: String
 
-    /// Creates the error with the message the user sees after "Error: ".
+    /// Creates the error with the message the user sees after "contam: error: ".
     public init(_ message: String) { self.message = message }
 
     public var description: String { message }

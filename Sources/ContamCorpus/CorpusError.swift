@@ -89,7 +89,7 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .fieldNotString(path, line, field, found, expected):
             return "\(path):\(line): field \"\(field)\" is \(found), but it must be \(JSONValueKind.phrase(expected)); pick another field or pass --skip-bad-records."
         case let .unbalancedQuote(path, line):
-            return "\(path):\(line): a quoted CSV field starts on this line but its closing quote never comes; check for a stray \" (a quote inside a quoted field is written \"\")."
+            return "\(path):\(line): a quoted CSV field starts on this line but its closing quote never comes; check for a stray \" (a quote inside a quoted field is written \"\"). --skip-bad-records cannot skip this one: every record after it would be misread."
         case let .binaryContent(path, line):
             return "\(path):\(line): contains a NUL byte, so it looks like binary data rather than text; leave the file out (--exclude GLOB when it is in a directory) or pass --skip-bad-records."
         case let .recordTooLarge(path, line, limitBytes):

@@ -271,7 +271,7 @@ public final class CorpusReader {
             var id: String?
             if let idColumn {
                 guard idColumn < reader.fieldEnds.count else {
-                    try skipOrThrow(.missingField(path: path, line: line, field: options.idField ?? "", present: Array(header.prefix(reader.fieldEnds.count)), role: .id, suggestion: nil))
+                    try skipOrThrow(.raggedRow(path: path, line: line, fields: reader.fieldEnds.count, columns: header.count))
                     continue
                 }
                 id = String(decoding: reader.fieldBytes[reader.fieldRange(idColumn)], as: UTF8.self)
@@ -279,7 +279,7 @@ public final class CorpusReader {
             var text: [UInt8]
             if let textColumn {
                 guard textColumn < reader.fieldEnds.count else {
-                    try skipOrThrow(.missingField(path: path, line: line, field: options.csvColumn ?? "", present: Array(header.prefix(reader.fieldEnds.count)), role: .text, suggestion: nil))
+                    try skipOrThrow(.raggedRow(path: path, line: line, fields: reader.fieldEnds.count, columns: header.count))
                     continue
                 }
                 text = Array(reader.fieldBytes[reader.fieldRange(textColumn)])

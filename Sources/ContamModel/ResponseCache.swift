@@ -27,6 +27,34 @@ public final class ResponseCache: Sendable {
         self.directory = directory
     }
 
+    /// Creates the cache's directories now, so a `--cache-dir` that cannot hold a cache (a file, a read-only
+    /// place) is refused before any request is paid for. Throws `CacheError` saying which path is in the way.
+    public func prepare() throws {
+        try Self.makeDirectory(directory + "/responses")
+    }
+
+    /// `mkdir -p`, with a reason a user can act on instead of Foundation's error domain and code.
+    static func makeDirectory(_ folder: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            var path = folder
+            var reason = "\(error.localizedDescription)"
+            // The nearest existing ancestor says what is in the way.
+            while !path.isEmpty && path != "/" {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+                    reason = isDirectory.boolValue
+                        ? "\(path) cannot be written to (permission denied or a read-only file system)"
+                        : "\(path) is a file, not a directory"
+                    break
+                }
+                path = (path as NSString).deletingLastPathComponent
+            }
+            throw CacheError(path: folder, operation: "create the cache directory", reason: reason)
+        }
+    }
+
     /// The default location: `$XDG_CACHE_HOME/contam`, else `~/.cache/contam`.
     public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/contam" }
@@ -72,11 +100,7 @@ public final class ResponseCache: Sendable {
         let key = Self.key(url: url, model: model, body: body)
         let file = path(forKey: key)
         let folder = (file as NSString).deletingLastPathComponent
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw CacheError(path: folder, operation: "create the cache directory", reason: "\(error.localizedDescription)")
-        }
+        try Self.makeDirectory(folder)
         let entry = Entry(url: url, model: model, request: String(decoding: body, as: UTF8.self), text: response.text, finish_reason: response.finishReason)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

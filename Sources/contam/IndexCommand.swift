@@ -126,6 +126,17 @@ enum IndexCommand: Subcommand {
         }
         let corpus = summary.manifest.corpus
         InputOptions.reportSkipped(corpus.skippedInputs ?? [], verbose: try arguments[InputOptions.verbose], total: corpus.skippedInputCount)
+        if let given = try arguments[sketchNGrams], let sketch = summary.manifest.shards.first?.sketch {
+            // Occurrences over-count distinct n-grams (repeats), so warn only when even a tenth would overfill it.
+            let occurrences = corpus.tokens * sketch.ngramSizes.count
+            if given < occurrences / 10 {
+                let bits = Double(summary.manifest.shards.compactMap(\.sketch).reduce(0) { $0 + $1.blockCount * 512 })
+                let k = Double(sketch.hashFunctions)
+                let rate = pow(1 - exp(-k * Double(occurrences / 10) / max(bits, 1)), k)
+                Console.err(String(format: "contam: note: --sketch-ngrams %@ is far below the corpus's ~%@ n-gram occurrences: the sketch's false-positive rate is about %.2g or worse, not the target %g; rebuild with --sketch-ngrams %d or leave it out\n",
+                                   Quantity.count(given), Quantity.count(occurrences), rate, sketch.targetFalsePositiveRate, occurrences))
+            }
+        }
         if !quiet {
             let megabytes = Double(corpus.textBytes) / 1e6
             Console.line(String(format: "indexed %@ documents, %@ tokens, %d shard%@ -> %@ (%@, %.2fx the text) in %.1fs (%.1f MB/s, %@ tokens/s)",

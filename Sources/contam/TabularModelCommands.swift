@@ -140,12 +140,14 @@ enum TabularModelCommands {
         do { endpoint = try ModelClient.endpointURL(endpointText) } catch { throw a.error("\(error)") }
         let key = try APIKey.fromEnvironment(try a[apiKeyEnv])
         let retries = try a[Self.retries]
+        let cache = try a[noCache] ? nil : ResponseCache(directory: try a[cacheDir] ?? ResponseCache.defaultDirectory())
+        try cache?.prepare()
         let configuration = ModelClient.Configuration(
             endpoint: endpoint, model: try model(a), apiKey: key,
             timeout: Double(try a[timeout]),
             concurrency: try a[concurrency],
             retry: RetryPolicy(maxAttempts: retries + 1),
-            cache: try a[noCache] ? nil : ResponseCache(directory: try a[cacheDir] ?? ResponseCache.defaultDirectory()),
+            cache: cache,
             maxResponseBytes: try a[maxResponseBytes])
         return ModelClient(configuration: configuration)
     }

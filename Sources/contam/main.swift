@@ -50,7 +50,7 @@ EXIT CODES:
         return ExitCode.ok
     }
     guard let command = subcommands.first(where: { $0.spec.name == "contam \(name)" }) else {
-        Console.err("Error: unknown subcommand '\(name)'\n  See 'contam --help' for the list of subcommands.\n")
+        Console.err("contam: error: unknown subcommand '\(name)'\n  See 'contam --help' for the list of subcommands.\n")
         return ExitCode.usageOrInput
     }
     do {

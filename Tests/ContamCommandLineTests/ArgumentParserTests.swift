@@ -121,7 +121,7 @@ func usageMessage(_ body: () throws -> Void) -> String? {
         } catch let error as UsageError {
             #expect(error.message == "unknown option '--bogus'")
             #expect(error.description == """
-                Error: unknown option '--bogus'
+                contam: error: unknown option '--bogus'
                 Usage: tool run <input> [<rest> ...] [<options>]
                   See 'tool run --help' for more information.
                 """)

@@ -135,7 +135,7 @@ import ContamTestSupport
         #expect(notIndex.stderr.contains("no manifest.json"))
         let usage = try CLI.run(["query", dir, "frobnicate", "x"])
         #expect(usage.status == 2)
-        #expect(usage.stderr.contains("Error: mode must be count, locate or longest"))
+        #expect(usage.stderr.contains("contam: error: mode must be count, locate or longest"))
         #expect(usage.stderr.contains("See 'contam query --help'"))
         let emptyPhrase = try CLI.run(["query", SampleIndexes.full(), "count", "  "])
         #expect(emptyPhrase.status == 2)

@@ -15,7 +15,7 @@ import ContamTestSupport
         let missing = try CLI.run(["tabular", "test", "corpora/tabular/iris.csv", "--model", "m"], environment: ["OPENAI_BASE_URL": ""])
         #expect(missing.status == 2)
         let wrongTest = try CLI.run(["tabular", "test", "corpora/tabular/iris.csv", "--endpoint", "http://127.0.0.1:9/v1", "--model", "m", "--tests", "rows"])
-        #expect(wrongTest.status == 2 && wrongTest.stderr.hasPrefix("Error: unknown test 'rows'"))
+        #expect(wrongTest.status == 2 && wrongTest.stderr.hasPrefix("contam: error: unknown test 'rows'"))
         #expect(wrongTest.stderr.contains("See 'contam tabular test --help'"))
         let unknown = try CLI.run(["tabular", "frobnicate"])
         #expect(unknown.status == 2 && unknown.stderr.contains("unknown tabular subcommand 'frobnicate'"))
