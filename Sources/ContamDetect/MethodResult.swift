@@ -48,6 +48,9 @@ public struct MethodResult: Sendable, Equatable {
 
     /// True for `dirty` (what `--fail-on` and `--write-clean` count).
     public var isDirty: Bool { verdict == .dirty }
+    /// A "dirty" from a sketch-only index that false positives of the Bloom filter alone would explain
+    /// (shown "dirty?"): counted apart from the certain ones.
+    public var isPossiblyFalsePositive: Bool { verdict == .dirty && sketch?.falsePositivePlausible == true }
 
     /// The verdict as reports show it: "dirty?" when false positives of the sketch alone would explain it.
     public var shownVerdict: String {

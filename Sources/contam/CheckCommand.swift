@@ -75,6 +75,7 @@ enum CheckCommand: Subcommand {
         "--fail-on", value: "method[:fraction]",
         help: "Exit 1 when more than FRACTION (default 0; 0.05 or 5%) of the items are dirty by METHOD; repeatable.",
         repeatable: true) { try $0.map { try FailOnRule(parsing: $0) } }
+    static let failOnPossible = Option.flag("--fail-on-possible", help: "Sketch-only index: let --fail-on count \"dirty?\" items (hits Bloom-filter false positives alone would explain) as dirty; by default only certain ones count.")
     static let flaggedOnly = Option.flag("--flagged-only", help: "Table: list only flagged items (the summary counts all).")
     static let noFirstPass = Option.flag("--no-first-pass", help: "Ask the suffix array about every item, even those the n-gram sketch proves clean (computes their verbatim figures).")
     static let threads = Option.integer("--threads", value: "n", default: CheckOptions().threads, range: 1...256, help: "Worker threads (default: {default}).")
@@ -89,7 +90,7 @@ enum CheckCommand: Subcommand {
         ],
         options: [
             field, idField, lines, format, columns, InputOptions.include, InputOptions.exclude, InputOptions.verbose, skipBadRecords, method, minMatch, maxSources, minSpan, similarity, seedLength,
-            maxItemTokens, keepCase, dropPunct, json, markdown, html, writeClean, failOn, flaggedOnly, noFirstPass, threads, quiet,
+            maxItemTokens, keepCase, dropPunct, json, markdown, html, writeClean, failOn, failOnPossible, flaggedOnly, noFirstPass, threads, quiet,
         ],
         examples: [
             "contam check sample.idx corpora/items/benchmark.jsonl --field question --field answer --method all",
@@ -176,7 +177,8 @@ enum CheckCommand: Subcommand {
         request.reader.format = try arguments[format]
         let methods = try arguments[method]
         if !methods.isEmpty { request.options.methods = methods }
-        request.failOn = try arguments[failOn]
+        let countsPossible = try arguments[failOnPossible]
+        request.failOn = try arguments[failOn].map { FailOnRule(method: $0.method, fraction: $0.fraction, countsPossible: countsPossible) }
         request.options.minMatch = try arguments[minMatch]
         request.options.maxSources = try arguments[maxSources]
         request.options.minSpan = try arguments[minSpan]

@@ -132,4 +132,27 @@ import ContamTestSupport
         #expect(outcome.messages.contains { $0.contains("undecided") })
         #expect(outcome.standardOutput.contains("sketch-only index"))
     }
+
+    @Test func possibleFalsePositivesAreCountedApartAndGateOnlyWhenAsked() throws {
+        // A filter sized for far fewer n-grams than it holds: many sketch hits are plausibly false positives.
+        let dir = TestDirectory(); defer { dir.cleanup() }
+        _ = try SampleIndex.buildSketchOnly(dir.file("loose.idx")) { $0.sketch?.expectedNGrams = 2_000; $0.sketch?.targetFalsePositiveRate = 0.3 }
+        let index = try OpenedIndex.open(path: dir.file("loose.idx"))
+        var request = CheckRequest(indexPath: "loose.idx", itemPaths: ["\(repositoryRoot)/corpora/items/benchmark.jsonl"])
+        request.reader.fields = ["question", "answer"]
+        request.options.methods = [.lmeval13]
+        let summary = try CheckPipeline.run(request, membership: CheckMembership(index)).report.summary
+        let possible = summary.possiblyDirty[.lmeval13] ?? 0
+        #expect(possible > 0, "the loose filter should produce dirty? items")
+        let certain = summary.dirtyFraction(.lmeval13) + Double(summary.undecided[.lmeval13] ?? 0) / Double(summary.items)
+        #expect(summary.dirtyFraction(.lmeval13, possible: true) > summary.dirtyFraction(.lmeval13))
+        // A threshold between the certain share and certain + possible: passes by default, fails when asked.
+        let between = certain + Double(possible) / Double(summary.items) / 2
+        request.failOn = [FailOnRule(method: .lmeval13, fraction: between)]
+        let lenient = try CheckPipeline.run(request, membership: CheckMembership(index))
+        #expect(lenient.exitCode == 0)
+        #expect(lenient.messages.contains { $0.contains("dirty?, not counted") })
+        request.failOn = [FailOnRule(method: .lmeval13, fraction: between, countsPossible: true)]
+        #expect(try CheckPipeline.run(request, membership: CheckMembership(index)).exitCode == 1)
+    }
 }

@@ -5,8 +5,10 @@ import ContamDetect
 /// figures: those totals count only the items whose figures are known (`verbatimKnown`, `nearKnown`).
 public struct CheckSummary: Sendable, Equatable {
     public var items = 0
-    /// Dirty items per selected method.
+    /// Dirty items per selected method; on a sketch-only index, only the certain ones (see `possiblyDirty`).
     public var dirty: [ContaminationMethod: Int] = [:]
+    /// Per method, "dirty?" items of a sketch-only index: Bloom-filter false positives alone would explain them.
+    public var possiblyDirty: [ContaminationMethod: Int] = [:]
     /// Items in Llama 2's middle band (not clean, not dirty).
     public var llama2NotClean = 0
     /// Near-verbatim items, among the `nearKnown` items.
@@ -35,7 +37,9 @@ public struct CheckSummary: Sendable, Equatable {
         items = results.count
         for method in methods { dirty[method] = 0 }
         for result in results {
-            for method in result.methods where method.isDirty { dirty[method.method, default: 0] += 1 }
+            for method in result.methods where method.isDirty {
+                if method.isPossiblyFalsePositive { possiblyDirty[method.method, default: 0] += 1 } else { dirty[method.method, default: 0] += 1 }
+            }
             for method in result.methods where method.verdict == .undecided { undecided[method.method, default: 0] += 1 }
             if result.isUndecided { undecidedItems += 1 }
             if result.result(.llama2)?.verdict == .notClean { llama2NotClean += 1 }
@@ -56,9 +60,10 @@ public struct CheckSummary: Sendable, Equatable {
         }
     }
 
-    /// Fraction of items `method` called dirty (0 when there are no items).
-    public func dirtyFraction(_ method: ContaminationMethod) -> Double {
-        items == 0 ? 0 : Double(dirty[method] ?? 0) / Double(items)
+    /// Fraction of items `method` called dirty (0 when there are no items); with `possible`, the "dirty?"
+    /// items of a sketch-only index too.
+    public func dirtyFraction(_ method: ContaminationMethod, possible: Bool = false) -> Double {
+        items == 0 ? 0 : Double((dirty[method] ?? 0) + (possible ? possiblyDirty[method] ?? 0 : 0)) / Double(items)
     }
 }
 
@@ -67,10 +72,13 @@ public struct CheckSummary: Sendable, Equatable {
 public struct FailOnRule: Sendable, Equatable {
     public var method: ContaminationMethod
     public var fraction: Double
+    /// Count "dirty?" items (possible Bloom false positives of a sketch-only index) as dirty (`--fail-on-possible`).
+    public var countsPossible: Bool
 
-    public init(method: ContaminationMethod, fraction: Double = 0) {
+    public init(method: ContaminationMethod, fraction: Double = 0, countsPossible: Bool = false) {
         self.method = method
         self.fraction = fraction
+        self.countsPossible = countsPossible
     }
 
     /// Parses `near`, `gpt3:0.05`, `palm:5%`.
@@ -90,9 +98,10 @@ public struct FailOnRule: Sendable, Equatable {
     }
 
     /// True when the rule fails the run. Undecided items (sketch-only index) count as dirty: the gate
-    /// passes only when the items proven clean are enough.
+    /// passes only when the items proven clean are enough. "dirty?" items count only with `countsPossible`:
+    /// on a sketch their number follows the filter's false-positive rate, not the contamination.
     public func isViolated(by summary: CheckSummary) -> Bool {
-        summary.dirtyFraction(method) + undecidedFraction(summary) > fraction
+        summary.dirtyFraction(method, possible: countsPossible) + undecidedFraction(summary) > fraction
     }
 
     func undecidedFraction(_ summary: CheckSummary) -> Double {
@@ -103,7 +112,11 @@ public struct FailOnRule: Sendable, Equatable {
     public func explanation(_ summary: CheckSummary) -> String {
         let undecided = undecidedFraction(summary)
         let undecidedText = undecided > 0 ? String(format: " + %.1f%% undecided (counted as dirty)", undecided * 100) : ""
-        return String(format: "%@: %.1f%% of items dirty%@ %@ %.1f%% allowed", method.rawValue, summary.dirtyFraction(method) * 100, undecidedText,
-                      isViolated(by: summary) ? ">" : "<=", fraction * 100)
+        let possible = summary.items == 0 ? 0 : Double(summary.possiblyDirty[method] ?? 0) / Double(summary.items)
+        let possibleText = possible == 0 ? "" : countsPossible
+            ? String(format: " (%.1f%% of them dirty?, counted: --fail-on-possible)", possible * 100)
+            : String(format: " (+ %.1f%% dirty?, not counted; --fail-on-possible counts them)", possible * 100)
+        return String(format: "%@: %.1f%% of items dirty%@%@ %@ %.1f%% allowed", method.rawValue, summary.dirtyFraction(method, possible: countsPossible) * 100,
+                      possibleText, undecidedText, isViolated(by: summary) ? ">" : "<=", fraction * 100)
     }
 }

@@ -31,6 +31,7 @@ public enum HTMLReport {
         for method in report.options.methods {
             var count = "\(summary.dirty[method] ?? 0)"
             if method == .llama2 { count += " (+\(summary.llama2NotClean) not clean)" }
+            if let possible = summary.possiblyDirty[method], possible > 0 { count += " (+\(possible) dirty?)" }
             var definition = method.definition
             if method == .gpt3, let n = report.gpt3NgramLength { definition = "N = \(n); " + definition }
             html += "<tr><td><code>\(method.rawValue)</code></td><td class=\"num\">\(count)</td><td class=\"num\">\(String(format: "%.1f%%", summary.dirtyFraction(method) * 100))</td><td>\(escape(definition))<br><span class=\"src\">\(escape(method.source))</span></td></tr>\n"

@@ -18,6 +18,7 @@ public enum MarkdownReport {
         for method in methods {
             var count = "\(summary.dirty[method] ?? 0)"
             if method == .llama2 { count += " (+\(summary.llama2NotClean) not clean)" }
+            if let possible = summary.possiblyDirty[method], possible > 0 { count += " (+\(possible) dirty?)" }
             var definition = method.definition
             if method == .gpt3, let n = report.gpt3NgramLength { definition = "N = \(n); " + definition }
             out.append("| `\(method.rawValue)` | \(count) | \(String(format: "%.1f%%", summary.dirtyFraction(method) * 100)) | \(cell(definition)) |")

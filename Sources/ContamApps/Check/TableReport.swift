@@ -61,6 +61,7 @@ public enum TableReport {
             var text = "  \(method.rawValue.padding(toLength: nameWidth, withPad: " ", startingAt: 0))  \(count) dirty (\(percent(count)))"
             if method == .llama2 { text += ", \(summary.llama2NotClean) not clean (\(percent(summary.llama2NotClean)))" }
             if method == .gpt3, let n = report.gpt3NgramLength { text += ", N = \(n)" }
+            if let possible = summary.possiblyDirty[method], possible > 0 { text += ", \(possible) dirty? (\(percent(possible)); Bloom false positives alone would explain them)" }
             if let undecided = summary.undecided[method], undecided > 0 { text += ", \(undecided) undecided (\(percent(undecided)))" }
             out.append(text)
         }
