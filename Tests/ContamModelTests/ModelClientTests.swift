@@ -390,8 +390,9 @@ import ContamTestSupport
         for result in await batch.value {
             if case let .failure(error) = result { #expect(error is ModelError, "\(error)") }
         }
-        // 1 s timeout: the recovering request takes about 1 s (its hang); each failing one at most 3 attempts.
-        #expect(Date().timeIntervalSince(started) < 60)
+        // A hang guard, not a speed test: with a 1 s timeout and at most 3 attempts each, the batch ends in seconds
+        // on an idle machine; only a request that never ends could take five minutes.
+        #expect(Date().timeIntervalSince(started) < 300)
     }
 }
 

@@ -94,11 +94,25 @@ public final class TestHTTPServer: @unchecked Sendable {
         _ = acceptLoopEnded.wait(timeout: .now() + 5)
     }
 
-    /// A port on which nothing listens (bound, then closed).
+    /// A loopback port on which nothing listens.
     public static func closedPort() -> UInt16 {
-        guard let server = try? TestHTTPServer(handler: { _, _ in .close }) else { return 9 }
-        server.stop()
-        return server.port
+        // Bound but never listening, and held for the rest of the process: a connection is refused, and no
+        // other process (a parallel test run) can take the port meanwhile, as it could a port closed again.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return 9 }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { close(fd); return 9 }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return UInt16(bigEndian: address.sin_port)
     }
 
     private func acceptLoop() {
