@@ -34,4 +34,23 @@ import ContamTestSupport
         let unknown = SketchIndexBuilder.perShardOptions(SketchBuildOptions(), shardTokens: shardTokens, sources: ["-"])
         #expect(unknown.targetFalsePositiveRate == SketchBuildOptions().targetFalsePositiveRate)
     }
+
+    @Test func tokenDenseDocumentsFitWithoutShardTokens() throws {
+        // One 400 KB line of `a,a,a,…` is one token a byte: three times the plan's 3-bytes-a-token estimate.
+        let dir = TestDirectory(); defer { dir.cleanup() }
+        let dense = dir.write("dense.txt", String(repeating: "a,", count: 200_000))
+        let small = dir.write("small.txt", "a few words of ordinary text")
+        let planned = IndexBuilder.plannedShardTokens(explicit: nil, sources: [dense, small])
+        #expect(planned < 400_000)
+        let summary = try IndexBuilder(inputs: [dense, small], outputPath: dir.file("dense.idx"), options: IndexBuildOptions()).build()
+        #expect(summary.manifest.corpus.documents == 2 && summary.manifest.corpus.tokens == 400_000 + 6 + 2, "\(summary.manifest.corpus.tokens)")  // and a separator after each document
+        let index = try Index.open(path: dir.file("dense.idx"))
+        #expect(index.count(of: ["a", ",", "a"]) == 199_999)
+        // A size the user chose is the user's: the document is refused, naming it and the option.
+        var explicit = IndexBuildOptions()
+        explicit.shardTokens = 100_000
+        #expect {
+            try IndexBuilder(inputs: [dense], outputPath: dir.file("explicit.idx"), options: explicit).build()
+        } throws: { "\($0)".contains("dense.txt:1") && "\($0)".contains("--shard-tokens 100000") }
+    }
 }

@@ -111,10 +111,15 @@ public final class IndexBuilder {
         }
         defer { pending?.group.wait() }  // never leave a writer running into a discarded directory
         var shardNumber = 0
-        func startShard() throws -> ShardBuilder {
+        let memoryCap = IndexBuildOptions.memoryShardTokens
+        /// A shard for `document` onwards. Without --shard-tokens the plan is only an estimate from file sizes
+        /// (token-dense text such as `a,a,a,…` or lists of numbers runs 2 bytes a token or less), so a shard
+        /// grows to hold a document of any size memory allows: its byte count bounds its tokens.
+        func startShard(for document: Document) throws -> ShardBuilder {
             let name = ShardFile.shardDirectory(number: shardNumber)
             shardNumber += 1
-            return try ShardBuilder(directory: try directory.makeSubdirectory(name), name: name, capacity: shardTokens, sketch: shardSketch)
+            let capacity = options.shardTokens != nil ? shardTokens : max(shardTokens, min(memoryCap, document.text.count + 16))
+            return try ShardBuilder(directory: try directory.makeSubdirectory(name), name: name, capacity: capacity, sketch: shardSketch)
         }
         func finishShardInBackground(_ shard: ShardBuilder) throws {
             try waitForPendingShard()
@@ -130,15 +135,19 @@ public final class IndexBuilder {
 
         progress.begin("reading")
         try reader.forEachDocument { document in
-            if current == nil { current = try startShard() }
+            if current == nil { current = try startShard(for: document) }
             var added = try current!.add(document, sourcePath: reader.sources[document.sourceIndex], tokenizer: tokenizer)
             if !added {
                 // The shard is full: close it and put the document into a new one.
-                try finishShardInBackground(current!)
-                current = try startShard()
+                if current!.documentCount > 0 { try finishShardInBackground(current!) }
+                current = try startShard(for: document)
                 added = try current!.add(document, sourcePath: reader.sources[document.sourceIndex], tokenizer: tokenizer)
                 if !added {
-                    throw IndexError.invalidArgument("\(reader.sources[document.sourceIndex]):\(document.recordNumber): this document alone has more tokens than a shard holds (\(shardTokens)); raise --shard-tokens")
+                    let place = "\(reader.sources[document.sourceIndex]):\(document.recordNumber)"
+                    if let explicit = options.shardTokens {
+                        throw IndexError.invalidArgument("\(place): this document alone has more tokens than --shard-tokens \(explicit) lets a shard hold; raise --shard-tokens or leave it out")
+                    }
+                    throw IndexError.invalidArgument("\(place): this document alone (\(Quantity.bytes(document.text.count))) has more tokens than a shard can hold in memory (\(Quantity.count(memoryCap)) tokens, half of RAM at 8 bytes a token); split it into smaller documents (for text, --lines) or build on a machine with more memory")
                 }
             }
             progress.update(done: reader.inputBytesRead, total: reader.inputBytesTotal > 0 ? reader.inputBytesTotal : nil,
