@@ -87,6 +87,21 @@ import Testing
     @Test func realRows() {
         #expect(Levenshtein.distance("5.1,3.5,1.4,0.2,Iris-setosa", "4.9,3.0,1.4,0.2,Iris-setosa") == 3)
         #expect(Levenshtein.normalizedDistance("", "") == 0)
+        // Past the exactly compared prefix the distance is bounded from above, linearly: never closer than it is.
+        let cell = String(repeating: "x", count: 200_000)
+        #expect(Levenshtein.normalizedDistance(cell, cell) == 0)
+        #expect(Levenshtein.normalizedDistance(cell, cell + "yy") == 2.0 / 200_002)
+        var changed = Array(cell.unicodeScalars)
+        changed[150_000] = "z"
+        let changedText = String(String.UnicodeScalarView(changed))
+        #expect(Levenshtein.normalizedDistance(cell, changedText) == 1.0 / 200_000)
+        for _ in 0..<50 {
+            let a = String((0..<Int.random(in: 0...30)).map { _ in "ab".randomElement()! })
+            let b = String((0..<Int.random(in: 0...30)).map { _ in "ab".randomElement()! })
+            let exact = Double(Levenshtein.distance(a, b)) / Double(max(1, max(a.count, b.count)))
+            #expect(abs(Levenshtein.normalizedDistance(a, b) - exact) < 1e-12, "short strings are exact: \(a) / \(b)")
+        }
+        #expect(Levenshtein.alignment(answer: cell, truth: cell).count == 2000)
         #expect(Levenshtein.normalizedDistance("abc", "") == 1)
         #expect(Levenshtein.commonPrefixLength("5.1,3.5,1.4", "5.1,3.0") == 6)
         #expect(Levenshtein.commonPrefixLength("", "x") == 0)

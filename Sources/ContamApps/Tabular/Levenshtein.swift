@@ -35,16 +35,29 @@ public enum Levenshtein {
         return previous[b.count]
     }
 
+    /// How many leading scalars of each string `normalizedDistance` compares exactly: the table is quadratic,
+    /// and a row test must stay linear in the size of the rows (cells of 200 K characters exist).
+    public static let comparedPrefix = 4096
+
     /// Distance divided by the longer length: 0 = identical, 1 = nothing in common (0 for two empty strings).
+    /// Exact up to `comparedPrefix` scalars; beyond, the distance of the two prefixes plus the position-by-position
+    /// mismatches of what follows (and its length difference). Edit distance is subadditive over concatenation and
+    /// never above that count, so this bounds the true distance from above: a long row never looks closer to the
+    /// truth than it is. Cost O(`comparedPrefix`² + length).
     public static func normalizedDistance(_ a: String, _ b: String) -> Double {
         let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
         let longer = max(x.count, y.count)
-        return longer == 0 ? 0 : Double(distance(x, y)) / Double(longer)
+        guard longer > 0 else { return 0 }
+        let px = x.prefix(comparedPrefix), py = y.prefix(comparedPrefix)
+        let tailX = x[px.count...], tailY = y[py.count...]
+        let mismatches = zip(tailX, tailY).reduce(0) { $0 + ($1.0 == $1.1 ? 0 : 1) } + abs(tailX.count - tailY.count)
+        return Double(min(longer, distance(Array(px), Array(py)) + mismatches)) / Double(longer)
     }
 
-    /// A minimal alignment of `answer` against `truth`, by characters, for display.
-    public static func alignment(answer: String, truth: String) -> [Edit] {
-        let a = Array(answer), b = Array(truth)
+    /// A minimal alignment of `answer` against `truth`, by characters, for display: of their first
+    /// `displayLimit` characters each (the table holds both lengths' product), the rest of either left out.
+    public static func alignment(answer: String, truth: String, displayLimit: Int = 2000) -> [Edit] {
+        let a = Array(answer.prefix(displayLimit)), b = Array(truth.prefix(displayLimit))
         let columns = b.count + 1
         var table = [Int](repeating: 0, count: (a.count + 1) * columns)
         for j in 0...b.count { table[j] = j }
