@@ -111,9 +111,10 @@ public final class URLSessionTransport: HTTPTransport {
         let limit = maxResponseBytes
         // The resource timeout (set to `timeout`) is meant to bound the whole request, the request timeout alone
         // being reset by every byte received; swift-corelibs-foundation does not enforce it (a trickling server
-        // holds a request past it). Racing the request against a timer task and cancelling it deadlocked in
-        // URLSessionTask.cancel, so for now only the socket transport (plain http) has a whole-request deadline.
-        return try await {
+        // holds a request past it), and cancelling a URLSessionTask from a timer deadlocked in
+        // URLSessionTask.cancel. So the request races a timer without being cancelled: at the deadline the caller
+        // gets a timeout, and the abandoned task ends by itself at its next per-read timeout.
+        return try await Self.withDeadline(seconds: timeout) {
             let data: Data, response: URLResponse
             do {
                 (data, response) = try await session.data(for: prepared)
@@ -134,6 +135,39 @@ public final class URLSessionTransport: HTTPTransport {
                 throw HTTPTransportError.redirected(status: nil, location: final.absoluteString)
             }
             return HTTPExchange(status: http.statusCode, headers: fields, body: data)
-        }()
+        }
+    }
+
+    /// `work`'s result, or `URLError(.timedOut)` once `seconds` have passed, whichever comes first. `work` is not
+    /// cancelled at the deadline (see `post`); its late result is dropped.
+    static func withDeadline<T: Sendable>(seconds: Double, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        let once = ResumeOnce<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            once.set(continuation)
+            Task {
+                do { once.resume(with: .success(try await work())) } catch { once.resume(with: .failure(error)) }
+            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
+                once.resume(with: .failure(URLError(.timedOut)))
+            }
+        }
+    }
+}
+
+/// Resumes a continuation with the first result it is given and drops the rest.
+private final class ResumeOnce<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, Error>?
+
+    func set(_ continuation: CheckedContinuation<T, Error>) {
+        lock.lock(); self.continuation = continuation; lock.unlock()
+    }
+
+    func resume(with result: Result<T, Error>) {
+        lock.lock()
+        let pending = continuation
+        continuation = nil
+        lock.unlock()
+        pending?.resume(with: result)
     }
 }
