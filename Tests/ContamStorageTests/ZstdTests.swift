@@ -46,6 +46,31 @@ import ContamTestSupport
         }
     }
 
+    @Test func framesCarryAContentChecksumThatCatchesAFlippedByte() throws {
+        let text = sampleText(20_000)
+        let frame = try text.withUnsafeBytes { try ZstdCompressor().compress($0) }
+        // Frame header descriptor: bit 2 is the content-checksum flag.
+        #expect(frame.count > 8 && frame[4] & 0x04 != 0)
+        var failures = 0
+        // Flip one byte at a time in the compressed body (not the magic or header); each must be an error or the
+        // exact text, never different text.
+        for position in stride(from: 8, to: frame.count, by: max(1, frame.count / 64)) {
+            var damaged = frame
+            damaged[position] ^= 0x20
+            var output = [UInt8](repeating: 0, count: text.count)
+            do {
+                try damaged.withUnsafeBytes { source in
+                    try output.withUnsafeMutableBytes { try ZstdDecompressor().decompress(source, into: $0, path: "store.zst.bin") }
+                }
+                #expect(output == text, "a flip at \(position) decoded to different text")
+            } catch {
+                failures += 1
+                #expect("\(error)".contains("store.zst.bin"))
+            }
+        }
+        #expect(failures > 0)
+    }
+
     @Test func nonZstdIsAnErrorNamingTheFile() throws {
         let reader = ZstdStreamReader(MemoryByteSource(Array("just some text, not zstd at all".utf8)), path: "plain.txt.zst")
         let error = #expect(throws: StorageError.self) { try readAll(reader) }

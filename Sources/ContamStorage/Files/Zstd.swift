@@ -32,14 +32,19 @@ public final class ZstdCompressor {
     public init(level: Int32 = 3) {
         context = ZSTD_createCCtx()
         self.level = level
+        // Every frame carries the XXH64-based content checksum, which libzstd checks on each decompression:
+        // a flipped byte in the document store is an error, not different text shown as a source.
+        _ = ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level)
+        _ = ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1)
     }
 
-    /// Compresses `source` into one independent zstd frame.
+    /// Compresses `source` into one independent zstd frame with a content checksum.
     public func compress(_ source: UnsafeRawBufferPointer) throws -> [UInt8] {
         let bound = ZSTD_compressBound(source.count)
         var output = [UInt8](repeating: 0, count: bound)
         let written = try output.withUnsafeMutableBytes { out -> Int in
-            try Zstd.check(ZSTD_compressCCtx(context, out.baseAddress, bound, source.baseAddress, source.count, level), path: "<compress>")
+            // ZSTD_compress2 keeps the parameters set above (ZSTD_compressCCtx would reset them).
+            try Zstd.check(ZSTD_compress2(context, out.baseAddress, bound, source.baseAddress, source.count), path: "<compress>")
         }
         output.removeSubrange(written...)
         return output
