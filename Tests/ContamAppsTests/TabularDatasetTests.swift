@@ -3,6 +3,7 @@ import Testing
 import ContamTestSupport
 @testable import ContamStorage
 @testable import ContamApps
+import ContamCorpus
 
 @Suite struct TabularDatasetTests {
     /// Writes `text` to `name` in a fresh temporary directory and returns the file's path.
@@ -139,5 +140,24 @@ import ContamTestSupport
                 #expect(!context.contains("Iris-setosa") && !context.contains("sepal_length,sepal_width"), "\(query.test) leaks iris")
             }
         }
+    }
+}
+
+@Suite struct TabularRecordsTests {
+    @Test func recordsBecomeTheCSVPandasWouldWrite() throws {
+        let rows = [
+            RecordObject(keys: ["sepal", "species", "note"], values: [.double(5.1), .string("Iris-setosa"), .null]),
+            RecordObject(keys: ["sepal", "species", "note", "tags"], values: [.integer(4), .string("a, \"quoted\" one"), .string("two\nlines"), .array([.string("x"), .integer(1)])]),
+            RecordObject(keys: ["species"], values: [.timestamp(microsecondsSinceEpoch: 86_400_000_000)]),
+        ]
+        let dataset = try TabularDataset.fromRecords(rows, recordNumbers: [1, 2, 3], name: "iris", path: "iris.jsonl", truncated: false)
+        #expect(dataset.featureNames == ["sepal", "species", "note", "tags"])
+        #expect(dataset.lines[1] == "5.1,Iris-setosa,,")
+        #expect(dataset.lines[2] == "4,\"a, \"\"quoted\"\" one\",\"two\nlines\",\"[\"\"x\"\",1]\"")
+        #expect(dataset.fields[3] == ["", "1970-01-02T00:00:00Z", "", ""])
+        // The CSV reader reads the written lines back to the same cells: the lines are valid CSV.
+        let reparsed = try CSVParser.records(in: dataset.lines.joined(separator: "\n"), path: "x.csv")
+        #expect(reparsed.map(\.fields) == dataset.fields)
+        #expect(throws: TabularError.noRows(path: "e.jsonl")) { try TabularDataset.fromRecords([], recordNumbers: [], name: "e", path: "e.jsonl", truncated: false) }
     }
 }

@@ -1,0 +1,76 @@
+import ContamCorpus
+
+/// A table read from records rather than CSV text (JSON Lines, Parquet): the same `TabularDataset` the tests
+/// see, its lines written as CSV the way pandas' `to_csv` would (the form the tabular memorization tests, after
+/// Bordt et al. 2024, prompt with), so a table is a table whatever file it came in.
+extension TabularDataset {
+    /// A dataset of `rows` (each an object of column → value), the columns in first-seen order. A value is
+    /// written as its scalar text (`RecordValue.scalarText`), null as an empty cell, arrays and objects as compact
+    /// JSON. `recordNumbers` are the rows' places in the file (JSONL lines, Parquet row numbers from 1), for errors.
+    public static func fromRecords(_ rows: [RecordObject], recordNumbers: [Int], name: String, path: String, truncated: Bool) throws -> TabularDataset {
+        guard !rows.isEmpty else { throw TabularError.noRows(path: path) }
+        var columns: [String] = []
+        var seen = Set<String>()
+        for row in rows {
+            for key in row.keys where seen.insert(key).inserted { columns.append(key) }
+        }
+        var fields: [[String]] = [columns]
+        var lines: [String] = [columns.map(csvCell).joined(separator: ",")]
+        for row in rows {
+            let cells = columns.map { row[$0].map(cellText) ?? "" }
+            fields.append(cells)
+            lines.append(cells.map(csvCell).joined(separator: ","))
+        }
+        return try TabularDataset(name: name, path: path, lines: lines, fields: fields, lineNumbers: [1] + recordNumbers, truncated: truncated)
+    }
+
+    /// One cell's text.
+    static func cellText(_ value: RecordValue) -> String {
+        if case .null = value { return "" }
+        return value.scalarText ?? jsonText(value)
+    }
+
+    /// Compact JSON for a value that is not one scalar (arrays, objects, bytes as a string of \u escapes).
+    static func jsonText(_ value: RecordValue) -> String {
+        switch value {
+        case .null: return "null"
+        case let .bool(flag): return flag ? "true" : "false"
+        case .integer, .double, .timestamp: return value.scalarText.map { value.isTimestamp ? quoted($0) : $0 } ?? "null"
+        case let .string(text): return quoted(text)
+        case let .bytes(bytes): return quoted(String(decoding: bytes, as: UTF8.self))
+        case let .array(items): return "[" + items.map(jsonText).joined(separator: ",") + "]"
+        case let .object(object): return "{" + zip(object.keys, object.values).map { quoted($0) + ":" + jsonText($1) }.joined(separator: ",") + "}"
+        }
+    }
+
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    /// A CSV cell as pandas writes it: quoted when it holds a comma, a quote or a line break (quotes doubled).
+    static func csvCell(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+extension RecordValue {
+    var isTimestamp: Bool {
+        if case .timestamp = self { return true }
+        return false
+    }
+}
