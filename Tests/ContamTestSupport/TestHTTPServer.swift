@@ -54,23 +54,9 @@ public final class TestHTTPServer: @unchecked Sendable {
     /// `handler(request, n)` decides the reply to the n-th request (1-based).
     public init(handler: @escaping @Sendable (Request, Int) -> Reply) throws {
         self.handler = handler
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EIO) }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 64) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        port = UInt16(bigEndian: address.sin_port)
+        guard let (fd, boundPort) = Self.boundLoopbackSocket(reuseAddress: true) else { throw POSIXError(.EADDRINUSE) }
+        guard listen(fd, 64) == 0 else { close(fd); throw POSIXError(.EADDRINUSE) }
+        port = boundPort
         listener = fd
         let thread = Thread { [self] in acceptLoop() }
         thread.start()
@@ -98,8 +84,17 @@ public final class TestHTTPServer: @unchecked Sendable {
     public static func closedPort() -> UInt16 {
         // Bound but never listening, and held for the rest of the process: a connection is refused, and no
         // other process (a parallel test run) can take the port meanwhile, as it could a port closed again.
+        boundLoopbackSocket(reuseAddress: false)?.port ?? 9
+    }
+
+    /// A TCP socket bound to 127.0.0.1 on a port the system picks, and that port; nil when it cannot be made.
+    private static func boundLoopbackSocket(reuseAddress: Bool) -> (fd: Int32, port: UInt16)? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return 9 }
+        guard fd >= 0 else { return nil }
+        if reuseAddress {
+            var yes: Int32 = 1
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
@@ -107,12 +102,12 @@ public final class TestHTTPServer: @unchecked Sendable {
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0 else { close(fd); return 9 }
+        guard bound == 0 else { close(fd); return nil }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
-        return UInt16(bigEndian: address.sin_port)
+        return (fd, UInt16(bigEndian: address.sin_port))
     }
 
     private func acceptLoop() {
