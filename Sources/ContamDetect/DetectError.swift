@@ -12,6 +12,8 @@ public enum DetectError: Error, CustomStringConvertible, Equatable {
     case outputExists(path: String)
     case cannotWrite(path: String, message: String)
     case mixedCleanFormats(paths: [String])
+    /// `--write-clean` cannot rewrite this input item by item; `reason` says why.
+    case cleanCopyUnsupported(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -37,6 +39,8 @@ public enum DetectError: Error, CustomStringConvertible, Equatable {
             return "\(path): cannot write: \(message)."
         case let .mixedCleanFormats(paths):
             return "--write-clean cannot mix whole-file text items (\(paths.joined(separator: ", "))) with line-based inputs (JSONL, --lines); run them separately."
+        case let .cleanCopyUnsupported(path, reason):
+            return "\(path): --write-clean cannot write this input without the flagged items: \(reason); use --json to list the flagged items and filter the file yourself, or convert it to JSON Lines."
         }
     }
 }
