@@ -194,11 +194,13 @@ public struct FieldPathMismatch: Error, Sendable, Equatable {
     /// `question` / `the record`, for messages.
     public var stoppedAtText: String { stoppedAt.isEmpty ? "the record" : FieldPath.text(of: stoppedAt) }
 
-    /// One clause: `question has no key "stem" (keys: text, label)`.
+    /// One clause: `question has no key "stem" (keys: text, label)`, `choices is an array of 4 elements, not an
+    /// object with key "text"`.
     public var explanation: String {
         switch wanted {
         case let .key(key):
-            return "\(stoppedAtText) has no key \"\(key)\" (\(found))"
+            if found.hasPrefix("keys:") || found.hasPrefix("an object") { return "\(stoppedAtText) has no key \"\(key)\" (\(found))" }
+            return "\(stoppedAtText) is \(found), not an object with key \"\(key)\""
         case .everyElement:
             return "\(stoppedAtText) is not an array but \(found)"
         case let .element(index):

@@ -19,7 +19,8 @@ public enum JSONDocumentReader {
     /// The layout of a JSON input from its first bytes (`head`, up to the end of its first line when there is
     /// one): a document when it starts with `[`, or with `{` and the first line does not hold a whole value
     /// (pretty-printed); JSON Lines otherwise (a one-line object is a record either way, and a first line that
-    /// is malformed for another reason is reported by the line parser with its line and column).
+    /// is malformed for another reason is reported by the line parser with its line and column). A document whose
+    /// first line is `{` followed by more than `head`'s worth of text without a newline is read as JSON Lines.
     public static func layout(ofHead head: [UInt8]) -> JSONInputLayout {
         head.withUnsafeBufferPointer { buffer in
             var start = 0
@@ -32,6 +33,9 @@ public enum JSONDocumentReader {
             guard buffer[start] == UInt8(ascii: "{") else { return .lines }
             var end = start
             while end < buffer.count, buffer[end] != 0x0A { end += 1 }
+            // No newline: a one-line input, or a first line longer than the head. A one-line object is a record
+            // either way, and JSON Lines stream.
+            guard end < buffer.count else { return .lines }
             let line = UnsafeBufferPointer(rebasing: buffer[start..<end])
             var cursor = JSONCursor(line, path: "", lineNumber: 1)
             do {

@@ -136,8 +136,14 @@ public struct RecordFieldSelector: Sendable, Equatable {
     /// A path that reaches text below `value`: `[]` for an array of strings, `[].key` / `.key` for the first
     /// string-valued key of an object.
     static func suggestion(_ path: FieldPath, _ value: RecordValue) -> String? {
+        // A key named "text" when it holds a string, else the key of the longest string.
         func stringKey(_ object: RecordObject) -> String? {
-            zip(object.keys, object.values).first { if case .string = $0.1 { return true } else { return false } }?.0
+            if case .string? = object["text"] { return "text" }
+            var best: (key: String, length: Int)?
+            for (key, value) in zip(object.keys, object.values) {
+                if case let .string(text) = value, text.utf8.count > best?.length ?? -1 { best = (key, text.utf8.count) }
+            }
+            return best?.key
         }
         switch value {
         case let .array(elements):

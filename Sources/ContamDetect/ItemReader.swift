@@ -265,9 +265,10 @@ public struct ItemReader {
                 if set.skipReasons.count < 5 { set.skipReasons.append(error.description) }
                 continue
             }
-            guard !Self.isBlank(text) else { throw emptyItem(path: path, number: ordinal + 1, record: record.position) }
+            let position = record.location.isEmpty ? nil : record.position
+            guard !Self.isBlank(text) else { throw emptyItem(path: path, number: ordinal + 1, record: position) }
             input.segments.append(.init(bytes: [], item: set.items.count))
-            set.items.append(CheckItem(id: id ?? "\(path):\(record.position)", sourcePath: path, recordNumber: ordinal + 1, text: text, rawRecord: []))
+            set.items.append(CheckItem(id: id ?? position.map { "\(path):\($0)" } ?? path, sourcePath: path, recordNumber: ordinal + 1, text: text, rawRecord: []))
         }
         return input
     }
