@@ -56,6 +56,29 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
     case raggedRow(path: String, line: Int, fields: Int, columns: Int)
     /// An `--include` / `--exclude` pattern that cannot be read.
     case invalidPattern(pattern: String, detail: String)
+    /// A field path (`--field`, `--id-field`, `--records`: `option`) selects nothing in a record: `explanation`
+    /// says where it stopped and what was there. `line` is the JSONL line, `record` the record's position inside
+    /// a document or line (`data[3].paragraphs[1]`); at least one is set.
+    case pathNotFound(path: String, line: Int?, record: String?, option: String, fieldPath: String, explanation: String, suggestion: String?)
+    /// A path selects a value that is not what `option` needs (an object or array where text is required, a
+    /// number as text, several values as an id): `at` is where, `found` what it is, `need` what was wanted.
+    case pathWrongKind(path: String, line: Int?, record: String?, option: String, fieldPath: String, at: String, found: String, need: String, suggestion: String?)
+    /// Every path of `option` selects no value in this record (each is null or an empty array).
+    case pathHasNoValue(path: String, line: Int?, record: String?, option: String, fieldPaths: [String])
+    /// A JSON document (a `.json` file read whole) is not valid JSON; `line` and `column` (in bytes) are 1-based.
+    case malformedJSONDocument(path: String, line: Int, column: Int, detail: String)
+    /// A JSON document is larger than the limit on documents read whole.
+    case documentTooLarge(path: String, limitBytes: Int)
+    /// A field path given to `option` does not parse; `message` says where and why.
+    case invalidFieldPath(option: String, message: String)
+
+    /// `file:17`, `file, record data[3]` or `file:17, record [2]`: where a record is, for messages.
+    static func location(_ path: String, line: Int?, record: String?) -> String {
+        var text = path
+        if let line { text += ":\(line)" }
+        if let record { text += ", record " + record }
+        return text
+    }
 
     public var description: String {
         switch self {
@@ -107,6 +130,22 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .emptyInput(paths):
             let shown = paths.prefix(5).joined(separator: ", ") + (paths.count > 5 ? ", ..." : "")
             return "The corpus inputs (\(shown)) hold no document with any text; check the inputs, --format and --field."
+        case let .pathNotFound(path, line, record, option, fieldPath, explanation, suggestion):
+            let skip = option == "--records" && line == nil ? "" : " or --skip-bad-records"
+            let advice = suggestion.map { "; did you mean \(option) '\($0)'? (docs/field-paths.md)" } ?? "; pass \(option) with a path that exists (see docs/field-paths.md)\(skip)"
+            return "\(Self.location(path, line: line, record: record)): \(option) '\(fieldPath)' matches nothing: \(explanation)\(advice)."
+        case let .pathWrongKind(path, line, record, option, fieldPath, at, found, need, suggestion):
+            let advice = suggestion.map { "; try \(option) '\($0)'" } ?? "; pick another path or pass --skip-bad-records"
+            return "\(Self.location(path, line: line, record: record)): \(option) '\(fieldPath)' selects \(found) at \(at), but \(need)\(advice)."
+        case let .pathHasNoValue(path, line, record, option, fieldPaths):
+            let list = fieldPaths.map { "'\($0)'" }.joined(separator: ", ")
+            return "\(Self.location(path, line: line, record: record)): \(option) \(list) \(fieldPaths.count == 1 ? "has" : "have") no value in this record (null or an empty array); pass another \(option) as well or instead, or --skip-bad-records to skip such records."
+        case let .malformedJSONDocument(path, line, column, detail):
+            return "\(path):\(line):\(column): malformed JSON: \(detail); the file is read as one JSON document (it does not hold one object per line), fix it there."
+        case let .documentTooLarge(path, limitBytes):
+            return "\(path): this JSON document is larger than \(limitBytes >> 20) MiB, the limit for documents read whole; convert it to JSON Lines (e.g. jq -c '.[]' or jq -c '.data[]') and index that."
+        case let .invalidFieldPath(option, message):
+            return "\(option): \(message)."
         }
     }
 
@@ -120,6 +159,10 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
              let .recordTooLarge(path, _, _), let .missingColumn(path, _, _, _), let .compressed(path, _),
              let .raggedRow(path, _, _, _):
             return path
+        case let .pathNotFound(path, _, _, _, _, _, _), let .pathWrongKind(path, _, _, _, _, _, _, _, _),
+             let .pathHasNoValue(path, _, _, _, _), let .malformedJSONDocument(path, _, _, _), let .documentTooLarge(path, _):
+            return path
+        case .invalidFieldPath: return nil
         case let .noSupportedFiles(directory, _, _): return directory
         }
     }
@@ -128,6 +171,7 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
     public var isRecordError: Bool {
         switch self {
         case .malformedJSON, .notAnObject, .missingField, .fieldNotString, .binaryContent, .raggedRow: return true
+        case .pathNotFound, .pathWrongKind, .pathHasNoValue: return true
         default: return false
         }
     }

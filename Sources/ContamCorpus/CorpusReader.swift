@@ -140,7 +140,7 @@ public final class CorpusReader {
                 try readWholeText(source, sourceIndex: sourceIndex, body)
             }
         case .jsonl:
-            try readJSONLines(source, sourceIndex: sourceIndex, path: name, body)
+            try readJSON(source, sourceIndex: sourceIndex, path: name, body)
         case .csv:
             try readCSV(source, sourceIndex: sourceIndex, path: name, body)
         }
@@ -212,8 +212,79 @@ public final class CorpusReader {
         }
     }
 
-    private func readJSONLines(_ source: ByteSource, sourceIndex: Int, path: String, _ body: (Document) throws -> Void) throws {
-        let parser = JSONLineParser(textFields: options.textFields, idField: options.idField)
+    /// JSON Lines or one JSON document, told by the first line (`JSONDocumentReader.layout`).
+    private func readJSON(_ source: ByteSource, sourceIndex: Int, path: String, _ body: (Document) throws -> Void) throws {
+        let selector = try RecordFieldSelector(fields: options.textFields, idField: options.idField, defaultID: true)
+        let (head, replaying) = try JSONDocumentReader.head(of: source)
+        if JSONDocumentReader.layout(ofHead: head) == .document {
+            try readJSONDocument(replaying, selector: selector, sourceIndex: sourceIndex, path: path, body)
+        } else if selector.isTopLevelOnly && options.records == nil {
+            let parser = JSONLineParser(textFields: selector.textPaths.compactMap(\.topLevelKey), idField: selector.idPath?.topLevelKey,
+                                        idRequired: !selector.idIsOptional)
+            try readJSONLines(replaying, parser: parser, sourceIndex: sourceIndex, path: path, body)
+        } else {
+            try readJSONLineRecords(replaying, selector: selector, sourceIndex: sourceIndex, path: path, body)
+        }
+    }
+
+    /// Delivers one record's text and id selected by `selector`, or skips or throws its error.
+    private func deliverRecord(_ record: SelectedValue, selector: RecordFieldSelector, location: RecordLocation, sourceIndex: Int,
+                               recordNumber: Int, _ body: (Document) throws -> Void) throws {
+        let text: String
+        let id: String?
+        do {
+            text = try selector.text(of: record.value, at: location)
+            id = try selector.id(of: record.value, at: location)
+        } catch let error as CorpusError {
+            try skipOrThrow(error)
+            return
+        }
+        try deliverValid(Array(text.utf8), sourceIndex: sourceIndex, recordNumber: recordNumber, id: id, body)
+    }
+
+    /// A whole JSON document: its records (`--records`, or the default) in order, numbered from 1.
+    private func readJSONDocument(_ source: ByteSource, selector: RecordFieldSelector, sourceIndex: Int, path: String,
+                                  _ body: (Document) throws -> Void) throws {
+        let bytes = try JSONDocumentReader.readAll(source, path: path, maximumBytes: options.maximumDocumentBytes)
+        let (records, replacements) = try JSONDocumentReader.records(in: bytes, path: path, recordsPath: options.records)
+        statistics.invalidUTF8Replaced += replacements
+        for (ordinal, record) in records.enumerated() {
+            try deliverRecord(record, selector: selector, location: RecordLocation(path: path, record: record.location.isEmpty ? nil : record.position),
+                              sourceIndex: sourceIndex, recordNumber: ordinal + 1, body)
+        }
+    }
+
+    /// JSON Lines whose fields are nested paths or whose records lie inside each line (`--records`): each line is
+    /// parsed into a value. The document number is the line's.
+    private func readJSONLineRecords(_ source: ByteSource, selector: RecordFieldSelector, sourceIndex: Int, path: String,
+                                     _ body: (Document) throws -> Void) throws {
+        let lines = LineReader(source: source)
+        bufferedBytesOfActiveReader = { lines.bufferedBytes }
+        try lines.forEachLine { line, number in
+            var line = line
+            if number == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line = UnsafeBufferPointer(rebasing: line[3...]) }
+            if Self.isBlank(line) { return }
+            let records: [SelectedValue]
+            do {
+                let parsed = try JSONValueParser.parse(line, path: path, lineNumber: number)
+                if options.records == nil, let kind = JSONDocumentReader.nonObjectKind(parsed.value) {
+                    throw CorpusError.notAnObject(path: path, line: number, found: kind)
+                }
+                statistics.invalidUTF8Replaced += parsed.replacements
+                records = try JSONDocumentReader.records(of: parsed.value, path: path, line: number, recordsPath: options.records,
+                                                         defaultSplitsArrays: false)
+            } catch let error as CorpusError {
+                try skipOrThrow(error)
+                return
+            }
+            for record in records {
+                let location = RecordLocation(path: path, line: number, record: options.records == nil ? nil : record.position)
+                try deliverRecord(record, selector: selector, location: location, sourceIndex: sourceIndex, recordNumber: number, body)
+            }
+        }
+    }
+
+    private func readJSONLines(_ source: ByteSource, parser: JSONLineParser, sourceIndex: Int, path: String, _ body: (Document) throws -> Void) throws {
         let lines = LineReader(source: source)
         bufferedBytesOfActiveReader = { lines.bufferedBytes }
         try lines.forEachLine { line, number in
@@ -233,7 +304,7 @@ public final class CorpusReader {
             if fields.texts.count == 1 {
                 text = fields.texts[0]
             } else {
-                text = Array(fields.texts.filter { !$0.isEmpty }.joined(separator: [0x0A, 0x0A]))
+                text = Array(fields.texts.filter { !$0.isEmpty }.joined(separator: [0x0A]))
             }
             try deliverValid(text, sourceIndex: sourceIndex, recordNumber: number, id: fields.id, body)
         }

@@ -28,15 +28,20 @@ public final class JSONLineParser {
     public let textFields: [String]
     /// The field holding each record's id, if any.
     public let idField: String?
+    /// False when a record without the id field simply has no id (the default `id`); true makes it an error.
+    public let idRequired: Bool
 
     private let textKeys: [[UInt8]]
     private let idKey: [UInt8]?
     static let maximumDepth = 512
 
-    /// A parser extracting `textFields` (at least one) and optionally `idField`.
-    public init(textFields: [String] = ["text"], idField: String? = nil) {
+    /// A parser extracting `textFields` (at least one) and optionally `idField` (an error when a record lacks it,
+    /// unless `idRequired` is false). A text field whose value is null gives no text; when every text field is
+    /// null the record is an error (`CorpusError.pathHasNoValue`), as for field paths.
+    public init(textFields: [String] = ["text"], idField: String? = nil, idRequired: Bool = true) {
         self.textFields = textFields
         self.idField = idField
+        self.idRequired = idRequired
         textKeys = textFields.map { Array($0.utf8) }
         idKey = idField.map { Array($0.utf8) }
     }
@@ -51,6 +56,8 @@ public final class JSONLineParser {
         var cursor = JSONCursor(line, path: path, lineNumber: lineNumber)
         var texts = [[UInt8]](repeating: [], count: textKeys.count)
         var found = [Bool](repeating: false, count: textKeys.count)
+        // Bit k: text field k's last value was null (fields past 64 are never treated as null-only).
+        var nullMask: UInt64 = 0
         var id: String?
         var idFound = false
         var replacements = 0
@@ -90,12 +97,17 @@ public final class JSONLineParser {
                     found[fieldIndex] = true
                     if cursor.peek() == UInt8(ascii: "\"") {
                         cursor.index &+= 1
+                        if fieldIndex < 64 { nullMask &= ~(1 << UInt64(fieldIndex)) }
                         texts[fieldIndex].removeAll(keepingCapacity: true)
                         replacements &+= try cursor.string(into: &texts[fieldIndex], store: true)
                     } else {
                         // Reported after the whole line parsed, so that syntax errors win. No kind means no value
-                        // starts here: skipValue throws that syntax error.
-                        if let kind = cursor.peek().flatMap(JSONValueKind.init(startingWith:)) {
+                        // starts here: skipValue throws that syntax error. Null is no value, not a wrong kind.
+                        let kind = cursor.peek().flatMap(JSONValueKind.init(startingWith:))
+                        if kind == .null {
+                            texts[fieldIndex].removeAll(keepingCapacity: true)
+                            if fieldIndex < 64 { nullMask |= 1 << UInt64(fieldIndex) }
+                        } else if let kind {
                             typeError = typeError ?? .fieldNotString(path: path, line: lineNumber, field: textFields[fieldIndex],
                                                                      found: kind, expected: [.string])
                         }
@@ -135,8 +147,11 @@ public final class JSONLineParser {
         for fieldIndex in 0..<textKeys.count where !found[fieldIndex] {
             throw missingField(textFields[fieldIndex], role: .text, line: line, path: path, lineNumber: lineNumber)
         }
-        if let idField, !idFound {
+        if let idField, !idFound, idRequired {
             throw missingField(idField, role: .id, line: line, path: path, lineNumber: lineNumber)
+        }
+        if nullMask != 0, textKeys.count <= 64, nullMask == (textKeys.count == 64 ? ~0 : (1 << UInt64(textKeys.count)) - 1) {
+            throw CorpusError.pathHasNoValue(path: path, line: lineNumber, record: nil, option: "--field", fieldPaths: textFields)
         }
         for fieldIndex in 0..<texts.count {
             replacements &+= UTF8Repair.repair(&texts[fieldIndex])

@@ -13,6 +13,8 @@ public enum DetectError: Error, CustomStringConvertible, Equatable {
     case cannotWrite(path: String, message: String)
     case mixedCleanFormats(paths: [String])
     case cleanCSVNeedsOneInput(path: String, inputs: Int)
+    /// `--write-clean` cannot rewrite this input item by item; `reason` says why.
+    case cleanCopyUnsupported(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -40,6 +42,8 @@ public enum DetectError: Error, CustomStringConvertible, Equatable {
             return "--write-clean cannot mix whole-file text items (\(paths.joined(separator: ", "))) with line-based inputs (JSONL, --lines); run them separately."
         case let .cleanCSVNeedsOneInput(path, inputs):
             return "--write-clean writes one file, and \(path) is CSV: with \(inputs) inputs its header row would land among the rows; check each CSV file with its own --write-clean."
+        case let .cleanCopyUnsupported(path, reason):
+            return "\(path): --write-clean cannot write this input without the flagged items: \(reason); use --json to list the flagged items and filter the file yourself, or convert it to JSON Lines."
         }
     }
 }

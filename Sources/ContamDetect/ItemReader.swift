@@ -4,10 +4,16 @@ import ContamCorpus
 
 /// How `contam check` reads its items.
 public struct ItemReaderOptions: Sendable {
-    /// JSONL fields whose string values make up the item, joined by newlines (`--field`, repeatable).
+    /// JSON field paths (docs/field-paths.md) whose string values make up the item, joined by newlines (`--field`,
+    /// repeatable).
     public var fields: [String] = ["text"]
-    /// JSONL field holding the item id (`--id-field`); when nil, `id` is used if a record has it.
+    /// JSON field path holding the item id (`--id-field`); when nil, `id` is used if a record has it.
     public var idField: String?
+    /// JSON: the path of the items inside each document or line (`--records`, e.g. `data[].paragraphs[].qas[]`);
+    /// nil: a document's top-level array gives its elements, an object is one item, each JSONL line is one.
+    public var records: FieldPath?
+    /// JSON documents (not JSON Lines) larger than this are refused.
+    public var maximumDocumentBytes = JSONDocumentReader.defaultMaximumBytes
     /// Plain text: one item per line instead of one per file (`--lines`).
     public var linesAreItems = false
     /// Overrides the format the file name implies (`--format`); stdin is sniffed otherwise.
@@ -42,6 +48,9 @@ public struct ItemSet: Sendable {
         /// True for JSONL and `--lines` text (records are lines); false for whole-file text items.
         public var recordsAreLines: Bool
         public var segments: [Segment]
+        /// Why this input cannot be written back without some items (a JSON document, a line holding several
+        /// items), or nil when it can.
+        public var cleanCopyRefusal: String? = nil
     }
 
     public var items: [CheckItem] = []
@@ -166,7 +175,12 @@ public struct ItemReader {
         let name = path == "-" ? "<stdin>" : path
         switch format {
         case .jsonl:
-            set.inputs.append(try readJSONL(bytes, path: name, into: &set))
+            let selector = try RecordFieldSelector(fields: options.fields, idField: options.idField, defaultID: true)
+            if JSONDocumentReader.layout(ofHead: bytes) == .document {
+                set.inputs.append(try readJSONDocument(bytes, path: name, selector: selector, into: &set))
+            } else {
+                set.inputs.append(try readJSONL(bytes, path: name, selector: selector, into: &set))
+            }
         case .csv:
             set.inputs.append(try readCSV(bytes, path: name, into: &set))
         case .text where options.linesAreItems:
@@ -191,9 +205,36 @@ public struct ItemReader {
         }
     }
 
-    private func readJSONL(_ bytes: [UInt8], path: String, into set: inout ItemSet) throws -> ItemSet.Input {
-        let parser = JSONLineParser(textFields: options.fields, idField: options.idField ?? "id")
-        let fallback = options.idField == nil ? JSONLineParser(textFields: options.fields, idField: nil) : nil
+    /// One record's text and id: with the top-level fast parser when every path is one key and records are
+    /// lines, else from the parsed line through `selector` (several for `--records`). Empty for a line that
+    /// holds no record under `--records`.
+    private func records(inLine content: [UInt8], path: String, lineNumber: Int, parser: JSONLineParser?,
+                         selector: RecordFieldSelector, replacements: inout Int) throws -> [(text: [UInt8], id: String?, position: String?)] {
+        if let parser {
+            let fields = try parser.parse(content, path: path, lineNumber: lineNumber)
+            replacements += fields.replacements
+            return [(Array(fields.texts.filter { !Self.isBlank($0) }.joined(separator: [0x0A])), fields.id, nil)]
+        }
+        let parsed = try JSONValueParser.parse(content, path: path, lineNumber: lineNumber)
+        if options.records == nil, let kind = JSONDocumentReader.nonObjectKind(parsed.value) {
+            throw CorpusError.notAnObject(path: path, line: lineNumber, found: kind)
+        }
+        replacements += parsed.replacements
+        let records = try JSONDocumentReader.records(of: parsed.value, path: path, line: lineNumber, recordsPath: options.records,
+                                                     defaultSplitsArrays: false)
+        return try records.map { record in
+            let position = options.records == nil ? nil : record.position
+            let location = RecordLocation(path: path, line: lineNumber, record: position)
+            return (Array(try selector.text(of: record.value, at: location).utf8), try selector.id(of: record.value, at: location), position)
+        }
+    }
+
+    private func readJSONL(_ bytes: [UInt8], path: String, selector: RecordFieldSelector, into set: inout ItemSet) throws -> ItemSet.Input {
+        // Without --id-field, `id` is the id when a record has it (no error when it does not).
+        let parser = selector.isTopLevelOnly && options.records == nil
+            ? JSONLineParser(textFields: selector.textPaths.compactMap(\.topLevelKey), idField: selector.idPath?.topLevelKey,
+                             idRequired: !selector.idIsOptional)
+            : nil
         var input = ItemSet.Input(path: path, format: .jsonl, recordsAreLines: true, segments: [])
         for (k, line) in Self.linesWithTerminators(bytes).enumerated() {
             let lineNumber = k + 1
@@ -202,24 +243,27 @@ public struct ItemReader {
                 input.segments.append(.init(bytes: Array(line), item: nil))
                 continue
             }
-            let fields: JSONLineFields
+            let records: [(text: [UInt8], id: String?, position: String?)]
             do {
-                fields = try Self.parse(content, path: path, lineNumber: lineNumber, parser: parser, fallback: fallback)
+                records = try self.records(inLine: content, path: path, lineNumber: lineNumber, parser: parser, selector: selector,
+                                           replacements: &set.invalidUTF8Replaced)
             } catch let error as CorpusError where options.skipBadRecords && error.isRecordError {
                 set.skippedRecords += 1
                 if set.skipReasons.count < 5 { set.skipReasons.append(error.description) }
                 input.segments.append(.init(bytes: Array(line), item: nil))
                 continue
             }
-            set.invalidUTF8Replaced += fields.replacements
-            let parts = fields.texts.filter { !Self.isBlank($0) }
-            if parts.isEmpty {
-                let names = options.fields.map { "\"\($0)\"" }.joined(separator: ", ")
-                throw DetectError.emptyItem(path: path, record: lineNumber, detail: "field\(options.fields.count == 1 ? "" : "s") \(names) \(options.fields.count == 1 ? "is" : "are") blank")
+            if records.isEmpty { input.segments.append(.init(bytes: Array(line), item: nil)) }
+            if records.count > 1 && input.cleanCopyRefusal == nil {
+                input.cleanCopyRefusal = "line \(lineNumber) holds \(records.count) items (--records \(options.records?.description ?? "")), so a line cannot be kept or dropped as one item"
             }
-            let text = Array(parts.joined(separator: [0x0A]))
-            input.segments.append(.init(bytes: Array(line), item: set.items.count))
-            set.items.append(CheckItem(id: fields.id ?? "\(path):\(lineNumber)", sourcePath: path, recordNumber: lineNumber, text: text, rawRecord: Array(line)))
+            for (ordinal, record) in records.enumerated() {
+                guard !Self.isBlank(record.text) else { throw emptyItem(path: path, number: lineNumber, record: record.position) }
+                // The line's bytes go with its first item; the clean copy is refused for lines with several.
+                input.segments.append(.init(bytes: ordinal == 0 ? Array(line) : [], item: set.items.count))
+                let fallbackID = record.position.map { "\(path):\(lineNumber):\($0)" } ?? "\(path):\(lineNumber)"
+                set.items.append(CheckItem(id: record.id ?? fallbackID, sourcePath: path, recordNumber: lineNumber, text: record.text, rawRecord: Array(line)))
+            }
         }
         return input
     }
@@ -273,14 +317,41 @@ public struct ItemReader {
         return input
     }
 
-    /// Parses with the id field `id`; when `fallback` is given (no `--id-field`) a record without `id` is
-    /// parsed again without an id instead of being an error.
-    static func parse(_ content: [UInt8], path: String, lineNumber: Int, parser: JSONLineParser, fallback: JSONLineParser?) throws -> JSONLineFields {
-        guard let fallback else { return try parser.parse(content, path: path, lineNumber: lineNumber) }
-        do {
-            return try parser.parse(content, path: path, lineNumber: lineNumber)
-        } catch CorpusError.missingField(_, _, "id", _, .id, _) {
-            return try fallback.parse(content, path: path, lineNumber: lineNumber)
+    /// A whole JSON document: every record (`--records`, or the default) is an item, numbered from 1; its id
+    /// defaults to `file:position` (`squad.json:data[0].paragraphs[2]`). Such an input cannot be written back
+    /// item by item (`cleanCopyRefusal`).
+    private func readJSONDocument(_ bytes: [UInt8], path: String, selector: RecordFieldSelector, into set: inout ItemSet) throws -> ItemSet.Input {
+        guard bytes.count <= options.maximumDocumentBytes else {
+            throw CorpusError.documentTooLarge(path: path, limitBytes: options.maximumDocumentBytes)
         }
+        let (records, replacements) = try JSONDocumentReader.records(in: bytes, path: path, recordsPath: options.records)
+        set.invalidUTF8Replaced += replacements
+        var input = ItemSet.Input(path: path, format: .jsonl, recordsAreLines: true, segments: [],
+                                  cleanCopyRefusal: "it is one JSON document, not one record per line, and cannot be rewritten record by record")
+        for (ordinal, record) in records.enumerated() {
+            let location = RecordLocation(path: path, record: record.location.isEmpty ? nil : record.position)
+            let text: [UInt8]
+            let id: String?
+            do {
+                text = Array(try selector.text(of: record.value, at: location).utf8)
+                id = try selector.id(of: record.value, at: location)
+            } catch let error as CorpusError where options.skipBadRecords && error.isRecordError {
+                set.skippedRecords += 1
+                if set.skipReasons.count < 5 { set.skipReasons.append(error.description) }
+                continue
+            }
+            let position = record.location.isEmpty ? nil : record.position
+            guard !Self.isBlank(text) else { throw emptyItem(path: path, number: ordinal + 1, record: position) }
+            input.segments.append(.init(bytes: [], item: set.items.count))
+            set.items.append(CheckItem(id: id ?? position.map { "\(path):\($0)" } ?? path, sourcePath: path, recordNumber: ordinal + 1, text: text, rawRecord: []))
+        }
+        return input
+    }
+
+    /// `number` is the line, or for a document the record's ordinal; `record` its position, when it has one.
+    private func emptyItem(path: String, number: Int, record: String?) -> DetectError {
+        let names = options.fields.map { "\"\($0)\"" }.joined(separator: ", ")
+        let detail = "field\(options.fields.count == 1 ? "" : "s") \(names) \(options.fields.count == 1 ? "is" : "are") blank"
+        return DetectError.emptyItem(path: path, record: number, detail: detail + (record.map { " in record \($0)" } ?? ""))
     }
 }

@@ -33,9 +33,18 @@ enum CheckCommand: Subcommand {
 
     // MARK: Options (defaults from the library's `ItemReaderOptions` and `CheckOptions`)
 
-    static let field = Option.strings("--field", value: "name", default: ItemReaderOptions().fields,
-                                      help: "JSONL field holding the item text; repeat for several, joined by newlines (default: {default}).")
-    static let idField = Option.string("--id-field", value: "name", help: "JSONL field holding the item id (default: id when a record has it, else file:line).")
+    static let field = Option<[String]>(
+        "--field", value: "path",
+        help: "JSON field path of the item text: a key, a.b (nested), a[] (every element), a[0] (docs/field-paths.md); repeat for several, joined by newlines (default: {default}).",
+        shownDefault: ItemReaderOptions().fields.joined(separator: ","), repeatable: true) { given in
+        try given.isEmpty ? ItemReaderOptions().fields : FieldPathOption.checked(given, option: "--field")
+    }
+    static let idField = Option<String?>(
+        "--id-field", value: "path", help: "JSON field path of the item id (default: id when a record has it, else file:line).") {
+        try FieldPathOption.checked($0, option: "--id-field").last
+    }
+    static let records = FieldPathOption.records(
+        help: "JSON: path of the items inside each document or line, e.g. data[].paragraphs[].qas[] for SQuAD questions (default: the elements of a top-level array, else the object; each JSONL line).")
     static let lines = Option.flag("--lines", help: "Plain text: one item per line instead of one per file.")
     static let format = Option.choice("--format", value: "format", among: [InputFormat.text, .jsonl, .csv],
                                       help: "text, jsonl or csv: override the format the file name implies, for every file of a directory too (stdin is sniffed).")
@@ -86,15 +95,17 @@ enum CheckCommand: Subcommand {
         overview: "Check benchmark items or model generations against an index: verbatim and near-verbatim overlap, published contamination definitions, reports and a CI gate.",
         arguments: [
             .init("index", help: "Index directory built by 'contam index'."),
-            .init("items", help: "Items: JSONL (.jsonl .json .ndjson), CSV/TSV (--field names the column), plain text (.txt .md, source code: one item per file, or per line with --lines), .zst of any, directories of them, or - for stdin.", variadic: true),
+            .init("items", help: "Items: JSON Lines or one JSON document (.jsonl .json .ndjson: an array of records or an object, pretty-printed or not), CSV/TSV (--field names the column), plain text (.txt .md, source code: one item per file, or per line with --lines), .zst of any, directories of them, or - for stdin.", variadic: true),
         ],
         options: [
-            field, idField, lines, format, columns, InputOptions.include, InputOptions.exclude, InputOptions.verbose, skipBadRecords, method, minMatch, maxSources, minSpan, similarity, seedLength,
+            field, idField, records, lines, format, columns, InputOptions.include, InputOptions.exclude, InputOptions.verbose, skipBadRecords, method, minMatch, maxSources, minSpan, similarity, seedLength,
             maxItemTokens, keepCase, dropPunct, json, markdown, html, writeClean, failOn, failOnPossible, flaggedOnly, noFirstPass, threads, quiet,
         ],
         examples: [
             "contam check sample.idx corpora/items/benchmark.jsonl --field question --field answer --method all",
             "contam check corpus.idx test.jsonl --field question --method gpt3,llama2 --fail-on gpt3:0.01 --write-clean test.clean.jsonl",
+            "contam check corpus.idx ARC-Challenge-Test.jsonl --field question.stem --field 'question.choices[].text'",
+            "contam check corpus.idx dev-v2.0.json --records 'data[].paragraphs[].qas[]' --field question",
             "generate-answers | contam check corpus.idx - --lines --json > overlaps.jsonl",
             "contam check corpus.idx test.jsonl --method near --html report.html --markdown",
         ],
@@ -172,6 +183,7 @@ enum CheckCommand: Subcommand {
         request.reader.selection = try InputOptions.selection(arguments)
         request.listSkippedInputs = try arguments[InputOptions.verbose]
         request.reader.idField = try arguments[idField]
+        request.reader.records = try arguments[records]
         request.reader.linesAreItems = try arguments[lines]
         request.reader.skipBadRecords = try arguments[skipBadRecords]
         request.reader.format = try arguments[format]

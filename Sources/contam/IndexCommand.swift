@@ -16,10 +16,16 @@ enum IndexCommand: Subcommand {
     }
     /// No default value: a CSV input without --field indexes whole rows; JSONL inputs then read `CorpusOptions().textFields`.
     static let field = Option<[String]>(
-        "--field", value: "name",
-        help: "JSONL: field holding the text (default: {default}; repeat to join several). CSV: column to index (default: the whole row).",
-        shownDefault: CorpusOptions().textFields.joined(separator: ","), repeatable: true) { $0 }
-    static let idField = Option.string("--id-field", value: "name", help: "JSONL/CSV: field holding each document's id, shown in reports.")
+        "--field", value: "path",
+        help: "JSON: field path of the text (default: {default}): a key, a.b (nested), a[] (every element), a[0]; repeat to join several with newlines (docs/field-paths.md). CSV: column to index (default: the whole row).",
+        shownDefault: CorpusOptions().textFields.joined(separator: ","), repeatable: true) { try FieldPathOption.checked($0, option: "--field") }
+    static let idField = Option<String?>(
+        "--id-field", value: "path",
+        help: "JSON: field path of each document's id, shown in reports (default: id when a record has it). CSV: id column.") {
+        try FieldPathOption.checked($0, option: "--id-field").last
+    }
+    static let records = FieldPathOption.records(
+        help: "JSON: path of the records inside each document or line, e.g. data[].paragraphs[] for SQuAD (default: the elements of a top-level array, else the object; each JSONL line).")
     static let lines = Option.flag("--lines", help: "Text files: one document per line instead of one per file.")
     static let keepCase = Option.flag("--keep-case", help: "Do not lowercase (the default folds case).")
     static let dropPunct = Option.flag("--drop-punct", help: "Drop punctuation tokens (GPT-3 / lm-eval style word n-grams).")
@@ -65,12 +71,13 @@ enum IndexCommand: Subcommand {
         overview: "Build a suffix-array index (token array, suffix array, vocabulary, zstd document store) of a corpus.",
         arguments: [.init("corpus", help: "Files or directories (searched recursively) to index; '-' reads standard input.", variadic: true)],
         options: [
-            output, format, field, idField, lines, InputOptions.include, InputOptions.exclude, InputOptions.verbose, keepCase, dropPunct, shardTokens, noSketch, sketchOnly, sketchN, sketchFPR, sketchNGrams,
+            output, format, field, idField, records, lines, InputOptions.include, InputOptions.exclude, InputOptions.verbose, keepCase, dropPunct, shardTokens, noSketch, sketchOnly, sketchN, sketchFPR, sketchNGrams,
             sketchSeed, shard, skipBadRecords, force, quiet,
         ],
         examples: [
             "contam index corpora/licenses -o /tmp/licenses.idx",
             "contam index train.jsonl.zst --field text --id-field id -o train.idx --force",
+            "contam index squad/train-v2.0.json --records 'data[].paragraphs[]' --field context -o squad.idx",
             "contam index huge.jsonl.zst --sketch-only --sketch-fpr 0.001 -o huge.sketch",
             "contam index shards/ --sketch-only --shard $((JOB_COMPLETION_INDEX + 1))/8 -o part-$JOB_COMPLETION_INDEX.sketch",
         ],
@@ -90,9 +97,11 @@ enum IndexCommand: Subcommand {
         let fields = try arguments[field]
         if !fields.isEmpty {
             options.corpus.textFields = fields
-            options.corpus.csvColumn = fields.first
+            // A CSV column is one name: the path's key when it is one (so a quoted "odd key" works), else as written.
+            options.corpus.csvColumn = fields.first.map { (try? FieldPath(parsing: $0))?.topLevelKey ?? $0 }
         }
         options.corpus.idField = try arguments[idField]
+        options.corpus.records = try arguments[records]
         options.corpus.linesAreDocuments = try arguments[lines]
         options.corpus.skipBadRecords = try arguments[skipBadRecords]
         options.corpus.selection = try InputOptions.selection(arguments)

@@ -129,7 +129,8 @@ extension TestDirectory {
         """)
         let options = CorpusOptions(textFields: ["title", "body"], idField: "id")
         let (reader, docs) = try documents([file], options)
-        #expect(texts(docs) == ["Title\n\nBody text", "only body"])
+        // Several fields are joined with one newline, as in check and for field paths.
+        #expect(texts(docs) == ["Title\nBody text", "only body"])
         #expect(docs.map(\.externalID) == ["7", "x-2"])
         #expect(docs.map(\.recordNumber) == [1, 3])
         #expect(reader.statistics.emptyDocumentsSkipped == 1)

@@ -140,6 +140,8 @@ struct RandomJSON {
                 switch error {
                 case let .missingField(_, _, field, _, _, _):
                     #expect(oracle[field] == nil, "\(json)")
+                case .pathHasNoValue:
+                    #expect(oracle["text"] is NSNull, "a null text is no value: \(json)")
                 case let .fieldNotString(_, _, field, _, _):
                     if field == "text" { #expect(!(oracle["text"] is String), "\(json)") }
                     else { #expect(oracle["id"] is [Any] || oracle["id"] is [String: Any] || members["id"] == "true" || members["id"] == "false", "\(json)") }
@@ -187,7 +189,7 @@ struct RandomJSON {
                     if oracle != nil { #expect(Self.knownLeniency(text), "JSONSerialization accepts what we reject: \(text) (\(error))") }
                 case .notAnObject:
                     #expect(oracle != nil && !(oracle is [String: Any]), "\(text)")
-                case .missingField, .fieldNotString:
+                case .missingField, .fieldNotString, .pathHasNoValue:
                     #expect(oracle is [String: Any], "\(text)")
                 default:
                     Issue.record("unexpected \(error) for \(text)")
@@ -271,7 +273,11 @@ struct RandomJSON {
         #expect(id == .fieldNotString(path: "corpus/a.jsonl", line: 17, field: "id", found: .array, expected: [.string, .number]))
         #expect(id?.description == #"corpus/a.jsonl:17: field "id" is an array, but it must be a string or a number; pick another field or pass --skip-bad-records."#)
         #expect(error(#"{"text": "t", "id": true}"#, id: "id") == .fieldNotString(path: "corpus/a.jsonl", line: 17, field: "id", found: .boolean, expected: [.string, .number]))
-        #expect(error(#"{"text": null}"#)?.description.hasPrefix(#"corpus/a.jsonl:17: field "text" is null, but"#) == true)
+        // Null is no value, not a wrong kind: an error only when no text field has a value.
+        #expect(error(#"{"text": null}"#) == .pathHasNoValue(path: "corpus/a.jsonl", line: 17, record: nil, option: "--field", fieldPaths: ["text"]))
+        #expect(error(#"{"text": "x", "text": null}"#)?.description.hasPrefix(#"corpus/a.jsonl:17: --field 'text' has no value in this record"#) == true)
+        #expect(try parse(#"{"title": null, "text": "body"}"#, fields: ["title", "text"]).texts == [[], Array("body".utf8)])
+        #expect(try parse(#"{"text": null, "text": "later"}"#).texts == [Array("later".utf8)])
         // A syntax error inside the wrong-typed value is reported as the syntax error.
         if case .malformedJSON = error(#"{"text": [1,}"#) {} else { Issue.record("expected malformedJSON") }
     }

@@ -64,6 +64,10 @@ public enum CheckPipeline {
         }
         progress?.begin("reading items")
         let set = try ItemReader(options: request.reader).read(paths: request.itemPaths)
+        // A JSON document cannot be rewritten item by item: say so before the check, not after it.
+        if request.writeCleanPath != nil, let input = set.inputs.first(where: { $0.cleanCopyRefusal != nil }) {
+            throw DetectError.cleanCopyUnsupported(path: input.path, reason: input.cleanCopyRefusal ?? "")
+        }
         let checker = ContaminationChecker(membership: membership, options: options)
         progress?.begin("checking \(set.items.count) items")
         let total = set.items.count

@@ -14,6 +14,9 @@ public enum CleanItemsWriter {
     @discardableResult
     public static func write(_ set: ItemSet, dropping isDropped: (Int) -> Bool, to path: String) throws -> (kept: Int, dropped: Int) {
         try OutputPath(path).refuseOverwriting(inputs: set.inputs.map(\.path))
+        if let input = set.inputs.first(where: { $0.cleanCopyRefusal != nil }) {
+            throw DetectError.cleanCopyUnsupported(path: input.path, reason: input.cleanCopyRefusal ?? "")
+        }
         let wholeFiles = set.inputs.filter { !$0.recordsAreLines }
         if !wholeFiles.isEmpty && wholeFiles.count != set.inputs.count {
             throw DetectError.mixedCleanFormats(paths: wholeFiles.map(\.path))
