@@ -114,38 +114,41 @@ public final class URLSessionTransport: HTTPTransport {
         // holds a request past it), and cancelling a URLSessionTask from a timer deadlocked in
         // URLSessionTask.cancel. So the request races a timer without being cancelled: at the deadline the caller
         // gets a timeout, and the abandoned task ends by itself at its next per-read timeout.
-        return try await Self.withDeadline(seconds: timeout) {
-            let data: Data, response: URLResponse
-            do {
-                (data, response) = try await session.data(for: prepared)
-            } catch let error as URLError where error.code == .unsupportedURL {
-                // libcurl's "unsupported protocol" for an http(s) URL means the answer was not HTTP (HTTP/0.9).
-                throw HTTPTransportError.invalidResponse("not an HTTP response")
-            }
-            guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
-            var fields = [String: String]()
-            for (key, value) in http.allHeaderFields {
-                if let key = key as? String, let value = value as? String { fields[key.lowercased()] = value }
-            }
-            if let declared = fields["content-length"].flatMap({ Int($0) }), declared > limit { throw HTTPTransportError.responseTooLarge(limit: limit) }
-            if data.count > limit { throw HTTPTransportError.responseTooLarge(limit: limit) }
-            // URLSession follows redirects (a POST becomes a GET elsewhere); contam does not, so the answer
-            // from another URL is refused.
-            if let final = http.url, final.absoluteString != url.absoluteString {
-                throw HTTPTransportError.redirected(status: nil, location: final.absoluteString)
-            }
-            return HTTPExchange(status: http.statusCode, headers: fields, body: data)
+        // Both racers run on dispatch threads (URLSession's completion handler, a timer), not on the Swift
+        // concurrency pool, so a pool busy with other work cannot make an answer that arrived in time lose.
+        let (data, response) = try await Self.withDeadline(seconds: timeout) { finish in
+            session.dataTask(with: prepared) { data, response, error in
+                if let error { finish(.failure(error)) } else if let response { finish(.success((data ?? Data(), response))) } else { finish(.failure(URLError(.badServerResponse))) }
+            }.resume()
         }
+        guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
+        var fields = [String: String]()
+        for (key, value) in http.allHeaderFields {
+            if let key = key as? String, let value = value as? String { fields[key.lowercased()] = value }
+        }
+        if let declared = fields["content-length"].flatMap({ Int($0) }), declared > limit { throw HTTPTransportError.responseTooLarge(limit: limit) }
+        if data.count > limit { throw HTTPTransportError.responseTooLarge(limit: limit) }
+        // URLSession follows redirects (a POST becomes a GET elsewhere); contam does not, so the answer
+        // from another URL is refused.
+        if let final = http.url, final.absoluteString != url.absoluteString {
+            throw HTTPTransportError.redirected(status: nil, location: final.absoluteString)
+        }
+        return HTTPExchange(status: http.statusCode, headers: fields, body: data)
     }
 
-    /// `work`'s result, or `URLError(.timedOut)` once `seconds` have passed, whichever comes first. `work` is not
-    /// cancelled at the deadline (see `post`); its late result is dropped.
-    static func withDeadline<T: Sendable>(seconds: Double, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
-        let once = ResumeOnce<T>()
+    /// The result `start` delivers to its callback, or `URLError(.timedOut)` once `seconds` have passed, whichever
+    /// comes first. The work is not cancelled at the deadline (see `post`); its late result is dropped. libcurl's
+    /// "unsupported protocol" for an http(s) URL means the answer was not HTTP (HTTP/0.9): an invalid response.
+    static func withDeadline(seconds: Double, _ start: (@escaping @Sendable (Result<(Data, URLResponse), Error>) -> Void) -> Void) async throws -> (Data, URLResponse) {
+        let once = ResumeOnce<(Data, URLResponse)>()
         return try await withCheckedThrowingContinuation { continuation in
             once.set(continuation)
-            Task {
-                do { once.resume(with: .success(try await work())) } catch { once.resume(with: .failure(error)) }
+            start { result in
+                if case let .failure(error as URLError) = result, error.code == .unsupportedURL {
+                    once.resume(with: .failure(HTTPTransportError.invalidResponse("not an HTTP response")))
+                } else {
+                    once.resume(with: result)
+                }
             }
             DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
                 once.resume(with: .failure(URLError(.timedOut)))
