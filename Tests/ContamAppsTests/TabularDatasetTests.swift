@@ -161,3 +161,34 @@ import ContamCorpus
         #expect(throws: TabularError.noRows(path: "e.jsonl")) { try TabularDataset.fromRecords([], recordNumbers: [], name: "e", path: "e.jsonl", truncated: false) }
     }
 }
+
+@Suite struct TabularJSONTablesTests {
+    /// The same table as CSV, as JSON Lines and as a JSON array (written by Python's json module from the CSV)
+    /// gives the same cells.
+    @Test func jsonTablesReadLikeTheirCSV() throws {
+        let dir = TestDirectory(); defer { dir.cleanup() }
+        let csvPath = "\(repositoryRoot)/corpora/tabular/iris.csv"
+        let script = """
+        import csv, json, sys
+        rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+        def typed(v):
+            try: return float(v) if '.' in v else int(v)
+            except ValueError: return v
+        with open(sys.argv[2], 'w') as f:
+            for r in rows: f.write(json.dumps({k: typed(v) for k, v in r.items()}) + '\\n')
+        json.dump([{k: typed(v) for k, v in r.items()} for r in rows], open(sys.argv[3], 'w'), indent=2)
+        """
+        try ExternalTools.runPython(script, [csvPath, dir.file("iris.jsonl"), dir.file("iris.json")])
+        let csv = try TabularDataset.load(path: csvPath)
+        for path in [dir.file("iris.jsonl"), dir.file("iris.json")] {
+            let table = try TabularDataset.load(path: path)
+            #expect(table.name == "iris")
+            #expect(table.featureNames == csv.featureNames)
+            #expect(table.fields == csv.fields, "\(path)")
+        }
+        let notObjects = dir.write("bad.jsonl", "{\"a\": 1}\n[1, 2]\n")
+        #expect(throws: TabularError.unreadable(path: notObjects, reason: "line 2 is an array, not an object of column values")) {
+            try TabularDataset.load(path: notObjects)
+        }
+    }
+}

@@ -47,7 +47,7 @@ public struct TabularDataset: Sendable {
     /// The dataset name for a path: the file name without `.csv`, `.csv.zst` (and other extensions).
     public static func name(forPath path: String) -> String {
         var base = String(path.split(separator: "/").last ?? Substring(path))
-        for suffix in [".zst", ".csv", ".tsv", ".txt"] where base.lowercased().hasSuffix(suffix) && base.count > suffix.count {
+        for suffix in [".zst", ".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".json"] where base.lowercased().hasSuffix(suffix) && base.count > suffix.count {
             base.removeLast(suffix.count)
         }
         return base
@@ -55,7 +55,7 @@ public struct TabularDataset: Sendable {
 }
 
 extension TabularDataset {
-    /// Reads a `.csv` or `.csv.zst` file: the header and at most `maxRows` rows, streaming (the rest of a big
+    /// Reads a `.csv` or `.csv.zst` file (JSON Lines and JSON arrays of records go through `loadJSON`): the header and at most `maxRows` rows, streaming (the rest of a big
     /// file is never read, so millions of rows cost nothing). The delimiter (`,` `;` tab `|`) is taken from the
     /// header line. Errors name the file and line: unbalanced quotes, binary content, ragged rows, no rows.
     public static func load(path: String, maxRows: Int = 100_000) throws -> TabularDataset {
@@ -66,6 +66,7 @@ extension TabularDataset {
         guard !isDirectory.boolValue else { throw TabularError.unreadable(path: path, reason: "is a directory, not a CSV file") }
         let file: ByteSource = try FileByteSource(path: path)
         let source: ByteSource = path.lowercased().hasSuffix(".zst") ? ZstdStreamReader(file, path: path) : file
+        if InputFormat.detect(path: path)?.format == .jsonl { return try loadJSON(path: path, source: source, maxRows: maxRows) }
         // Sniff the start for binary content and the delimiter, then replay it to the CSV reader.
         var head = [UInt8](repeating: 0, count: 1 << 16)
         var filled = 0

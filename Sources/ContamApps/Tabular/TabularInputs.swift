@@ -1,6 +1,6 @@
 import Foundation
 
-/// Finds the datasets to test: CSV files given directly, and every `.csv` / `.csv.zst` below given directories
+/// Finds the datasets to test: files given directly, and every table file (`isDataset`) below given directories
 /// (recursively, in sorted order, hidden entries skipped).
 public enum TabularInputs {
     /// The dataset files for `paths`. Throws for a missing path, or when nothing is found.
@@ -30,9 +30,10 @@ public enum TabularInputs {
         return files
     }
 
-    /// True for `.csv` and `.csv.zst` names (any case).
+    /// True for the names of tables: `.csv`, `.tsv`, `.jsonl`, `.ndjson`, `.json`, each optionally `.zst` (any case).
     public static func isDataset(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        return lower.hasSuffix(".csv") || lower.hasSuffix(".csv.zst")
+        var lower = name.lowercased()
+        if lower.hasSuffix(".zst") { lower.removeLast(4) }
+        return [".csv", ".tsv", ".jsonl", ".ndjson", ".json"].contains { lower.hasSuffix($0) }
     }
 }

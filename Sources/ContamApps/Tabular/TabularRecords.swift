@@ -1,4 +1,5 @@
 import ContamCorpus
+import ContamStorage
 
 /// A table read from records rather than CSV text (JSON Lines, Parquet): the same `TabularDataset` the tests
 /// see, its lines written as CSV the way pandas' `to_csv` would (the form the tabular memorization tests, after
@@ -24,10 +25,14 @@ extension TabularDataset {
         return try TabularDataset(name: name, path: path, lines: lines, fields: fields, lineNumbers: [1] + recordNumbers, truncated: truncated)
     }
 
-    /// One cell's text.
+    /// One cell's text. Floats as Python's `repr` (and so pandas) writes them, which Swift's shortest round-trip
+    /// form matches: `5.0`, `0.1`, `1e-05`.
     static func cellText(_ value: RecordValue) -> String {
-        if case .null = value { return "" }
-        return value.scalarText ?? jsonText(value)
+        switch value {
+        case .null: return ""
+        case let .double(number): return String(number)
+        default: return value.scalarText ?? jsonText(value)
+        }
     }
 
     /// Compact JSON for a value that is not one scalar (arrays, objects, bytes as a string of \u escapes).
@@ -72,5 +77,41 @@ extension RecordValue {
     var isTimestamp: Bool {
         if case .timestamp = self { return true }
         return false
+    }
+}
+
+extension TabularDataset {
+    /// Reads a table of JSON records: JSON Lines (one object per line) or one JSON document (an array of objects),
+    /// at most `maxRows` rows. A record that is not an object is an error naming its line or position.
+    static func loadJSON(path: String, source: ByteSource, maxRows: Int) throws -> TabularDataset {
+        let (head, replayed) = try JSONDocumentReader.head(of: source)
+        var rows: [RecordObject] = []
+        var numbers: [Int] = []
+        var truncated = false
+        func take(_ value: RecordValue, number: Int, place: String) throws {
+            guard case let .object(object) = value else {
+                throw TabularError.unreadable(path: path, reason: "\(place) is \(value.kindDescription), not an object of column values")
+            }
+            rows.append(object)
+            numbers.append(number)
+        }
+        if JSONDocumentReader.layout(ofHead: head) == .document {
+            let bytes = try JSONDocumentReader.readAll(replayed, path: path)
+            let records = try JSONDocumentReader.records(in: bytes, path: path, recordsPath: nil).records
+            for (k, record) in records.enumerated() {
+                if rows.count == maxRows { truncated = true; break }
+                try take(record.value, number: k + 1, place: "record \(record.position)")
+            }
+        } else {
+            struct Enough: Error {}
+            do {
+                try LineReader(source: replayed).forEachLine { line, number in
+                    guard !line.allSatisfy({ $0 == 0x20 || (0x09...0x0D).contains($0) }) else { return }
+                    if rows.count == maxRows { truncated = true; throw Enough() }
+                    try take(try JSONValueParser.parse(line, path: path, lineNumber: number).value, number: number, place: "line \(number)")
+                }
+            } catch is Enough {}
+        }
+        return try fromRecords(rows, recordNumbers: numbers, name: name(forPath: path), path: path, truncated: truncated)
     }
 }
