@@ -49,6 +49,9 @@ struct ParquetColumnChunkReader {
         guard metadata.type == leaf.physicalType else {
             throw damaged("the column chunk's type \(metadata.type?.name ?? "(none)") differs from the schema's \(leaf.physicalType.name)")
         }
+        if metadata.valueCount == 0 && rowCount == 0 {
+            return ParquetLeafData(values: ParquetColumnValues(physicalType: leaf.physicalType))
+        }
         var start = metadata.dataPageOffset
         if let dictionaryOffset = metadata.dictionaryPageOffset, dictionaryOffset > 0, dictionaryOffset < start { start = dictionaryOffset }
         guard start >= 4, metadata.totalCompressedSize >= 0, start <= Int64(dataEnd),

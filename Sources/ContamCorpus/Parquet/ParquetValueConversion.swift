@@ -67,19 +67,27 @@ enum ParquetValueConversion: Sendable {
         case .microseconds: return .timestamp(microsecondsSinceEpoch: values.int64s[index])
         case .date: return .timestamp(microsecondsSinceEpoch: Int64(values.int32s[index]) * 86_400_000_000)
         case let .decimal(scale):
-            let unscaled: Double
+            // Through the decimal text, so the double is the correctly rounded value of unscaled x 10^-scale.
+            let unscaled: String
             switch values.physicalType {
-            case .int32: unscaled = Double(values.int32s[index])
-            case .int64: unscaled = Double(values.int64s[index])
+            case .int32: unscaled = String(values.int32s[index])
+            case .int64: unscaled = String(values.int64s[index])
             default:
-                // Big-endian two's complement of any width.
+                // Big-endian two's complement; up to 16 bytes exactly, wider ones through a double.
                 let range = values.byteRange(index)
-                var magnitude = 0.0
-                for byte in values.bytes[range] { magnitude = magnitude * 256 + Double(byte) }
-                if let first = values.bytes[range].first, first >= 0x80 { magnitude -= Self.power(2, range.count * 8) }
-                unscaled = magnitude
+                if range.count <= 16 {
+                    var number: Int128 = 0
+                    for byte in values.bytes[range] { number = number << 8 | Int128(byte) }
+                    if range.count > 0 && range.count < 16, values.bytes[range.lowerBound] >= 0x80 { number -= Int128(1) << (range.count * 8) }
+                    unscaled = String(number)
+                } else {
+                    var magnitude = 0.0
+                    for byte in values.bytes[range] { magnitude = magnitude * 256 + Double(byte) }
+                    if values.bytes[range.lowerBound] >= 0x80 { magnitude -= Self.power(2, range.count * 8) }
+                    unscaled = String(magnitude)
+                }
             }
-            return .double(scale >= 0 ? unscaled / Self.power(10, Int(scale)) : unscaled * Self.power(10, -Int(scale)))
+            return .double(Double("\(unscaled)e\(-Int(scale))") ?? .nan)
         }
     }
 
