@@ -238,7 +238,7 @@ struct ParquetColumnChunkReader {
         switch leaf.physicalType {
         case .boolean:
             guard count <= raw.count * 8 else { throw ParquetPageFailure("the page holds \(raw.count) bytes, fewer than \(count) PLAIN booleans") }
-            values.booleans.reserveCapacity(values.booleans.count + count)
+            values.booleans.reserveGrowing(count)
             for index in 0 ..< count { values.booleans.append(raw[index >> 3] >> UInt8(index & 7) & 1 == 1) }
         case .int32: try ParquetEncodingDecoder.appendPlain(raw, count: count, into: &values.int32s)
         case .int64: try ParquetEncodingDecoder.appendPlain(raw, count: count, into: &values.int64s)
@@ -252,7 +252,7 @@ struct ParquetColumnChunkReader {
             values.doubles.append(contentsOf: bits.lazy.map { Double(bitPattern: $0) })
         case .int96:
             guard count <= raw.count / 12 else { throw ParquetPageFailure("the page holds \(raw.count) bytes, fewer than \(count) INT96 values") }
-            values.int64s.reserveCapacity(values.int64s.count + count)
+            values.int64s.reserveGrowing(count)
             for index in 0 ..< count {
                 // INT96 timestamps (Impala, Hive, Spark): nanoseconds of the day, then the Julian day number.
                 let nanoseconds = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 12, as: Int64.self))
@@ -267,7 +267,7 @@ struct ParquetColumnChunkReader {
             let width = leaf.typeLength
             guard count <= raw.count / width else { throw ParquetPageFailure("the page holds \(raw.count) bytes, fewer than \(count) values of \(width) bytes") }
             values.bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0 ..< count * width]))
-            values.byteEnds.reserveCapacity(values.byteEnds.count + count)
+            values.byteEnds.reserveGrowing(count)
             let base = values.byteEnds.last ?? 0
             for index in 0 ..< count { values.byteEnds.append(base + (index + 1) * width) }
         }

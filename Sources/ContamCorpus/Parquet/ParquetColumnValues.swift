@@ -43,7 +43,7 @@ struct ParquetColumnValues {
         case .float: floats.append(contentsOf: indices.lazy.map { dictionary.floats[Int($0)] })
         case .double: doubles.append(contentsOf: indices.lazy.map { dictionary.doubles[Int($0)] })
         case .byteArray, .fixedLenByteArray:
-            byteEnds.reserveCapacity(byteEnds.count + indices.count)
+            byteEnds.reserveGrowing(indices.count)
             dictionary.bytes.withUnsafeBufferPointer { source in
                 for index in indices {
                     let range = dictionary.byteRange(Int(index))
@@ -52,5 +52,15 @@ struct ParquetColumnValues {
                 }
             }
         }
+    }
+}
+
+extension Array {
+    /// Makes room for `additional` more elements, at least doubling the capacity when it grows: reserving the exact
+    /// size page after page would reallocate (and copy) the whole array for every page.
+    @inline(__always)
+    mutating func reserveGrowing(_ additional: Int) {
+        let needed = count + additional
+        if needed > capacity { reserveCapacity(Swift.max(needed, capacity * 2)) }
     }
 }

@@ -57,7 +57,7 @@ enum ParquetEncodingDecoder {
     @discardableResult
     static func decodeHybrid(_ bytes: UnsafeRawBufferPointer, bitWidth: Int, count: Int, into output: inout [UInt32]) throws -> Int {
         guard bitWidth >= 0 && bitWidth <= 32 else { throw ParquetPageFailure("an RLE/bit-packed run has bit width \(bitWidth), more than 32") }
-        output.reserveCapacity(output.count + count)
+        output.reserveGrowing(count)
         var offset = 0
         var produced = 0
         let valueBytes = (bitWidth + 7) / 8
@@ -104,7 +104,7 @@ enum ParquetEncodingDecoder {
     static func decodeLevels(_ bytes: UnsafeRawBufferPointer, maximum: Int, count: Int, scratch: inout [UInt32], into output: inout [UInt8]) throws {
         scratch.removeAll(keepingCapacity: true)
         try decodeHybrid(bytes, bitWidth: bitWidth(maximum), count: count, into: &scratch)
-        output.reserveCapacity(output.count + count)
+        output.reserveGrowing(count)
         for level in scratch {
             guard level <= UInt32(maximum) else { throw ParquetPageFailure("a level is \(level), above the column's maximum \(maximum)") }
             output.append(UInt8(truncatingIfNeeded: level))
@@ -130,7 +130,7 @@ enum ParquetEncodingDecoder {
             throw ParquetPageFailure("a DELTA_BINARY_PACKED run holds \(totalCount) values where the page needs \(expectedCount)")
         }
         guard expectedCount > 0 else { return }
-        output.reserveCapacity(output.count + expectedCount)
+        output.reserveGrowing(expectedCount)
         output.append(value)
         var remaining = expectedCount - 1
         let perMiniblock = Int(blockSize / miniblockCount)
@@ -179,8 +179,8 @@ enum ParquetEncodingDecoder {
     /// PLAIN BYTE_ARRAY: each value is a 4-byte little-endian length and that many bytes.
     static func appendPlainByteArrays(_ bytes: UnsafeRawBufferPointer, count: Int, into values: inout ParquetColumnValues) throws {
         var offset = 0
-        values.byteEnds.reserveCapacity(values.byteEnds.count + count)
-        values.bytes.reserveCapacity(values.bytes.count + max(0, bytes.count - 4 * count))
+        values.byteEnds.reserveGrowing(count)
+        values.bytes.reserveGrowing(max(0, bytes.count - 4 * count))
         for _ in 0 ..< count {
             guard bytes.count - offset >= 4 else { throw ParquetPageFailure("the page ends inside the length of a BYTE_ARRAY value") }
             let length = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
@@ -198,7 +198,7 @@ enum ParquetEncodingDecoder {
     static func appendDeltaLengthByteArrays(_ bytes: UnsafeRawBufferPointer, offset: inout Int, count: Int, into values: inout ParquetColumnValues) throws {
         var lengths: [Int64] = []
         try decodeDeltaBinaryPacked(bytes, offset: &offset, expectedCount: count, maximumBitWidth: 64, into: &lengths)
-        values.byteEnds.reserveCapacity(values.byteEnds.count + count)
+        values.byteEnds.reserveGrowing(count)
         for length in lengths {
             guard length >= 0, length <= Int64(bytes.count - offset) else {
                 throw ParquetPageFailure("a DELTA_LENGTH_BYTE_ARRAY value claims \(length) bytes but \(bytes.count - offset) remain in the page")
@@ -219,7 +219,7 @@ enum ParquetEncodingDecoder {
         var suffixes = ParquetColumnValues(physicalType: .byteArray)
         try appendDeltaLengthByteArrays(bytes, offset: &offset, count: count, into: &suffixes)
         var previous: [UInt8] = []
-        values.byteEnds.reserveCapacity(values.byteEnds.count + count)
+        values.byteEnds.reserveGrowing(count)
         for index in 0 ..< count {
             let prefix = prefixes[index]
             guard prefix >= 0, prefix <= Int64(previous.count) else {
