@@ -158,6 +158,11 @@ import ContamTestSupport
                     var rows = 0
                     try file.forEachRow(columns: nil) { _, _ in rows += 1 }
                     #expect(rows == file.rowCount)
+                    if let column = file.columnNames.first(where: { $0 == "s" || $0 == "s2" }) {
+                        var strings = 0
+                        try file.forEachString(column: column) { _, _ in strings += 1 }
+                        #expect(strings == file.rowCount)
+                    }
                     outcomes.read += 1
                 } catch let error as ParquetError {
                     #expect(error.description.hasPrefix(path + ": "))

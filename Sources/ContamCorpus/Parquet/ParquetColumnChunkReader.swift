@@ -44,7 +44,11 @@ struct ParquetColumnChunkReader {
         return codec
     }
 
-    func read(_ metadata: ParquetColumnMetadata, rowCount: Int) throws -> ParquetLeafData {
+    /// Reads and decodes the whole chunk. When `streaming`, the data of each data page is handed to `pageSink` as
+    /// soon as the page is decoded and then dropped (the returned value is empty), so a streaming caller keeps one
+    /// page in memory instead of the row group.
+    func read(_ metadata: ParquetColumnMetadata, rowCount: Int, streaming: Bool = false,
+              pageSink: (ParquetLeafData) throws -> Void = { _ in }) throws -> ParquetLeafData {
         let codec = try Self.codec(of: metadata, path: path, rowGroup: rowGroup, column: leaf.dottedPath)
         guard metadata.type == leaf.physicalType else {
             throw damaged("the column chunk's type \(metadata.type?.name ?? "(none)") differs from the schema's \(leaf.physicalType.name)")
@@ -70,9 +74,11 @@ struct ParquetColumnChunkReader {
         var levelScratch: [UInt32] = []
         var page = 0
         var rows = 0
-        while data.entryCount < expectedEntries {
+        var totalEntries = 0
+        var repetitionStarts = 0
+        while totalEntries < expectedEntries {
             guard offset < end else {
-                throw damaged("the column chunk ends after \(data.entryCount) of its \(expectedEntries) values", page: page, byteOffset: offset)
+                throw damaged("the column chunk ends after \(totalEntries) of its \(expectedEntries) values", page: page, byteOffset: offset)
             }
             let header: ParquetPageHeader
             let headerLength: Int
@@ -98,20 +104,20 @@ struct ParquetColumnChunkReader {
                 case .dictionaryPage?:
                     guard let dictionaryHeader = header.dictionaryPage else { throw ParquetPageFailure("a dictionary page has no dictionary page header") }
                     guard dictionary == nil else { throw ParquetPageFailure("the column chunk has a second dictionary page") }
-                    guard data.entryCount == 0 else { throw ParquetPageFailure("the dictionary page comes after data pages") }
+                    guard totalEntries == 0 else { throw ParquetPageFailure("the dictionary page comes after data pages") }
                     guard dictionaryHeader.encoding == ParquetEncoding.plain.rawValue || dictionaryHeader.encoding == ParquetEncoding.plainDictionary.rawValue else {
                         throw unsupported("a dictionary page in the \(ParquetEncoding.name(dictionaryHeader.encoding)) encoding", page: page, byteOffset: offset)
                     }
                     guard dictionaryHeader.valueCount >= 0 else { throw ParquetPageFailure("the dictionary page claims \(dictionaryHeader.valueCount) values") }
-                    let bytes = try decompress(codec, body, size: Int(header.uncompressedSize), into: &scratch)
                     var values = ParquetColumnValues(physicalType: leaf.physicalType)
-                    try bytes.withUnsafeBytes { try decodePlain($0, count: Int(dictionaryHeader.valueCount), into: &values) }
+                    try withDecompressed(codec, body, size: Int(header.uncompressedSize), scratch: &scratch) {
+                        try decodePlain($0, count: Int(dictionaryHeader.valueCount), into: &values)
+                    }
                     dictionary = values
                 case .dataPage?:
                     guard let pageHeader = header.dataPage else { throw ParquetPageFailure("a data page has no data page header") }
-                    let entries = try checkedEntryCount(pageHeader.valueCount, have: data.entryCount, expected: expectedEntries)
-                    let bytes = try decompress(codec, body, size: Int(header.uncompressedSize), into: &scratch)
-                    try bytes.withUnsafeBytes { raw in
+                    let entries = try checkedEntryCount(pageHeader.valueCount, have: totalEntries, expected: expectedEntries)
+                    try withDecompressed(codec, body, size: Int(header.uncompressedSize), scratch: &scratch) { raw in
                         var cursor = 0
                         if leaf.maxRepetitionLevel > 0 {
                             try requireRLELevels(pageHeader.repetitionLevelEncoding, kind: "repetition", page: page, byteOffset: offset)
@@ -130,7 +136,7 @@ struct ParquetColumnChunkReader {
                     data.entryCount += entries
                 case .dataPageV2?:
                     guard let pageHeader = header.dataPageV2 else { throw ParquetPageFailure("a data page (v2) has no data page header") }
-                    let entries = try checkedEntryCount(pageHeader.valueCount, have: data.entryCount, expected: expectedEntries)
+                    let entries = try checkedEntryCount(pageHeader.valueCount, have: totalEntries, expected: expectedEntries)
                     let repetitionLength = Int(pageHeader.repetitionLevelsByteLength), definitionLength = Int(pageHeader.definitionLevelsByteLength)
                     guard repetitionLength >= 0, definitionLength >= 0, repetitionLength + definitionLength <= body.count,
                           repetitionLength + definitionLength <= Int(header.uncompressedSize) else {
@@ -150,8 +156,7 @@ struct ParquetColumnChunkReader {
                     }
                     let compressedValues = UnsafeRawBufferPointer(rebasing: body[(repetitionLength + definitionLength)...])
                     let valuesSize = Int(header.uncompressedSize) - repetitionLength - definitionLength
-                    let valueBytes = try decompress(pageHeader.isCompressed ? codec : .uncompressed, compressedValues, size: valuesSize, into: &scratch)
-                    try valueBytes.withUnsafeBytes { raw in
+                    try withDecompressed(pageHeader.isCompressed ? codec : .uncompressed, compressedValues, size: valuesSize, scratch: &scratch) { raw in
                         try decodeValues(raw, encoding: pageHeader.encoding, count: valueCount, dictionary: dictionary, into: &data.values, page: page, byteOffset: offset)
                     }
                     data.entryCount += entries
@@ -163,13 +168,31 @@ struct ParquetColumnChunkReader {
             } catch let failure as ParquetPageFailure {
                 throw damaged(failure.detail, page: page, byteOffset: offset)
             }
-            if leaf.maxRepetitionLevel == 0 {
-                rows = data.entryCount
+            if data.entryCount > 0, streaming {
+                // Hand the page over and start the next one empty (keeping the buffers' capacity).
+                if leaf.maxRepetitionLevel > 0 {
+                    if let first = data.repetitionLevels.first, first != 0, totalEntries == 0 {
+                        throw damaged("the column chunk's first value does not start a row (its repetition level is \(first))")
+                    }
+                    for level in data.repetitionLevels where level == 0 { repetitionStarts += 1 }
+                }
+                totalEntries += data.entryCount
+                try pageSink(data)
+                data.entryCount = 0
+                data.definitionLevels.removeAll(keepingCapacity: true)
+                data.repetitionLevels.removeAll(keepingCapacity: true)
+                data.values.removeAll()
+            } else if !streaming {
+                totalEntries = data.entryCount
             }
             offset = bodyStart + Int(header.compressedSize)
             page += 1
         }
-        if leaf.maxRepetitionLevel > 0 {
+        if leaf.maxRepetitionLevel == 0 {
+            rows = totalEntries
+        } else if streaming {
+            rows = repetitionStarts
+        } else {
             rows = 0
             for level in data.repetitionLevels where level == 0 { rows += 1 }
             if let first = data.repetitionLevels.first, first != 0 {
@@ -216,21 +239,24 @@ struct ParquetColumnChunkReader {
         return count
     }
 
-    /// The page body decompressed into `scratch` (resized to `size`), or the body itself when uncompressed.
-    private func decompress(_ codec: ParquetCompression, _ body: UnsafeRawBufferPointer, size: Int, into scratch: inout [UInt8]) throws -> ArraySlice<UInt8> {
+    /// Calls `body` with the page body decompressed into `scratch` (grown to `size` when needed), or with the mapped
+    /// body itself when it is uncompressed (no copy).
+    private func withDecompressed(_ codec: ParquetCompression, _ body: UnsafeRawBufferPointer, size: Int, scratch: inout [UInt8],
+                                  _ use: (UnsafeRawBufferPointer) throws -> Void) throws {
         if codec == .uncompressed {
             guard body.count == size else {
                 throw ParquetPageFailure("an uncompressed page holds \(body.count) bytes but its header says \(size)")
             }
-            return ArraySlice(body)
+            return try use(body)
         }
         if scratch.count < size {
             scratch = [UInt8](unsafeUninitializedCapacity: size) { _, initialized in initialized = size }
         }
         try scratch.withUnsafeMutableBytes { target in
-            try decompressor.decompress(codec: codec, body, into: UnsafeMutableRawBufferPointer(rebasing: target[0 ..< size]))
+            let page = UnsafeMutableRawBufferPointer(rebasing: target[0 ..< size])
+            try decompressor.decompress(codec: codec, body, into: page)
+            try use(UnsafeRawBufferPointer(page))
         }
-        return scratch[0 ..< size]
     }
 
     /// PLAIN values of the column's physical type.

@@ -13,6 +13,17 @@ struct ParquetColumnValues {
 
     init(physicalType: ParquetPhysicalType) { self.physicalType = physicalType }
 
+    /// Removes every value, keeping the arrays' capacity (for decoding page after page into the same buffers).
+    mutating func removeAll() {
+        booleans.removeAll(keepingCapacity: true)
+        int32s.removeAll(keepingCapacity: true)
+        int64s.removeAll(keepingCapacity: true)
+        floats.removeAll(keepingCapacity: true)
+        doubles.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
+        byteEnds.removeAll(keepingCapacity: true)
+    }
+
     var count: Int {
         switch physicalType {
         case .boolean: return booleans.count

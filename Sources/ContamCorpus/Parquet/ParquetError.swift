@@ -1,13 +1,18 @@
 /// Where in a Parquet file something went wrong: any of a byte offset, a row group, a column path and a page.
 /// Rendered as "row group 2, column \"a.b\", page 3 at byte offset 4096".
 public struct ParquetLocation: Sendable, Equatable, CustomStringConvertible {
+    /// The offset in the file where the damage was found (a page's start, or the byte a parse stopped at).
     public var byteOffset: Int?
+    /// The 0-based row group.
     public var rowGroup: Int?
+    /// The column's dotted path in the schema (`lst_struct.list.element.text`).
     public var column: String?
+    /// The 0-based page within the column chunk (the dictionary page, when there is one, is page 0).
     public var page: Int?
     /// What was being read there, when it helps ("the file metadata", "a page header").
     public var part: String?
 
+    /// A location with any of its parts.
     public init(byteOffset: Int? = nil, rowGroup: Int? = nil, column: String? = nil, page: Int? = nil, part: String? = nil) {
         self.byteOffset = byteOffset
         self.rowGroup = rowGroup
@@ -16,6 +21,7 @@ public struct ParquetLocation: Sendable, Equatable, CustomStringConvertible {
         self.part = part
     }
 
+    /// The parts that are known, most general first.
     public var description: String {
         var pieces: [String] = []
         if let rowGroup { pieces.append("row group \(rowGroup)") }
@@ -47,6 +53,7 @@ public enum ParquetError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A dataset directory holds no Parquet file (for the split, when one was asked for).
     case noFiles(directory: String, split: String?, splits: [String])
 
+    /// A full sentence naming the file, the place and what to do.
     public var description: String {
         switch self {
         case let .unreadable(path, reason):

@@ -153,8 +153,9 @@ public final class ParquetFile {
     }
 
     /// Calls `body` with the text of top-level BYTE_ARRAY column `column` in each row (nil for a null) and the
-    /// row's number, without building a record per row: the fast path for a corpus' text column. Bytes that
-    /// are not valid UTF-8 are replaced by U+FFFD. Throws `unsuitableColumn` for a nested or non-binary column.
+    /// row's number, without building a record per row: the fast path for a corpus' text column. Pages are decoded
+    /// and handed over one at a time, so memory stays at one page. Bytes that are not valid UTF-8 are replaced by
+    /// U+FFFD. Throws `unsuitableColumn` for a nested or non-binary column.
     public func forEachString(column: String, _ body: (_ text: String?, _ rowNumber: Int) throws -> Void) throws {
         guard let field = try projection([column]).first else { return }
         guard field.isLeaf, field.repetition != .repeated, field.physicalType == .byteArray, let leafIndex = field.leafRange.first else {
@@ -166,33 +167,33 @@ public final class ParquetFile {
         var rowNumber = 0
         try mapping.bytes.withUnsafeBytes { file in
             for index in metadata.rowGroups.indices {
-                let data = try readRowGroup(index, fields: [field], file: file)[leafIndex]
-                guard data.entryCount == Int(metadata.rowGroups[index].rowCount) else {
-                    throw ParquetError.damaged(path: path, location: ParquetLocation(rowGroup: index, column: leaf.dottedPath),
-                                               detail: "the column holds \(data.entryCount) entries but the row group has \(metadata.rowGroups[index].rowCount) rows")
-                }
-                let values = data.values
-                try values.bytes.withUnsafeBufferPointer { bytes in
-                    var valueIndex = 0
-                    var start = 0
-                    for entry in 0 ..< data.entryCount {
-                        if maximum == 0 || data.definitionLevels[entry] == maximum {
-                            guard valueIndex < values.byteEnds.count else {
-                                throw ParquetError.damaged(path: path, location: ParquetLocation(rowGroup: index, column: leaf.dottedPath),
-                                                           detail: "the levels call for more than the \(values.byteEnds.count) values the column holds")
-                            }
-                            let end = values.byteEnds[valueIndex]
-                            try body(String(decoding: UnsafeBufferPointer(rebasing: bytes[start ..< end]), as: UTF8.self), rowNumber)
-                            start = end
-                            valueIndex += 1
-                        } else {
-                            try body(nil, rowNumber)
-                        }
-                        rowNumber += 1
-                    }
-                    guard valueIndex == values.byteEnds.count else {
+                let group = metadata.rowGroups[index]
+                guard let column = group.columns[leafIndex].metadata else { continue }
+                let reader = ParquetColumnChunkReader(path: path, file: file, dataEnd: dataEnd, leaf: leaf, rowGroup: index, decompressor: decompressor)
+                _ = try reader.read(column, rowCount: Int(group.rowCount), streaming: true) { page in
+                    let values = page.values
+                    guard values.byteEnds.count == (maximum == 0 ? page.entryCount : page.definitionLevels.lazy.filter { $0 == maximum }.count) else {
                         throw ParquetError.damaged(path: path, location: ParquetLocation(rowGroup: index, column: leaf.dottedPath),
-                                                   detail: "the column holds \(values.byteEnds.count) values but its levels use \(valueIndex)")
+                                                   detail: "a page holds \(values.byteEnds.count) values but its levels call for a different number")
+                    }
+                    try values.bytes.withUnsafeBufferPointer { bytes in
+                        try values.byteEnds.withUnsafeBufferPointer { ends in
+                            // Safe: ends are increasing offsets into bytes (the decoder appended each value's bytes
+                            // and then its end), and there is one end per value the levels call for (checked above).
+                            var valueIndex = 0
+                            var start = 0
+                            for entry in 0 ..< page.entryCount {
+                                if maximum == 0 || page.definitionLevels[entry] == maximum {
+                                    let end = ends[valueIndex]
+                                    try body(String(decoding: UnsafeBufferPointer(rebasing: bytes[start ..< end]), as: UTF8.self), rowNumber)
+                                    start = end
+                                    valueIndex &+= 1
+                                } else {
+                                    try body(nil, rowNumber)
+                                }
+                                rowNumber &+= 1
+                            }
+                        }
                     }
                 }
             }
