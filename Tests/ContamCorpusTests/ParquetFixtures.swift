@@ -161,6 +161,7 @@ emit("legacy-lists", types_table.select(["lst", "lst_struct", "ll"]), use_compli
 emit("empty", types_table.slice(0, 0), compression="SNAPPY")
 emit("one-row-group-many-pages", types_table.select(["s", "i64"]), compression="SNAPPY", data_page_size=256, write_batch_size=5)
 
+emit("extreme-date", pa.table({"d": pa.array([0, 2**31 - 1], pa.date32())}), compression="NONE")
 emit("codec-target", pa.table({"n": pa.array(range(101), pa.int64())}), compression="ZSTD", use_dictionary=False, write_statistics=False)
 emit("fuzz-seed", types_table.slice(0, 30).select(["b", "i32", "s", "lst_struct", "nested", "m"]), compression="SNAPPY", data_page_size=200, write_batch_size=7, row_group_size=11)
 emit("fuzz-seed-v2", types_table.slice(0, 30).select(["i64", "s2", "ll", "ts_ns", "fsb"]), compression="NONE", data_page_version="2.0", use_dictionary=["s2"],

@@ -60,7 +60,7 @@ struct ParquetColumnChunkReader {
         if let dictionaryOffset = metadata.dictionaryPageOffset, dictionaryOffset > 0, dictionaryOffset < start { start = dictionaryOffset }
         guard start >= 4, metadata.totalCompressedSize >= 0, start <= Int64(dataEnd),
               metadata.totalCompressedSize <= Int64(dataEnd) - start else {
-            throw damaged("the column chunk claims bytes \(start) to \(start + max(0, metadata.totalCompressedSize)), outside the data of the file (4 to \(dataEnd))")
+            throw damaged("the column chunk claims \(metadata.totalCompressedSize) bytes from byte offset \(start), outside the data of the file (4 to \(dataEnd))")
         }
         guard metadata.valueCount >= 0, metadata.valueCount <= Int64(Int32.max) * 1024 else {
             throw damaged("the column chunk claims \(metadata.valueCount) values")

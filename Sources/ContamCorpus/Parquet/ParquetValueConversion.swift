@@ -65,7 +65,11 @@ enum ParquetValueConversion: Sendable {
                 return .timestamp(microsecondsSinceEpoch: micros)
             }
         case .microseconds: return .timestamp(microsecondsSinceEpoch: values.int64s[index])
-        case .date: return .timestamp(microsecondsSinceEpoch: Int64(values.int32s[index]) * 86_400_000_000)
+        case .date:
+            let days = Int64(values.int32s[index])
+            let (micros, overflow) = days.multipliedReportingOverflow(by: 86_400_000_000)
+            guard !overflow else { throw ParquetPageFailure("a DATE value \(days) is out of the range of microsecond timestamps") }
+            return .timestamp(microsecondsSinceEpoch: micros)
         case let .decimal(scale):
             // Through the decimal text, so the double is the correctly rounded value of unscaled x 10^-scale.
             let unscaled: String
