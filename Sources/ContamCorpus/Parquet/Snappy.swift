@@ -30,6 +30,18 @@ enum Snappy {
         while position < inputCount {
             let tag = source.load(fromByteOffset: position, as: UInt8.self)
             position &+= 1
+            // Fast path for the most common element, a short literal (after google/snappy's decompressor): with 16
+            // bytes of input and of output left, move 16 bytes and keep `length` of them (the rest is overwritten later).
+            if tag & 3 == 0 && tag >> 2 < 16 && inputCount - position >= 16 && outputCount - written >= 16 {
+                let length = Int(tag >> 2) &+ 1
+                let low = (source + position).loadUnaligned(as: UInt64.self)
+                let high = source.loadUnaligned(fromByteOffset: position &+ 8, as: UInt64.self)
+                (target + written).storeBytes(of: low, as: UInt64.self)
+                target.storeBytes(of: high, toByteOffset: written &+ 8, as: UInt64.self)
+                position &+= length
+                written &+= length
+                continue
+            }
             var length: Int
             var offset: Int
             switch tag & 3 {
@@ -75,7 +87,19 @@ enum Snappy {
                 throw ParquetPageFailure(detail: "a Snappy copy of \(length) bytes runs past the end of the page")
             }
             let bytes = target.assumingMemoryBound(to: UInt8.self)
-            if offset >= length {
+            if offset >= 8 && outputCount - written >= length &+ 8 {
+                // 8 bytes at a time: each word read lies at least 8 bytes behind the write, so it is already
+                // written; the last word may run up to 7 bytes past the copy, inside the output (checked).
+                var from = target + (written &- offset)
+                var to = target + written
+                var remaining = length
+                while remaining > 0 {
+                    to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                    from += 8
+                    to += 8
+                    remaining &-= 8
+                }
+            } else if offset >= length {
                 (target + written).copyMemory(from: target + (written - offset), byteCount: length)
             } else {
                 // Overlapping copy: byte by byte repeats the pattern, as the format intends.
