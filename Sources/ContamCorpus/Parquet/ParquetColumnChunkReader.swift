@@ -48,7 +48,7 @@ struct ParquetColumnChunkReader {
     /// soon as the page is decoded and then dropped (the returned value is empty), so a streaming caller keeps one
     /// page in memory instead of the row group.
     func read(_ metadata: ParquetColumnMetadata, rowCount: Int, streaming: Bool = false,
-              pageSink: (ParquetLeafData) throws -> Void = { _ in }) throws -> ParquetLeafData {
+              pageSink: (inout ParquetLeafData) throws -> Void = { _ in }) throws -> ParquetLeafData {
         let codec = try Self.codec(of: metadata, path: path, rowGroup: rowGroup, column: leaf.dottedPath)
         guard metadata.type == leaf.physicalType else {
             throw damaged("the column chunk's type \(metadata.type?.name ?? "(none)") differs from the schema's \(leaf.physicalType.name)")
@@ -177,7 +177,7 @@ struct ParquetColumnChunkReader {
                     for level in data.repetitionLevels where level == 0 { repetitionStarts += 1 }
                 }
                 totalEntries += data.entryCount
-                try pageSink(data)
+                try pageSink(&data)
                 data.entryCount = 0
                 data.definitionLevels.removeAll(keepingCapacity: true)
                 data.repetitionLevels.removeAll(keepingCapacity: true)

@@ -171,19 +171,22 @@ public final class ParquetFile {
                 guard let column = group.columns[leafIndex].metadata else { continue }
                 let reader = ParquetColumnChunkReader(path: path, file: file, dataEnd: dataEnd, leaf: leaf, rowGroup: index, decompressor: decompressor)
                 _ = try reader.read(column, rowCount: Int(group.rowCount), streaming: true) { page in
-                    let values = page.values
-                    guard values.byteEnds.count == (maximum == 0 ? page.entryCount : page.definitionLevels.lazy.filter { $0 == maximum }.count) else {
+                    let entryCount = page.entryCount
+                    let valueCount = page.values.byteEnds.count
+                    guard valueCount == (maximum == 0 ? entryCount : page.definitionLevels.lazy.filter { $0 == maximum }.count) else {
                         throw ParquetError.damaged(path: path, location: ParquetLocation(rowGroup: index, column: leaf.dottedPath),
-                                                   detail: "a page holds \(values.byteEnds.count) values but its levels call for a different number")
+                                                   detail: "a page holds \(valueCount) values but its levels call for a different number")
                     }
-                    try values.bytes.withUnsafeBufferPointer { bytes in
-                        try values.byteEnds.withUnsafeBufferPointer { ends in
+                    try page.values.bytes.withUnsafeBufferPointer { bytes in
+                        try page.values.byteEnds.withUnsafeBufferPointer { ends in
+                          try page.definitionLevels.withUnsafeBufferPointer { levels in
                             // Safe: ends are increasing offsets into bytes (the decoder appended each value's bytes
-                            // and then its end), and there is one end per value the levels call for (checked above).
+                            // and then its end), there is one end per value the levels call for (checked above),
+                            // and one level per entry when the column has levels.
                             var valueIndex = 0
                             var start = 0
-                            for entry in 0 ..< page.entryCount {
-                                if maximum == 0 || page.definitionLevels[entry] == maximum {
+                            for entry in 0 ..< entryCount {
+                                if maximum == 0 || levels[entry] == maximum {
                                     let end = ends[valueIndex]
                                     try body(String(decoding: UnsafeBufferPointer(rebasing: bytes[start ..< end]), as: UTF8.self), rowNumber)
                                     start = end
@@ -193,6 +196,7 @@ public final class ParquetFile {
                                 }
                                 rowNumber &+= 1
                             }
+                          }
                         }
                     }
                 }
