@@ -1,5 +1,6 @@
 // contam-bench: in-process query latency of an index (warm), for Benchmarks/index-bench.py.
 //   contam-bench count INDEX [--queries N] [--lengths 1,5,20] [--seed S] [--phrases-out FILE]
+//   contam-bench parquet-text FILE... [--column text] [--repeat N]   (ParquetTextBench.swift, for Benchmarks/parquet-bench.py)
 // Samples phrases of each length from the indexed corpus itself (random token positions, never across a
 // document boundary), runs every count once to warm the page cache, then times each count again and prints
 // the median and p99 latency in microseconds per phrase length, one JSON object per length.
@@ -36,6 +37,8 @@ func parse() -> Options? {
     }
     return options
 }
+
+if runParquetTextBench(Array(CommandLine.arguments.dropFirst())) { exit(0) }
 
 guard let options = parse() else {
     FileHandle.standardError.write(Data("usage: contam-bench count INDEX [--queries N] [--lengths 1,5,20] [--seed S] [--phrases-out FILE]\n".utf8))
