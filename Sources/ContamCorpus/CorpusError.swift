@@ -54,6 +54,8 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidInputPart(String)
     /// A CSV row with another number of fields than the header has columns.
     case raggedRow(path: String, line: Int, fields: Int, columns: Int)
+    /// A Parquet file that cannot be read; the Parquet error names the file and the place.
+    case parquet(ParquetError)
     /// An `--include` / `--exclude` pattern that cannot be read.
     case invalidPattern(pattern: String, detail: String)
     /// A field path (`--field`, `--id-field`, `--records`: `option`) selects nothing in a record: `explanation`
@@ -125,6 +127,8 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path): cannot decompress: \(detail)."
         case let .raggedRow(path, line, fields, columns):
             return "\(path):\(line): this row has \(fields) field\(fields == 1 ? "" : "s") but the header has \(columns) column\(columns == 1 ? "" : "s"); check the quotes and separators on that line, or pass --skip-bad-records to skip such rows."
+        case let .parquet(error):
+            return error.description
         case let .invalidPattern(pattern, detail):
             return "the pattern '\(pattern)' cannot be used: \(detail); write * for any name, ** for any path, ? for one character, [abc] for a class."
         case let .emptyInput(paths):
@@ -153,6 +157,7 @@ public enum CorpusError: Error, CustomStringConvertible, Equatable, Sendable {
     public var path: String? {
         switch self {
         case .noInputs, .emptyInput, .invalidInputPart, .invalidPattern: return nil
+        case let .parquet(error): return error.path
         case let .missingPath(path), let .unreadablePath(path, _), let .unknownFormat(path),
              let .malformedJSON(path, _, _, _), let .notAnObject(path, _, _), let .missingField(path, _, _, _, _, _),
              let .fieldNotString(path, _, _, _, _), let .unbalancedQuote(path, _), let .binaryContent(path, _),

@@ -107,6 +107,10 @@ public final class CorpusReader {
     }
 
     private func read(sourceIndex: Int, path: String, _ body: (Document) throws -> Void) throws {
+        if (options.format ?? (path == "-" ? nil : InputFormat.detect(path: path)?.format)) == .parquet {
+            guard path != "-" else { throw CorpusError.unreadablePath(path: "<stdin>", reason: "Parquet is read by seeking in the file, so not from standard input; pass the file") }
+            return try readParquet(sourceIndex: sourceIndex, path: path, body)
+        }
         let file = CountingByteSource(path == "-" ? try openStandardInput() : try FileByteSource(path: path), counter: bytesRead)
         var source: ByteSource = file
         let format: InputFormat
@@ -143,7 +147,68 @@ public final class CorpusReader {
             try readJSON(source, sourceIndex: sourceIndex, path: name, body)
         case .csv:
             try readCSV(source, sourceIndex: sourceIndex, path: name, body)
+        case .parquet:
+            throw InternalError("Parquet inputs are read by readParquet, before a byte stream is opened")
         }
+    }
+
+    /// A Parquet file: one document per row, numbered from 1. Only the top-level columns the field paths start
+    /// with are read; a single top-level text column without an id column takes the string fast path (no record
+    /// per row). A column the paths name that the file lacks is an error listing the columns.
+    private func readParquet(sourceIndex: Int, path: String, _ body: (Document) throws -> Void) throws {
+        let file: ParquetFile
+        do { file = try ParquetFile(path: path) } catch let error as ParquetError { throw CorpusError.parquet(error) }
+        var selector = try RecordFieldSelector(fields: options.textFields, idField: options.idField, defaultID: true)
+        func topKey(_ path: FieldPath) -> String? {
+            guard case let .key(key)? = path.components.first else { return nil }
+            return key
+        }
+        var columns: [String] = []
+        for textPath in selector.textPaths {
+            guard let key = topKey(textPath), file.columnNames.contains(key) else {
+                throw CorpusError.missingColumn(path: path, column: topKey(textPath) ?? textPath.description, columns: file.columnNames, role: .text)
+            }
+            if !columns.contains(key) { columns.append(key) }
+        }
+        if let idPath = selector.idPath {
+            if let key = topKey(idPath), file.columnNames.contains(key) {
+                if !columns.contains(key) { columns.append(key) }
+            } else if selector.idIsOptional {
+                selector = RecordFieldSelector(textPaths: selector.textPaths, idPath: nil)
+            } else {
+                throw CorpusError.missingColumn(path: path, column: topKey(idPath) ?? idPath.description, columns: file.columnNames, role: .id)
+            }
+        }
+        do {
+            var done = false
+            if selector.idPath == nil, selector.textPaths.count == 1, let column = selector.textPaths[0].topLevelKey {
+                do {
+                    try file.forEachString(column: column) { text, row in
+                        guard let text else {
+                            // A null, as the record path (and JSON) treats it: no text in this record.
+                            try skipOrThrow(.pathHasNoValue(path: path, line: nil, record: "row \(row + 1)", option: "--field", fieldPaths: [column]))
+                            return
+                        }
+                        try deliverValid(Array(text.utf8), sourceIndex: sourceIndex, recordNumber: row + 1, id: nil, body)
+                    }
+                    done = true
+                } catch ParquetError.unsuitableColumn {
+                    // Not a plain string column (a list, a struct, a number): thrown before any row, so read records.
+                }
+            }
+            if !done {
+                try file.forEachRow(columns: columns) { row, number in
+                    try deliverRecord(SelectedValue(location: [], value: .object(row)), selector: selector,
+                                      location: RecordLocation(path: path, record: "row \(number + 1)"), sourceIndex: sourceIndex,
+                                      recordNumber: number + 1, body)
+                }
+            }
+        } catch let error as ParquetError {
+            throw CorpusError.parquet(error)
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        bytesRead.value += size
+        contentRead.value += size
     }
 
     /// JSONL if the first non-space byte is `{`, else text.

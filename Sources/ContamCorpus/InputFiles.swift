@@ -6,10 +6,14 @@ public struct InputSelection: Sendable, Equatable {
     public var include: [PathGlob]
     /// A walked file or directory that one of these matches is not read (a directory is not entered).
     public var exclude: [PathGlob]
+    /// A directory is a Parquet dataset in the Hugging Face layout and only this split's files are read
+    /// (`--split train`; `ParquetDataset.files`).
+    public var split: String?
 
-    public init(include: [PathGlob] = [], exclude: [PathGlob] = []) {
+    public init(include: [PathGlob] = [], exclude: [PathGlob] = [], split: String? = nil) {
         self.include = include
         self.exclude = exclude
+        self.split = split
     }
 }
 
@@ -108,7 +112,13 @@ public struct InputFiles: Sendable, Equatable {
             guard fileManager.fileExists(atPath: input, isDirectory: &isDirectory) else {
                 throw CorpusError.missingPath(path: input)
             }
-            if isDirectory.boolValue {
+            if isDirectory.boolValue, let split = selection.split {
+                do {
+                    result.files += try ParquetDataset.files(in: input, split: split)
+                } catch let error as ParquetError {
+                    throw CorpusError.parquet(error)
+                }
+            } else if isDirectory.boolValue {
                 let before = result.files.count
                 let skippedBefore = result.skipped.count
                 var visited = Set<String>()

@@ -6,6 +6,9 @@ public enum InputFormat: String, Sendable, CaseIterable {
     case jsonl
     /// RFC 4180 CSV: one document per record, a named column or the whole raw row.
     case csv
+    /// Apache Parquet: one document per row, the text from columns named by field paths (mmap'd, read by seeking,
+    /// so never from standard input; its compression is inside the file).
+    case parquet
 
     /// The file name extensions (lowercase, without the dot) that select this format.
     public var extensions: [String] {
@@ -13,6 +16,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
         case .text: return Self.textExtensions
         case .jsonl: return ["jsonl", "json", "ndjson"]
         case .csv: return ["csv", "tsv"]
+        case .parquet: return ["parquet"]
         }
     }
 

@@ -171,6 +171,9 @@ public struct ItemReader {
     }
 
     private func read(path: String, into set: inout ItemSet) throws {
+        if path != "-", (options.format ?? InputFormat.detect(path: path)?.format) == .parquet {
+            return set.inputs.append(try readParquet(path: path, into: &set))
+        }
         let (bytes, format) = try load(path: path)
         let name = path == "-" ? "<stdin>" : path
         switch format {
@@ -313,6 +316,29 @@ public struct ItemReader {
             input.segments.append(.init(bytes: raw, item: set.items.count))
             set.items.append(CheckItem(id: id ?? "\(path):\(record.lineNumber)", sourcePath: path, recordNumber: record.lineNumber,
                                        text: Array(parts.joined(separator: "\n").utf8), rawRecord: raw))
+        }
+        return input
+    }
+
+    /// A Parquet file: every row is an item (`--field` paths over its columns, `--id-field` or an `id` column),
+    /// numbered from 1, its id defaulting to `file:row N`. Rows cannot be written back one by one.
+    private func readParquet(path: String, into set: inout ItemSet) throws -> ItemSet.Input {
+        var input = ItemSet.Input(path: path, format: .parquet, recordsAreLines: true, segments: [],
+                                  cleanCopyRefusal: "it is a Parquet file, which cannot be rewritten row by row")
+        let reader = try CorpusReader(inputs: [path], options: CorpusOptions(format: .parquet, textFields: options.fields, idField: options.idField,
+                                                                             skipBadRecords: options.skipBadRecords, requireDocuments: false))
+        try reader.forEachDocument { document in
+            let text = document.text
+            guard !Self.isBlank(text) else { return }
+            input.segments.append(.init(bytes: [], item: set.items.count))
+            set.items.append(CheckItem(id: document.externalID ?? "\(path):row \(document.recordNumber)", sourcePath: path,
+                                       recordNumber: document.recordNumber, text: text, rawRecord: []))
+        }
+        set.skippedRecords += reader.statistics.recordsSkipped
+        set.skipReasons += reader.statistics.skipReasons.prefix(max(0, 5 - set.skipReasons.count))
+        if reader.statistics.emptyDocumentsSkipped > 0 {
+            let fields = options.fields.joined(separator: ", ")
+            throw DetectError.itemsFileUnreadable(path: path, message: "\(reader.statistics.emptyDocumentsSkipped) row(s) hold only blank text in --field \(fields); an item needs text")
         }
         return input
     }

@@ -98,7 +98,7 @@ enum CheckCommand: Subcommand {
             .init("items", help: "Items: JSON Lines or one JSON document (.jsonl .json .ndjson: an array of records or an object, pretty-printed or not), CSV/TSV (--field names the column), plain text (.txt .md, source code: one item per file, or per line with --lines), .zst of any, directories of them, or - for stdin.", variadic: true),
         ],
         options: [
-            field, idField, records, lines, format, columns, InputOptions.include, InputOptions.exclude, InputOptions.verbose, skipBadRecords, method, minMatch, maxSources, minSpan, similarity, seedLength,
+            field, idField, records, lines, format, columns, InputOptions.include, InputOptions.exclude, InputOptions.split, InputOptions.verbose, skipBadRecords, method, minMatch, maxSources, minSpan, similarity, seedLength,
             maxItemTokens, keepCase, dropPunct, json, markdown, html, writeClean, failOn, failOnPossible, flaggedOnly, noFirstPass, threads, quiet,
         ],
         examples: [

@@ -71,7 +71,7 @@ enum IndexCommand: Subcommand {
         overview: "Build a suffix-array index (token array, suffix array, vocabulary, zstd document store) of a corpus.",
         arguments: [.init("corpus", help: "Files or directories (searched recursively) to index; '-' reads standard input.", variadic: true)],
         options: [
-            output, format, field, idField, records, lines, InputOptions.include, InputOptions.exclude, InputOptions.verbose, keepCase, dropPunct, shardTokens, noSketch, sketchOnly, sketchN, sketchFPR, sketchNGrams,
+            output, format, field, idField, records, lines, InputOptions.include, InputOptions.exclude, InputOptions.split, InputOptions.verbose, keepCase, dropPunct, shardTokens, noSketch, sketchOnly, sketchN, sketchFPR, sketchNGrams,
             sketchSeed, shard, skipBadRecords, force, quiet,
         ],
         examples: [

@@ -12,6 +12,7 @@ enum InputOptions {
         "--exclude", value: "glob",
         help: "In directories, skip files and directories matching this pattern (repeatable), e.g. --exclude '__pycache__' --exclude '*.min.js'.",
         shownDefault: nil, repeatable: true) { try globs($0, option: "--exclude") }
+    static let split = Option.string("--split", value: "name", help: "A directory is a Parquet dataset in the Hugging Face layout (data/train-00000-of-00004.parquet, …): read only this split's files.")
     static let verbose = Option.flag("--verbose", help: "List every file the directory walks did not read, with the reason.")
 
     @Sendable static func globs(_ patterns: [String], option: String) throws -> [PathGlob] {
@@ -26,7 +27,7 @@ enum InputOptions {
 
     /// The `--include` / `--exclude` selection given.
     static func selection(_ arguments: ParsedArguments) throws -> InputSelection {
-        InputSelection(include: try arguments[include], exclude: try arguments[exclude])
+        InputSelection(include: try arguments[include], exclude: try arguments[exclude], split: try arguments[split])
     }
 
     /// Tells on stderr what the walks did not read (a count by reason; every name with `--verbose`). Printed

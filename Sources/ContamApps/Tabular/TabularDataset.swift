@@ -47,7 +47,7 @@ public struct TabularDataset: Sendable {
     /// The dataset name for a path: the file name without `.csv`, `.csv.zst` (and other extensions).
     public static func name(forPath path: String) -> String {
         var base = String(path.split(separator: "/").last ?? Substring(path))
-        for suffix in [".zst", ".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".json"] where base.lowercased().hasSuffix(suffix) && base.count > suffix.count {
+        for suffix in [".zst", ".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".json", ".parquet"] where base.lowercased().hasSuffix(suffix) && base.count > suffix.count {
             base.removeLast(suffix.count)
         }
         return base
@@ -64,6 +64,7 @@ extension TabularDataset {
             throw TabularError.unreadable(path: path, reason: "no such file")
         }
         guard !isDirectory.boolValue else { throw TabularError.unreadable(path: path, reason: "is a directory, not a CSV file") }
+        if InputFormat.detect(path: path)?.format == .parquet { return try loadParquet(path: path, maxRows: maxRows) }
         let file: ByteSource = try FileByteSource(path: path)
         let source: ByteSource = path.lowercased().hasSuffix(".zst") ? ZstdStreamReader(file, path: path) : file
         if InputFormat.detect(path: path)?.format == .jsonl { return try loadJSON(path: path, source: source, maxRows: maxRows) }

@@ -30,10 +30,10 @@ public enum TabularInputs {
         return files
     }
 
-    /// True for the names of tables: `.csv`, `.tsv`, `.jsonl`, `.ndjson`, `.json`, each optionally `.zst` (any case).
+    /// True for the names of tables: `.csv`, `.tsv`, `.jsonl`, `.ndjson`, `.json` (each optionally `.zst`) and `.parquet` (any case).
     public static func isDataset(_ name: String) -> Bool {
         var lower = name.lowercased()
         if lower.hasSuffix(".zst") { lower.removeLast(4) }
-        return [".csv", ".tsv", ".jsonl", ".ndjson", ".json"].contains { lower.hasSuffix($0) }
+        return [".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet"].contains { lower.hasSuffix($0) }
     }
 }

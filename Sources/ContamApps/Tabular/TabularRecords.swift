@@ -115,3 +115,24 @@ extension TabularDataset {
         return try fromRecords(rows, recordNumbers: numbers, name: name(forPath: path), path: path, truncated: truncated)
     }
 }
+
+extension TabularDataset {
+    /// Reads the first `maxRows` rows of a Parquet file, every column, as a table.
+    static func loadParquet(path: String, maxRows: Int) throws -> TabularDataset {
+        struct Enough: Error {}
+        var rows: [RecordObject] = []
+        var truncated = false
+        do {
+            let file = try ParquetFile(path: path)
+            do {
+                try file.forEachRow { row, _ in
+                    if rows.count == maxRows { truncated = true; throw Enough() }
+                    rows.append(row)
+                }
+            } catch is Enough {}
+        } catch let error as ParquetError {
+            throw TabularError.unreadable(path: path, reason: error.description.hasPrefix(path + ": ") ? String(error.description.dropFirst(path.count + 2)) : error.description)
+        }
+        return try fromRecords(rows, recordNumbers: rows.indices.map { $0 + 1 }, name: name(forPath: path), path: path, truncated: truncated)
+    }
+}

@@ -198,7 +198,7 @@ public final class IndexBuilder {
     }
 
     /// The number of tokens the input files are expected to hold, from their sizes alone (nothing is read):
-    /// the size a `.zst` file declares in its frame header (else its compressed size times 4), the file size
+    /// the size a `.zst` file declares in its frame header (else its compressed size times 4, as for Parquet), the file size
     /// of anything else, and 3 bytes a token over the total (real text and code run 3-4 bytes a token; 3
     /// errs toward more tokens). Nil when a size is unknown (standard input, an unreadable path). Shard
     /// planning and the per-shard sketch budget (`SketchIndexBuilder.perShardOptions`) both use it, so
@@ -208,7 +208,11 @@ public final class IndexBuilder {
         for source in sources {
             guard source != "-", let attributes = try? FileManager.default.attributesOfItem(atPath: source),
                   let size = attributes[.size] as? Int else { return nil }
-            bytes += InputFormat.isCompressed(path: source) ? (Zstd.declaredContentSize(ofFileAt: source) ?? size * 4) : size
+            if InputFormat.detect(path: source)?.format == .parquet {
+                bytes += size * 4  // compressed inside (its columns' codecs): text runs ~4x its compressed size
+            } else {
+                bytes += InputFormat.isCompressed(path: source) ? (Zstd.declaredContentSize(ofFileAt: source) ?? size * 4) : size
+            }
         }
         return bytes / 3
     }
