@@ -99,9 +99,10 @@ enum CheckCommand: Subcommand {
         \(methodHelp)
 
           gpt3, lmeval13 and gpt4 are defined on words with punctuation removed: each word n-gram (or window) is
-          looked up as the item's tokens from its first to its last word. On an index built with --drop-punct
-          that is exactly the definition; on one that kept punctuation the punctuation between the words must
-          match too (may miss hits, never adds any).
+          looked up as the item's tokens from its first to its last word. lmeval13 is lm-eval's exact definition
+          only on an index built with --normalize lmeval (the Janitor's words: can't -> cant, a CJK run one
+          word); on others it is an approximation (the report says why), and on one that kept punctuation the
+          punctuation between the words must match too (may miss hits, never adds any).
 
         FIRST PASS:
           On an index with an n-gram sketch (built by default, 13-grams), each item's n-grams are first probed
