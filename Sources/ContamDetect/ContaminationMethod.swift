@@ -37,7 +37,7 @@ public enum ContaminationMethod: String, CaseIterable, Sendable, Codable {
             return "dirty if a verbatim span of at least 50 tokens occurs in the corpus"
         case .near:
             // The defaults come from CheckOptions, so the help cannot drift from them.
-            return "dirty if a span of at least --min-span tokens (default \(CheckOptions().minSpan)) aligns with a corpus passage at similarity >= --similarity (default \(CheckOptions().similarity)), allowing substitutions, insertions and deletions"
+            return "dirty if a span of at least --min-span words (default \(CheckOptions().minSpan)) aligns with a corpus passage at similarity >= --similarity (default \(CheckOptions().similarity)), allowing substitutions, insertions and deletions"
         }
     }
 

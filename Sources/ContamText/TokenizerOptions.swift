@@ -63,7 +63,7 @@ public struct TokenizerOptions: Codable, Sendable, Equatable, Hashable {
     public var summary: String {
         switch normalization {
         case .lmeval:
-            return "lm-eval Janitor normalization (ASCII punctuation deleted, ASCII lowercased, split at white space)"
+            return "lm-eval Janitor words: ASCII punctuation deleted, ASCII lowercased, split at white space"
         case .contam:
             return "\(keepCase ? "case kept" : "lowercase"), punctuation \(dropPunctuation ? "dropped" : "kept"), typography \(foldTypography ? "folded" : "not folded")"
         }

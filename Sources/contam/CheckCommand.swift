@@ -50,9 +50,9 @@ enum CheckCommand: Subcommand {
     static let maxSources = Option.integer("--max-sources", value: "n", default: CheckOptions().maxSources, range: 0...1_000,
                                            help: "Source documents shown per verbatim span (default: {default}).")
     static let minSpan = Option.integer("--min-span", value: "n", default: CheckOptions().minSpan, range: 1...1_000_000,
-                                        help: "Shortest near-verbatim span, in aligned tokens (default: {default}).")
+                                        help: "Shortest near-verbatim span, in aligned words: punctuation is aligned but not counted (default: {default}).")
     static let similarity = Option.number("--similarity", value: "x", default: CheckOptions().similarity, range: 0...1,
-                                          help: "Near-verbatim similarity threshold: matched tokens / aligned tokens, 0 to 1 (default: {default}).")
+                                          help: "Near-verbatim similarity threshold: matched words / aligned words, 0 to 1 (default: {default}).")
     static let seedLength = Option.integer("--seed-length", value: "n", default: CheckOptions().seedLength, range: 1...1_000,
                                            help: "Shortest exact match that seeds a near-verbatim alignment (default: {default}).")
     static let maxItemTokens = Option.integer("--max-item-tokens", value: "n", default: CheckOptions().maxItemTokens, range: 1...100_000_000,
