@@ -7,7 +7,8 @@ OLD_CONTAM and NEW_CONTAM are release builds of contam (before and after typogra
 `--normalize lmeval`). Workloads, run in turn K times each (A B C D A B C D ...), on DATA/bench-SIZE.jsonl.zst
 (built by ../shared/corpora/make-bench-corpus.sh when missing): the old build's default index, the new build's
 default (typography folded), the new build with --no-fold-typography, and the new build with --normalize lmeval.
-The table gives median wall time (min-max), peak RSS and the ratio to the old build's median.
+The table gives median wall time (min-max), median CPU time (user + system: less sensitive than wall time to
+other load on a shared machine), peak RSS and the ratios to the old build's medians.
 """
 import argparse, os, statistics, subprocess, sys, time, shutil
 
@@ -21,7 +22,7 @@ def timed(cmd):
     wall = time.perf_counter() - t
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"textnorm-bench: {' '.join(cmd)} exited {os.waitstatus_to_exitcode(status)}")
-    return wall, usage.ru_maxrss * 1024
+    return wall, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
 
 
 def main():
@@ -48,16 +49,18 @@ def main():
             shutil.rmtree(out, ignore_errors=True)
             runs[name].append(timed(cmd + ["-o", out, "-q"]))
     shutil.rmtree(out, ignore_errors=True)
-    base = statistics.median(w for w, _ in runs[workloads[0][0]])
+    base = statistics.median(w for w, _, _ in runs[workloads[0][0]])
+    base_cpu = statistics.median(c for _, _, c in runs[workloads[0][0]])
     print(f"command: Benchmarks/textnorm-bench.py OLD NEW --size {a.size} --repeat {a.repeat} on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}")
     print()
-    print("| workload | median wall (min-max) | / old | peak RSS |")
-    print("|---|---|---|---|")
+    print("| workload | median wall (min-max) | wall / old | median CPU (min-max) | CPU / old | peak RSS |")
+    print("|---|---|---|---|---|---|")
     for name, _ in workloads:
-        walls = [w for w, _ in runs[name]]
-        median = statistics.median(walls)
-        rss = max(r for _, r in runs[name])
-        print(f"| {name} | {median:.2f} s ({min(walls):.2f}-{max(walls):.2f}) | {median / base:.3f} | {rss / 1e6:.0f} MB |")
+        walls = [w for w, _, _ in runs[name]]
+        cpus = [c for _, _, c in runs[name]]
+        median, cpu = statistics.median(walls), statistics.median(cpus)
+        rss = max(r for _, r, _ in runs[name])
+        print(f"| {name} | {median:.2f} s ({min(walls):.2f}-{max(walls):.2f}) | {median / base:.3f} | {cpu:.2f} s ({min(cpus):.2f}-{max(cpus):.2f}) | {cpu / base_cpu:.3f} | {rss / 1e6:.0f} MB |")
 
 
 if __name__ == "__main__":

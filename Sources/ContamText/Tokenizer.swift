@@ -73,6 +73,10 @@ public struct Tokenizer: Sendable {
     ) rethrows {
         let byteCount = text.count
         if byteCount == 0 { return }
+        if options.stripMarkup {
+            try strippedTokens(in: text, shortASCII: shortASCII, body)
+            return
+        }
         if options.normalization == .lmeval {
             try janitorTokens(in: text, body)
             return
@@ -252,6 +256,26 @@ extension Tokenizer {
             lowered[k] |= 0x20
         }
         try lowered.withUnsafeBytes { try body($0, range) }
+    }
+
+    /// The tokens of `text` with its markup stripped (`MarkupStripper`), their ranges mapped back to `text`.
+    @usableFromInline
+    func strippedTokens(
+        in text: UnsafeRawBufferPointer,
+        shortASCII: (UInt64, UnsafeRawBufferPointer, Range<Int>) throws -> Void,
+        _ body: (UnsafeRawBufferPointer, Range<Int>) throws -> Void
+    ) rethrows {
+        let stripped = MarkupStripper(text)
+        var plainOptions = options
+        plainOptions.stripMarkup = false
+        let inner = Tokenizer(options: plainOptions)
+        try stripped.text.withUnsafeBytes { plain in
+            try inner.scanTokens(in: plain, shortASCII: { word, normalized, range in
+                try shortASCII(word, normalized, stripped.sourceRange(of: range))
+            }) { normalized, range in
+                try body(normalized, stripped.sourceRange(of: range))
+            }
+        }
     }
 
     /// The Janitor's tokens (`TokenizerOptions.Normalization.lmeval`).

@@ -29,12 +29,17 @@ public struct TokenizerOptions: Codable, Sendable, Equatable, Hashable {
     /// bidirectional format characters removed (the text on both sides joins). Default on for new
     /// indexes; off in manifests from before the field.
     public var foldTypography: Bool
+    /// Strip HTML and Markdown markup before tokenizing (`MarkupStripper`; default off, and off in manifests
+    /// from before the field). Token ranges still point into the original text.
+    public var stripMarkup: Bool
 
-    public init(keepCase: Bool = false, dropPunctuation: Bool = false, normalization: Normalization = .contam, foldTypography: Bool = true) {
+    public init(keepCase: Bool = false, dropPunctuation: Bool = false, normalization: Normalization = .contam, foldTypography: Bool = true,
+                stripMarkup: Bool = false) {
         self.keepCase = keepCase
         self.dropPunctuation = dropPunctuation
         self.normalization = normalization
         self.foldTypography = foldTypography
+        self.stripMarkup = stripMarkup
     }
 
     /// The options of lm-evaluation-harness's Janitor (`--normalize lmeval`).
@@ -43,7 +48,7 @@ public struct TokenizerOptions: Codable, Sendable, Equatable, Hashable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case keepCase, dropPunctuation, normalization, foldTypography
+        case keepCase, dropPunctuation, normalization, foldTypography, stripMarkup
     }
 
     public init(from decoder: any Decoder) throws {
@@ -53,6 +58,7 @@ public struct TokenizerOptions: Codable, Sendable, Equatable, Hashable {
         // Absent in manifests from before the fields: what those indexes were built with.
         normalization = try container.decodeIfPresent(Normalization.self, forKey: .normalization) ?? .contam
         foldTypography = try container.decodeIfPresent(Bool.self, forKey: .foldTypography) ?? false
+        stripMarkup = try container.decodeIfPresent(Bool.self, forKey: .stripMarkup) ?? false
     }
 
     /// True when every token is a word for the word-based methods: under `.lmeval` a token is whatever
@@ -65,7 +71,7 @@ public struct TokenizerOptions: Codable, Sendable, Equatable, Hashable {
         case .lmeval:
             return "lm-eval Janitor words: ASCII punctuation deleted, ASCII lowercased, split at white space"
         case .contam:
-            return "\(keepCase ? "case kept" : "lowercase"), punctuation \(dropPunctuation ? "dropped" : "kept"), typography \(foldTypography ? "folded" : "not folded")"
+            return "\(keepCase ? "case kept" : "lowercase"), punctuation \(dropPunctuation ? "dropped" : "kept"), typography \(foldTypography ? "folded" : "not folded")\(stripMarkup ? ", markup stripped" : "")"
         }
     }
 }

@@ -26,6 +26,9 @@ enum IndexCommand: Subcommand {
     static let normalize = Option.choice(
         "--normalize", value: "scheme", among: TokenizerOptions.Normalization.allCases,
         help: "Token definition: contam (default: words, ideographs and punctuation marks, NFKC, lowercase) or lmeval (lm-evaluation-harness's Janitor exactly: ASCII punctuation deleted inside words, ASCII lowercased, split at white space; for --method lmeval13).")
+    static let stripMarkup = Option.flag(
+        "--strip-markup",
+        help: "Strip HTML tags, comments, scripts and styles, decode character references, and remove Markdown emphasis, link syntax, inline code and code fences before tokenizing (for text scraped from the web; items are stripped too).")
     static let noFoldTypography = Option.flag(
         "--no-fold-typography",
         help: "Do not fold typographic variants (by default curly quotes become ASCII quotes, dashes '-', '…' three '.', and soft hyphens and zero-width characters are removed).")
@@ -71,7 +74,7 @@ enum IndexCommand: Subcommand {
         overview: "Build a suffix-array index (token array, suffix array, vocabulary, zstd document store) of a corpus.",
         arguments: [.init("corpus", help: "Files or directories (searched recursively) to index; '-' reads standard input.", variadic: true)],
         options: [
-            output, format, field, idField, lines, keepCase, dropPunct, normalize, noFoldTypography, shardTokens, noSketch, sketchOnly, sketchN, sketchFPR, sketchNGrams,
+            output, format, field, idField, lines, keepCase, dropPunct, normalize, noFoldTypography, stripMarkup, shardTokens, noSketch, sketchOnly, sketchN, sketchFPR, sketchNGrams,
             sketchSeed, shard, skipBadRecords, force, quiet,
         ],
         examples: [
@@ -103,10 +106,10 @@ enum IndexCommand: Subcommand {
         options.corpus.linesAreDocuments = try arguments[lines]
         options.corpus.skipBadRecords = try arguments[skipBadRecords]
         options.tokenizer = TokenizerOptions(keepCase: try arguments[keepCase], dropPunctuation: try arguments[dropPunct],
-                                             foldTypography: try !arguments[noFoldTypography])
+                                             foldTypography: try !arguments[noFoldTypography], stripMarkup: try arguments[stripMarkup])
         if try arguments[normalize] == .lmeval {
             // The Janitor's definition is fixed: its own case and punctuation rules, no folding.
-            for flag in [keepCase, dropPunct, noFoldTypography] {
+            for flag in [keepCase, dropPunct, noFoldTypography, stripMarkup] {
                 if try arguments[flag] {
                     throw arguments.error("--normalize lmeval fixes case, punctuation and typography as lm-eval's Janitor does; drop \(flag.name)")
                 }

@@ -55,8 +55,10 @@ public struct CheckReport: Sendable {
         // On a Janitor index the words are the harness's, for gpt3 and gpt4 too.
         guard tokenizerOptions.normalization != .lmeval else { return notes }
         let wordMethods = methods.filter { [.gpt3, .lmeval13, .gpt4].contains($0) }
-        if !wordMethods.isEmpty && !tokenizerOptions.dropPunctuation {
-            notes.append("\(wordMethods.map(\.rawValue).joined(separator: ", ")): the index keeps punctuation, so words must match together with the punctuation between them (may miss hits); build the index with --drop-punct for the exact definitions")
+        // lmeval13's own note covers punctuation (and --drop-punct does not make it exact).
+        let punctuationMethods = wordMethods.filter { $0 != .lmeval13 }
+        if !punctuationMethods.isEmpty && !tokenizerOptions.dropPunctuation {
+            notes.append("\(punctuationMethods.map(\.rawValue).joined(separator: ", ")): the index keeps punctuation, so words must match together with the punctuation between them (may miss hits); build the index with --drop-punct for the exact definitions")
         }
         if !wordMethods.isEmpty && tokenizerOptions.keepCase {
             notes.append("\(wordMethods.map(\.rawValue).joined(separator: ", ")): the index keeps case, so matching is case-sensitive (the definitions lowercase)")
