@@ -39,13 +39,12 @@ enum JanitorNormalization {
 
     /// Calls `body(normalizedUTF8, rawByteRange)` for each Janitor token of `text`: each maximal run of
     /// non-space scalars with something left after deleting ASCII punctuation. O(n); allocates only for
-    /// a token longer than `scratch`.
+    /// a token whose normalization does not fit in `scratch`.
     static func forEachToken(
         in text: UnsafeRawBufferPointer, scratch: UnsafeMutableRawBufferPointer,
         _ body: (UnsafeRawBufferPointer, Range<Int>) throws -> Void
     ) rethrows {
         let byteCount = text.count
-        var overflow: [UInt8] = []
         try table.withUnsafeBufferPointer { table in
             // Invariant: 0 <= i <= byteCount; reads are text[k] with k < byteCount.
             var i = 0
@@ -57,55 +56,72 @@ enum JanitorNormalization {
                     let (value, length) = Tokenizer.decodeScalar(in: text, at: i)
                     if length > 0 && isPythonSpace(value) { i &+= length; continue }
                 }
-                // A word: up to the next white space.
+                // A word: up to the next white space. Its normalization is at most as long, except that
+                // each invalid byte becomes the three bytes of U+FFFD.
                 let start = i
-                var written = 0
-                var spilled = false
-                @inline(__always) func append(_ byte: UInt8) {
-                    if !spilled {
-                        if written < scratch.count {
-                            scratch[written] = byte
-                            written &+= 1
-                            return
-                        }
-                        overflow = Array(UnsafeRawBufferPointer(rebasing: scratch[0..<written]))
-                        spilled = true
-                    }
-                    overflow.append(byte)
-                }
+                var invalid = 0
                 scanning: while i < byteCount {
                     let byte = text[i]
-                    switch table[Int(byte)] {
-                    case separator:
-                        break scanning
-                    case deleted:
+                    let byteClass = table[Int(byte)]
+                    if byteClass == separator { break }
+                    if byteClass != nonASCII { i &+= 1; continue }
+                    let (value, length) = Tokenizer.decodeScalar(in: text, at: i)
+                    if length == 0 {
+                        invalid &+= 1
                         i &+= 1
-                    case upper:
-                        append(byte | 0x20)
-                        i &+= 1
-                    case kept:
-                        append(byte)
-                        i &+= 1
-                    default:
-                        let (value, length) = Tokenizer.decodeScalar(in: text, at: i)
-                        if length == 0 {
-                            // U+FFFD for a byte that starts no valid sequence.
-                            append(0xEF); append(0xBF); append(0xBD)
-                            i &+= 1
-                            continue
-                        }
-                        if isPythonSpace(value) { break scanning }
-                        for k in i..<(i &+ length) { append(text[k]) }
-                        i &+= length
+                        continue
                     }
+                    if isPythonSpace(value) { break scanning }
+                    i &+= length
                 }
-                if spilled {
-                    try overflow.withUnsafeBytes { try body($0, start..<i) }
-                } else if written > 0 {
-                    try body(UnsafeRawBufferPointer(rebasing: scratch[0..<written]), start..<i)
+                let word = start..<i
+                if word.count &+ 2 &* invalid <= scratch.count {
+                    let written = normalize(text, word, table: table, into: scratch)
+                    if written > 0 { try body(UnsafeRawBufferPointer(rebasing: scratch[0..<written]), word) }
+                } else {
+                    var buffer = [UInt8](repeating: 0, count: word.count &+ 2 &* invalid)
+                    let written = buffer.withUnsafeMutableBytes { normalize(text, word, table: table, into: $0) }
+                    if written > 0 { try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<written]), word) } }
                 }
             }
         }
+    }
+
+    /// Writes the Janitor normalization of the word `text[word]` (no white space inside) to `output`, which
+    /// has room for it, and returns its length.
+    @inline(__always)
+    private static func normalize(_ text: UnsafeRawBufferPointer, _ word: Range<Int>, table: UnsafeBufferPointer<UInt8>,
+                                  into output: UnsafeMutableRawBufferPointer) -> Int {
+        var written = 0
+        var i = word.lowerBound
+        while i < word.upperBound {
+            let byte = text[i]
+            switch table[Int(byte)] {
+            case deleted:
+                i &+= 1
+            case upper:
+                output[written] = byte | 0x20
+                written &+= 1
+                i &+= 1
+            case kept:
+                output[written] = byte
+                written &+= 1
+                i &+= 1
+            default:
+                let (_, length) = Tokenizer.decodeScalar(in: text, at: i)
+                if length == 0 {
+                    // U+FFFD for a byte that starts no valid sequence.
+                    output[written] = 0xEF; output[written &+ 1] = 0xBF; output[written &+ 2] = 0xBD
+                    written &+= 3
+                    i &+= 1
+                } else {
+                    for k in 0..<length { output[written &+ k] = text[i &+ k] }
+                    written &+= length
+                    i &+= length
+                }
+            }
+        }
+        return written
     }
 
     /// The Janitor's normalization of one raw word (`normalize_string`): ASCII punctuation deleted, ASCII
