@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "ContamCommandLine", dependencies: ["ContamStorage"], swiftSettings: crossModule),
         .executableTarget(name: "contam", dependencies: ["ContamApps", "ContamCommandLine"], swiftSettings: crossModule),
         // In-process query latency for Benchmarks/index-bench.py; not part of the test suite.
-        .executableTarget(name: "contam-bench", dependencies: ["ContamIndex", "ContamDetect"], path: "Benchmarks/QueryBench", swiftSettings: crossModule),
+        .executableTarget(name: "contam-bench", dependencies: ["ContamText", "ContamIndex", "ContamDetect"], path: "Benchmarks/QueryBench", swiftSettings: crossModule),
         // Oracles, fixtures and helpers shared by the test targets (the brute-force corpus, seeded random,
         // temporary directories, the CLI runner).
         .target(name: "ContamTestSupport", dependencies: ["ContamStorage", "ContamText", "ContamIndex", "ContamDetect"], path: "Tests/ContamTestSupport"),

@@ -1,12 +1,54 @@
 // contam-bench: in-process query latency of an index (warm), for Benchmarks/index-bench.py.
 //   contam-bench count INDEX [--queries N] [--lengths 1,5,20] [--seed S] [--phrases-out FILE]
 //   contam-bench parquet-text FILE... [--column text] [--repeat N]   (ParquetTextBench.swift, for Benchmarks/parquet-bench.py)
+//   contam-bench tokenize FILE [--repeat K]   tokenizer throughput per normalization (Benchmarks/textnorm-bench.py)
 // Samples phrases of each length from the indexed corpus itself (random token positions, never across a
 // document boundary), runs every count once to warm the page cache, then times each count again and prints
 // the median and p99 latency in microseconds per phrase length, one JSON object per length.
 import Foundation
 import ContamStorage
+import ContamText
 import ContamIndex
+
+/// `contam-bench tokenize FILE [--repeat K]`: hashes every token of FILE (as `contam index` does) with each
+/// tokenizer configuration in turn, K rounds, and prints each one's median MB/s. The configurations alternate
+/// within a round, so load on the machine shifts them alike.
+func tokenizeBenchmark(_ args: [String]) -> Never {
+    guard let path = args.first, let data = FileManager.default.contents(atPath: path) else {
+        FileHandle.standardError.write(Data("usage: contam-bench tokenize FILE [--repeat K]\n".utf8))
+        exit(2)
+    }
+    let repeats = args.count >= 3 && args[1] == "--repeat" ? Int(args[2]) ?? 5 : 5
+    let configurations: [(String, TokenizerOptions)] = [
+        ("default (typography folded)", TokenizerOptions()),
+        ("--no-fold-typography", TokenizerOptions(foldTypography: false)),
+        ("--normalize lmeval", .lmeval),
+        ("--strip-markup", TokenizerOptions(stripMarkup: true)),
+    ]
+    var seconds = Array(repeating: [Double](), count: configurations.count)
+    var checksum: UInt64 = 0
+    for _ in 0..<repeats {
+        for (k, (_, options)) in configurations.enumerated() {
+            let tokenizer = Tokenizer(options: options)
+            let start = DispatchTime.now().uptimeNanoseconds
+            data.withUnsafeBytes { text in
+                tokenizer.forEachTokenHash(in: text) { hash, _ in checksum &+= hash }
+            }
+            seconds[k].append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+    }
+    for (k, (name, _)) in configurations.enumerated() {
+        let sorted = seconds[k].sorted()
+        let median = sorted[sorted.count / 2]
+        print("{\"tokenizer\": \"\(name)\", \"median_mb_s\": \(String(format: "%.1f", Double(data.count) / 1e6 / median)), \"best_mb_s\": \(String(format: "%.1f", Double(data.count) / 1e6 / sorted[0]))}")
+    }
+    FileHandle.standardError.write(Data("checksum \(checksum)\n".utf8))
+    exit(0)
+}
+
+if CommandLine.arguments.count >= 2 && CommandLine.arguments[1] == "tokenize" {
+    tokenizeBenchmark(Array(CommandLine.arguments.dropFirst(2)))
+}
 
 struct Options {
     var index = ""

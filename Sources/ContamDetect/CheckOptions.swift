@@ -6,7 +6,7 @@ public struct CheckOptions: Sendable {
     public var minMatch = 8
     /// Source documents per span (`--max-sources`).
     public var maxSources = 3
-    /// Shortest near-verbatim span in aligned tokens (`--min-span`).
+    /// Shortest near-verbatim span in aligned words (`--min-span`; punctuation columns are not counted).
     public var minSpan = 20
     /// Near-verbatim similarity threshold (`--similarity`).
     public var similarity = 0.8

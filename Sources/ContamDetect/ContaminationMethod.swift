@@ -5,12 +5,13 @@ import Foundation
 /// and docs/check.md show.
 ///
 /// Words vs tokens: `gpt3`, `lmeval13` and `gpt4` are defined on words with punctuation removed. They
-/// take the item's word tokens (tokens starting with a letter or digit) and query the index with the
-/// item's token run from the first to the last word of each n-gram or window. On an index built with
-/// `--drop-punct` that run is exactly the words, so the definition holds exactly (up to the
-/// tokenizer's notion of a word: `don't` is the two words `don` `t`, where lm-eval's whitespace split
-/// after deleting punctuation gives `dont`). On an index that kept punctuation, the punctuation between
-/// the words must match too, which can only miss hits (an approximation that errs towards clean).
+/// take the item's word tokens (tokens starting with a letter or digit; every token on a `--normalize
+/// lmeval` index) and query the index with the item's token run from the first to the last word of each
+/// n-gram or window. On an index built with `--drop-punct` that run is exactly the words, up to the
+/// tokenizer's notion of a word (`don't` is the two words `don` `t`, where lm-eval's Janitor deletes the
+/// apostrophe and gives `dont`); on a `--normalize lmeval` index the words are the Janitor's, so `lmeval13`
+/// is the harness's definition exactly. On an index that kept punctuation, the punctuation between the
+/// words must match too, which can only miss hits (an approximation that errs towards clean).
 public enum ContaminationMethod: String, CaseIterable, Sendable, Codable {
     case gpt3
     case lmeval13
@@ -26,7 +27,7 @@ public enum ContaminationMethod: String, CaseIterable, Sendable, Codable {
         case .gpt3:
             return "words, lowercased, punctuation removed; N = 5th percentile of the items' lengths in words, clamped to [8, 13]; dirty if any N-gram of the item occurs in the corpus, ignoring N-grams found in more than 10 documents; items shorter than N are dirty only if found whole (same cutoff)"
         case .lmeval13:
-            return "lm-evaluation-harness compatible: word 13-grams, lowercased, punctuation removed; dirty on any hit, no frequency cutoff; items under 13 words have no 13-gram and are clean"
+            return "lm-evaluation-harness's decontamination: word 13-grams, lowercased, punctuation removed; dirty on any hit, no frequency cutoff; items under 13 words have no 13-gram and are clean; exact on an index built with --normalize lmeval, an approximation on others"
         case .palm:
             return "dirty if at least 70% of the item's 8-grams (index tokens) occur in the corpus; items under 8 tokens are dirty only if found whole"
         case .llama2:
@@ -37,7 +38,7 @@ public enum ContaminationMethod: String, CaseIterable, Sendable, Codable {
             return "dirty if a verbatim span of at least 50 tokens occurs in the corpus"
         case .near:
             // The defaults come from CheckOptions, so the help cannot drift from them.
-            return "dirty if a span of at least --min-span tokens (default \(CheckOptions().minSpan)) aligns with a corpus passage at similarity >= --similarity (default \(CheckOptions().similarity)), allowing substitutions, insertions and deletions"
+            return "dirty if a span of at least --min-span words (default \(CheckOptions().minSpan)) aligns with a corpus passage at similarity >= --similarity (default \(CheckOptions().similarity)), allowing substitutions, insertions and deletions"
         }
     }
 

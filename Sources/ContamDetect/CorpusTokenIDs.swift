@@ -14,6 +14,8 @@ public protocol CorpusTokenIDs {
     func documentTokenIDs(_ ref: CorpusDocumentRef, range: Range<Int>) -> [Int32]
     /// The document's raw UTF-8 text (no tokenization).
     func documentText(_ ref: CorpusDocumentRef) throws -> [UInt8]
+    /// The normalized text of token `id` of `shard`'s vocabulary ("" for an id it does not have).
+    func tokenText(id: Int32, shard: Int) -> String
 }
 
 /// Token ids of one item, mapped once per shard on demand.

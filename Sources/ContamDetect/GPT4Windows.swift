@@ -19,7 +19,7 @@ public struct GPT4Windows: Sendable {
     public func windows(_ item: TokenizedItem) -> [Range<Int>] {
         var words: [(token: Int, chars: Range<Int>)] = []
         var position = 0
-        for (k, token) in item.strings.enumerated() where TokenizedItem.isWord(token) {
+        for (k, token) in item.strings.enumerated() where item.isWordToken(at: k) {
             let length = token.count
             words.append((k, position..<(position + length)))
             position += length

@@ -14,6 +14,11 @@ extension Index: CorpusTokenIDs {
         return shards[shard].ids(of: tokens).map { $0 == SuffixArray.absentToken || $0 > UInt32(Int32.max) ? -1 : Int32($0) }
     }
 
+    public func tokenText(id: Int32, shard: Int) -> String {
+        guard shards.indices.contains(shard), id > 0 else { return "" }
+        return shards[shard].vocabulary.token(UInt32(id))
+    }
+
     public func documentTokenIDs(_ ref: CorpusDocumentRef, range: Range<Int>) -> [Int32] {
         guard shards.indices.contains(ref.shard), ref.document >= 0, ref.document < shards[ref.shard].documents.count else { return [] }
         let shard = shards[ref.shard]

@@ -246,9 +246,10 @@ public struct MethodEvaluator: Sendable {
             return MethodResult(method: .near, verdict: .clean, evidence: "no candidate passage", figures: ["similarity": 0])
         }
         let shown = best.span.columns > 0 ? best.span : best.alignment
-        let evidence = String(format: "similarity %.2f over %d tokens with %@", best.similarity, shown.columns, best.source.label)
+        let words = best.span.columns > 0 ? String(format: " (%d words)", best.spanWords) : ""
+        let evidence = String(format: "similarity %.2f over %d tokens%@ with %@", best.similarity, shown.columns, words, best.source.label)
         return MethodResult(method: .near, verdict: near.isNearVerbatim ? .dirty : .clean, evidence: evidence,
-                            figures: ["similarity": near.bestSimilarity, "span_tokens": Double(best.span.columns)],
+                            figures: ["similarity": near.bestSimilarity, "span_tokens": Double(best.span.columns), "span_words": Double(best.spanWords)],
                             tokenRange: near.isNearVerbatim ? best.span.itemRange : nil)
     }
 }

@@ -14,10 +14,14 @@ import ContamIndex
 /// 3. **Alignment**: `BandedAligner` over token ids, band = the region's diagonals ± `bandPadding`,
 ///    scoring +1 match, −1 substitution, −1 per inserted or deleted token (the alignment stops where the
 ///    copy stops being more than half matches).
-/// 4. **Evidence span**: the longest stretch of the alignment whose similarity (matched tokens / columns)
-///    is at least `similarity`, trimmed to start and end on a match (an O(L) maximum-width-ramp over
-///    prefix sums of +(1−s) per match and −s per other column). The item is near-verbatim when that span
-///    has at least `minSpan` columns.
+/// 4. **Evidence span**: counted in *word columns* (a column whose item token is a word, or, for a token
+///    only in the source, whose source token is): punctuation and symbols are aligned, so they keep the
+///    alignment on track, but count neither towards the length nor the similarity. Otherwise list
+///    literals (`[1.0, 2.0, 3.0]`), argument lists and markup, half commas and brackets, align with
+///    unrelated ones over 20 tokens. The span is the longest stretch (in words) of the alignment whose
+///    similarity (matched words / word columns) is at least `similarity`, trimmed to start and end on a
+///    matched word (an O(L) maximum-width ramp over prefix sums of +(1−s) per matched word and −s per other
+///    word column). The item is near-verbatim when that span has at least `minSpan` word columns.
 ///
 /// Shared short phrases give seeds at unrelated diagonals and alignments far shorter than `minSpan`;
 /// the same words in another order leave no seed of `seedLength` tokens at all. A copy edited so densely
@@ -92,13 +96,13 @@ public struct NearVerbatimAligner: Sendable {
                 return id
             }
         }
-        let reportLength = min(minSpan, item.tokenCount)
+        let reportLength = min(minSpan, item.wordTokenIndices.count)
         var best: (match: Aligned, document: CorpusDocumentRef)?
         var aligned = 0
         for candidate in candidates {
             // Once a near-verbatim match is found, a region whose seeds cover less than half of its matched
             // tokens is not worth fetching a document for.
-            if let best, best.match.isNear, candidate.support * 2 < best.match.span.matches { break }
+            if let best, best.match.isNear, candidate.support * 2 < best.match.spanWords.matches { break }
             let low = candidate.diagonals.lowerBound - bandPadding
             let high = candidate.diagonals.upperBound + bandPadding
             let columnStart = max(0, low)
@@ -106,26 +110,40 @@ public struct NearVerbatimAligner: Sendable {
             guard columnStart < columnEnd else { continue }
             let itemIDs: [Int32]
             let regionIDs: [Int32]
+            // Whether the source token at a region offset is a word (asked only for tokens not in the item).
+            let sourceIsWord: (Int) -> Bool
             if let fast, let shardIDs {
                 itemIDs = shardIDs.ids(shard: candidate.document.shard)
-                regionIDs = fast.documentTokenIDs(candidate.document, range: columnStart..<columnEnd)
+                let ids = fast.documentTokenIDs(candidate.document, range: columnStart..<columnEnd)
+                regionIDs = ids
+                let shard = candidate.document.shard
+                sourceIsWord = { item.everyTokenIsWord || TokenizedItem.isWord(fast.tokenText(id: ids[$0], shard: shard)) }
             } else {
                 let tokens = try documents.document(candidate.document).tokens
                 itemIDs = itemLocalIDs
-                regionIDs = tokens[(columnStart..<columnEnd).clamped(to: 0..<tokens.count)].map { localIDs[$0.text] ?? -1 }
+                let region = Array(tokens[(columnStart..<columnEnd).clamped(to: 0..<tokens.count)])
+                regionIDs = region.map { localIDs[$0.text] ?? -1 }
+                sourceIsWord = { item.everyTokenIsWord || TokenizedItem.isWord(region[$0].text) }
             }
             guard !regionIDs.isEmpty else { continue }
             let alignment = BandedAligner.align(itemIDs, regionIDs, diagonals: (low - columnStart)...(high - columnStart), scoring: scoring)
                 .shifted(item: 0, target: columnStart)
             aligned += 1
             guard alignment.columns > 0 else { continue }
-            let span = evidenceSpan(of: alignment)
-            let isNear = span.columns >= minSpan && span.similarity >= similarity
+            var isWordColumn: [Bool] = []
+            isWordColumn.reserveCapacity(alignment.columns)
+            alignment.forEachColumn { kind, i, j in
+                isWordColumn.append(kind.consumesItem ? item.isWordToken(at: i) : sourceIsWord(j - columnStart))
+            }
+            let (span, spanWords) = evidenceSpan(of: alignment, isWordColumn: isWordColumn)
+            let spanSimilarity = spanWords.columns == 0 ? 0 : Double(spanWords.matches) / Double(spanWords.columns)
+            let isNear = spanWords.columns >= minSpan && spanSimilarity >= similarity
+            let alignmentWords = Self.wordCounts(alignment.columnKinds, isWordColumn: isWordColumn)
             let reported: Double
-            if isNear || span.columns >= reportLength { reported = span.similarity }
-            else if alignment.columns >= reportLength { reported = alignment.similarity }
+            if isNear || spanWords.columns >= reportLength { reported = spanSimilarity }
+            else if alignmentWords.columns >= reportLength { reported = alignmentWords.columns == 0 ? 0 : Double(alignmentWords.matches) / Double(alignmentWords.columns) }
             else { reported = 0 }
-            let match = Aligned(alignment: alignment, span: span, isNear: isNear, similarity: reported)
+            let match = Aligned(alignment: alignment, span: span, spanWords: spanWords, isNear: isNear, similarity: reported)
             if best.map({ Self.isBetter(match, than: $0.match) }) ?? true { best = (match, candidate.document) }
             // Nothing beats every item token matched.
             if isNear && span.matches == item.tokenCount { break }
@@ -138,7 +156,8 @@ public struct NearVerbatimAligner: Sendable {
         } else {
             source = SourcePassage(document: best.document, label: try documents.label(best.document, tokenOffset: shown.targetRange.lowerBound), tokenRange: shown.targetRange, passage: nil)
         }
-        let match = NearVerbatimMatch(source: source, alignment: best.match.alignment, span: best.match.span, isNearVerbatim: best.match.isNear, similarity: best.match.similarity)
+        let match = NearVerbatimMatch(source: source, alignment: best.match.alignment, span: best.match.span, isNearVerbatim: best.match.isNear,
+                                      similarity: best.match.similarity, spanWords: best.match.spanWords.columns)
         return NearVerbatimResult(isNearVerbatim: match.isNearVerbatim, bestSimilarity: match.similarity, best: match, candidatesAligned: aligned)
     }
 
@@ -146,19 +165,31 @@ public struct NearVerbatimAligner: Sendable {
     struct Aligned {
         var alignment: LocalAlignment
         var span: LocalAlignment
+        /// Word columns and matched words of `span`.
+        var spanWords: (columns: Int, matches: Int)
         var isNear: Bool
         var similarity: Double
     }
 
-    /// Near-verbatim matches first, by matched tokens in the span; then by reported similarity.
+    /// Near-verbatim matches first, by matched words in the span; then by reported similarity.
     static func isBetter(_ a: Aligned, than b: Aligned) -> Bool {
         if a.isNear != b.isNear { return a.isNear }
         if a.isNear {
-            if a.span.matches != b.span.matches { return a.span.matches > b.span.matches }
-            return a.span.similarity > b.span.similarity
+            if a.spanWords.matches != b.spanWords.matches { return a.spanWords.matches > b.spanWords.matches }
+            return a.similarity > b.similarity
         }
         if a.similarity != b.similarity { return a.similarity > b.similarity }
         return a.alignment.matches > b.alignment.matches
+    }
+
+    /// Word columns and matched word columns among `kinds`.
+    static func wordCounts(_ kinds: [EditOperation.Kind], isWordColumn: [Bool]) -> (columns: Int, matches: Int) {
+        var columns = 0, matches = 0
+        for (kind, isWord) in zip(kinds, isWordColumn) where isWord {
+            columns += 1
+            if kind == .match { matches += 1 }
+        }
+        return (columns, matches)
     }
 
     /// Seed occurrences grouped into ranked candidate regions.
@@ -200,15 +231,27 @@ public struct NearVerbatimAligner: Sendable {
         return Array(candidates.prefix(maxCandidates))
     }
 
-    /// The longest stretch of `alignment` with similarity ≥ `similarity`, trimmed to matches at both ends.
+    /// The longest stretch of `alignment` with similarity ≥ `similarity`, trimmed to matches at both ends
+    /// (every column a word column).
     public func evidenceSpan(of alignment: LocalAlignment) -> LocalAlignment {
+        evidenceSpan(of: alignment, isWordColumn: Array(repeating: true, count: alignment.columns)).span
+    }
+
+    /// The longest stretch of `alignment`, in word columns, whose similarity over its word columns is ≥
+    /// `similarity`, trimmed to matched words at both ends; with its word columns and matched words. The
+    /// other columns weigh nothing: the stretch is found on the word columns alone and mapped back.
+    public func evidenceSpan(of alignment: LocalAlignment, isWordColumn: [Bool]) -> (span: LocalAlignment, words: (columns: Int, matches: Int)) {
         let kinds = alignment.columnKinds
-        let stretch = Self.longestStretch(kinds, similarity: similarity)
+        let wordColumns = kinds.indices.filter { isWordColumn[$0] }
+        let stretch = Self.longestStretch(wordColumns.map { kinds[$0] }, similarity: similarity)
         var lower = stretch.lowerBound
         var upper = stretch.upperBound
-        while lower < upper && kinds[lower] != .match { lower += 1 }
-        while upper > lower && kinds[upper - 1] != .match { upper -= 1 }
-        return alignment.subAlignment(columns: lower..<upper, scoring: scoring)
+        while lower < upper && kinds[wordColumns[lower]] != .match { lower += 1 }
+        while upper > lower && kinds[wordColumns[upper - 1]] != .match { upper -= 1 }
+        guard lower < upper else { return (.empty, (0, 0)) }
+        let columns = wordColumns[lower]..<(wordColumns[upper - 1] + 1)
+        let words = Self.wordCounts(Array(kinds[columns]), isWordColumn: Array(isWordColumn[columns]))
+        return (alignment.subAlignment(columns: columns, scoring: scoring), words)
     }
 
     /// The longest range of columns whose matched fraction is at least `similarity` (empty if none). O(L):

@@ -7,11 +7,15 @@ public struct NearVerbatimMatch: Sendable, Equatable {
     /// The longest stretch of `alignment` whose similarity is at least the threshold, trimmed to start and
     /// end on matched tokens; empty when there is none.
     public var span: LocalAlignment
-    /// True when `span` has at least `minSpan` columns (its similarity is at least the threshold).
+    /// True when `span` has at least `minSpan` word columns (its word similarity is at least the threshold).
     public var isNearVerbatim: Bool
-    /// The similarity reported for this match: the span's when it is near-verbatim or at least
-    /// min(`minSpan`, item tokens) long, else the whole alignment's when that is long enough, else 0.
+    /// The similarity reported for this match, over word columns (matched words / word columns): the
+    /// span's when it is near-verbatim or at least min(`minSpan`, item words) words long, else the whole
+    /// alignment's when that is long enough, else 0.
     public var similarity: Double
+    /// Word columns of `span` (columns whose item token, or for a token only in the source, whose source
+    /// token is a word): what `minSpan` counts. Punctuation columns are aligned but not counted.
+    public var spanWords: Int = 0
 }
 
 /// The near-verbatim verdict of one item: whether some corpus passage aligns with it closely enough,

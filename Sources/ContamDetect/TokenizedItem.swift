@@ -9,16 +9,20 @@ public struct TokenizedItem: Sendable {
     public var tokens: [Token]
     /// `tokens.map(\.text)`, kept once because every query takes it.
     public var strings: [String]
+    /// True when every token counts as a word (`TokenizerOptions.everyTokenIsWord`: the lm-eval Janitor's
+    /// white-space words), else words are the tokens that start with a letter or digit (`isWord`).
+    public var everyTokenIsWord: Bool
 
-    public init(text: [UInt8], tokens: [Token]) {
+    public init(text: [UInt8], tokens: [Token], everyTokenIsWord: Bool = false) {
         self.text = text
         self.tokens = tokens
+        self.everyTokenIsWord = everyTokenIsWord
         strings = tokens.map(\.text)
     }
 
     /// Tokenizes `text` with `tokenizer`.
     public init(text: [UInt8], tokenizer: Tokenizer) {
-        self.init(text: text, tokens: tokenizer.tokens(in: text))
+        self.init(text: text, tokens: tokenizer.tokens(in: text), everyTokenIsWord: tokenizer.options.everyTokenIsWord)
     }
 
     public var tokenCount: Int { tokens.count }
@@ -38,7 +42,12 @@ public struct TokenizedItem: Sendable {
     /// Indices of the tokens that are words (`isWord`), in order: what the word-based methods count and
     /// look up (a word n-gram is the token run from its first to its last word).
     public var wordTokenIndices: [Int] {
-        strings.indices.filter { Self.isWord(strings[$0]) }
+        everyTokenIsWord ? Array(strings.indices) : strings.indices.filter { Self.isWord(strings[$0]) }
+    }
+
+    /// True when token `index` is a word (see `wordTokenIndices`).
+    public func isWordToken(at index: Int) -> Bool {
+        everyTokenIsWord || Self.isWord(strings[index])
     }
 
     /// True when the token starts with a letter or digit (a word, as opposed to punctuation or a symbol).

@@ -73,6 +73,14 @@ public struct Tokenizer: Sendable {
     ) rethrows {
         let byteCount = text.count
         if byteCount == 0 { return }
+        if options.stripMarkup {
+            try strippedTokens(in: text, shortASCII: shortASCII, body)
+            return
+        }
+        if options.normalization == .lmeval {
+            try janitorTokens(in: text, body)
+            return
+        }
         let lowercase = !options.keepCase
         let dropPunctuation = options.dropPunctuation
         try TokenizerByteClass.table.withUnsafeBufferPointer { table in
@@ -214,11 +222,17 @@ public struct Tokenizer: Sendable {
     /// What a single raw token normalizes to: lowercased ASCII for an all-ASCII token (unless
     /// `keepCase`), otherwise Foundation's NFKC (`precomposedStringWithCompatibilityMapping`) followed by
     /// `lowercased()` (unless `keepCase`). This is the definition the fast path reproduces.
+    ///
+    /// With `foldTypography` the token is folded first (`TypographicFolding`; an ellipsis is `.`, since
+    /// each of the three tokens it becomes is one dot); under `.lmeval` this is the Janitor's
+    /// `normalize_string` (`JanitorNormalization`).
     public func normalize(_ token: String) -> String {
+        if options.normalization == .lmeval { return JanitorNormalization.normalize(token) }
         if token.utf8.allSatisfy({ $0 < 0x80 }) {
             return options.keepCase ? token : token.lowercased()
         }
-        let composed = token.precomposedStringWithCompatibilityMapping
+        let folded = options.foldTypography ? TypographicFolding.folded(token, ellipsis: ".") : token
+        let composed = folded.precomposedStringWithCompatibilityMapping
         return options.keepCase ? composed : composed.lowercased()
     }
 }
@@ -228,6 +242,8 @@ public struct Tokenizer: Sendable {
 extension Tokenizer {
     /// UTF-8 of U+FFFD, the text of the token an invalid byte becomes.
     private static let replacementCharacter: StaticString = "\u{FFFD}"
+    /// The text of each of the three tokens a folded `…` becomes.
+    private static let fullStop: StaticString = "."
 
     /// Emits an all-ASCII word longer than the scratch buffer, lowercased (allocates).
     @usableFromInline
@@ -242,6 +258,37 @@ extension Tokenizer {
         try lowered.withUnsafeBytes { try body($0, range) }
     }
 
+    /// The tokens of `text` with its markup stripped (`MarkupStripper`), their ranges mapped back to `text`.
+    @usableFromInline
+    func strippedTokens(
+        in text: UnsafeRawBufferPointer,
+        shortASCII: (UInt64, UnsafeRawBufferPointer, Range<Int>) throws -> Void,
+        _ body: (UnsafeRawBufferPointer, Range<Int>) throws -> Void
+    ) rethrows {
+        let stripped = MarkupStripper(text)
+        var plainOptions = options
+        plainOptions.stripMarkup = false
+        let inner = Tokenizer(options: plainOptions)
+        try stripped.text.withUnsafeBytes { plain in
+            try inner.scanTokens(in: plain, shortASCII: { word, normalized, range in
+                try shortASCII(word, normalized, stripped.sourceRange(of: range))
+            }) { normalized, range in
+                try body(normalized, stripped.sourceRange(of: range))
+            }
+        }
+    }
+
+    /// The Janitor's tokens (`TokenizerOptions.Normalization.lmeval`).
+    @usableFromInline
+    func janitorTokens(
+        in text: UnsafeRawBufferPointer,
+        _ body: (UnsafeRawBufferPointer, Range<Int>) throws -> Void
+    ) rethrows {
+        try withUnsafeTemporaryAllocation(byteCount: Tokenizer.scratchByteCount, alignment: 1) { scratch in
+            try JanitorNormalization.forEachToken(in: text, scratch: scratch, body)
+        }
+    }
+
     /// Emits the ASCII symbol at `position` together with the combining marks after it; returns the
     /// offset after them.
     @usableFromInline
@@ -250,7 +297,7 @@ extension Tokenizer {
         _ body: (UnsafeRawBufferPointer, Range<Int>) throws -> Void
     ) rethrows -> Int {
         let table = UnicodeScalarTable.shared
-        let end = Self.endOfMarks(in: text, from: position &+ 1, table: table)
+        let end = Self.endOfMarks(in: text, from: position &+ 1, table: table, folding: options.foldTypography)
         if !options.dropPunctuation {
             try emitUnicodeToken(in: text, range: position..<end, table: table, scratch: scratch, body)
         }
@@ -271,6 +318,7 @@ extension Tokenizer {
         let byteCount = text.count
         let dropPunctuation = options.dropPunctuation
         let lowercase = !options.keepCase
+        let folding = options.foldTypography
         var tokenStart = start
         var i = position
         var inWordRun = start < position
@@ -301,12 +349,13 @@ extension Tokenizer {
                     }
                     let (value, length) = Self.decodeScalar(in: text, at: i)
                     if length == 0 { break }
-                    let kind = table.kind(of: value)
-                    if kind != .word && kind != .mark { break }
+                    let kind = table.kind(of: value, folding: folding)
+                    // A folded-away format character (soft hyphen …) joins the run's two sides.
+                    if kind != .word && kind != .mark && kind != .ignorable { break }
                     if let offset = written {
                         written = table.appendNormalized(
                             value, raw: UnsafeRawBufferPointer(rebasing: text[i..<(i &+ length)]),
-                            lowercase: lowercase, to: scratch, at: offset)
+                            lowercase: lowercase, folding: folding, to: scratch, at: offset)
                     }
                     i &+= length
                 }
@@ -325,8 +374,10 @@ extension Tokenizer {
                 return i
             }
             let (value, length) = Self.decodeScalar(in: text, at: i)
-            let kind = length == 0 ? ScalarKind.symbol : table.kind(of: value)
-            if length > 0 && kind == .mark && pendingStart >= 0 {
+            let kind = length == 0 ? ScalarKind.symbol : table.kind(of: value, folding: folding)
+            // Marks join a pending token; a folded-away format character is nothing (a pending token
+            // still takes the marks after it).
+            if length > 0 && (kind == .ignorable || (kind == .mark && pendingStart >= 0)) {
                 i &+= length
                 continue
             }
@@ -347,7 +398,7 @@ extension Tokenizer {
             tokenStart = i
             i &+= length
             switch kind {
-            case .separator:
+            case .separator, .ignorable:
                 break
             case .word:
                 inWordRun = true
@@ -355,19 +406,28 @@ extension Tokenizer {
                 pendingStart = tokenStart
                 pendingIsWord = true
             case .mark, .symbol:
+                if folding && value == TypographicFolding.ellipsis && !dropPunctuation {
+                    // `…` folds to three `.` tokens: two here, the third pending (it takes the marks after it).
+                    let dot = UnsafeRawBufferPointer(start: Self.fullStop.utf8Start, count: 1)
+                    try body(dot, tokenStart..<i)
+                    try body(dot, tokenStart..<i)
+                }
                 pendingStart = tokenStart
                 pendingIsWord = false
             }
         }
     }
 
-    /// The offset after the combining marks that start at `position`.
+    /// The offset after the combining marks (and, with `folding`, the folded-away format characters)
+    /// that start at `position`.
     @inline(__always)
-    private static func endOfMarks(in text: UnsafeRawBufferPointer, from position: Int, table: UnicodeScalarTable) -> Int {
+    private static func endOfMarks(in text: UnsafeRawBufferPointer, from position: Int, table: UnicodeScalarTable, folding: Bool) -> Int {
         var i = position
         while i < text.count && text[i] >= 0x80 {
             let (value, length) = decodeScalar(in: text, at: i)
-            if length == 0 || table.kind(of: value) != .mark { break }
+            guard length > 0 else { break }
+            let kind = table.kind(of: value, folding: folding)
+            if kind != .mark && kind != .ignorable { break }
             i &+= length
         }
         return i
@@ -385,7 +445,7 @@ extension Tokenizer {
             // One-scalar tokens (ideographs, symbols) need no copy.
             let (value, length) = Self.decodeScalar(in: text, at: range.lowerBound)
             if length == range.count, let normalized = table.normalizedUTF8(
-                of: value, raw: UnsafeRawBufferPointer(rebasing: text[range]), lowercase: lowercase) {
+                of: value, raw: UnsafeRawBufferPointer(rebasing: text[range]), lowercase: lowercase, folding: options.foldTypography) {
                 try body(normalized, range)
                 return
             }
@@ -429,7 +489,7 @@ extension Tokenizer {
             let (value, length) = Self.decodeScalar(in: text, at: i)
             guard length > 0, let end = table.appendNormalized(
                 value, raw: UnsafeRawBufferPointer(rebasing: text[i..<(i &+ length)]), lowercase: lowercase,
-                to: output, at: written)
+                folding: options.foldTypography, to: output, at: written)
             else { return nil }
             written = end
             i &+= length

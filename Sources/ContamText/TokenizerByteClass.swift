@@ -26,7 +26,7 @@ enum TokenizerByteClass {
             return separator
         case .word, .ideograph:
             return scalar.properties.isUppercase ? word | upperFlag : word
-        case .mark, .symbol:
+        case .mark, .symbol, .ignorable:
             return symbol
         }
     }

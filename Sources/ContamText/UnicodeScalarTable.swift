@@ -13,6 +13,9 @@ enum ScalarKind: UInt8, Sendable {
     case mark
     /// Everything else (punctuation, symbols, private use, unassigned): a token of its own.
     case symbol
+    /// A format character that typographic folding removes (soft hyphen, zero-width space …): neither a
+    /// token nor a separator; the token around it continues. Only `kind(of:folding:)` returns it.
+    case ignorable
 
     /// The kind whose raw value is `stored` (`symbol` for anything out of range); always inlined.
     @inline(__always)
@@ -22,6 +25,7 @@ enum ScalarKind: UInt8, Sendable {
         case 1: self = .word
         case 2: self = .ideograph
         case 3: self = .mark
+        case 5: self = .ignorable
         default: self = .symbol
         }
     }
@@ -51,7 +55,7 @@ struct UnicodeScalarTable: @unchecked Sendable {
     // and bounds checks on the per-scalar path. Every index is a BMP scalar value (< 0x10000) or a
     // pool offset stored by `init`.
 
-    /// Bits 0-2: `ScalarKind` raw value; bit 3: `hazardFlag`. Indexed by BMP scalar value.
+    /// Bits 0-2: `ScalarKind` raw value; bit 3: `hazardFlag`; bit 4: `foldFlag`. Indexed by BMP scalar value.
     private let kinds: UnsafePointer<UInt8>
     /// Normalization with lowercasing, per BMP scalar: 0 = the scalar itself, else
     /// `offset << 8 | byteCount` of its normalized UTF-8 in `pool`.
@@ -60,9 +64,15 @@ struct UnicodeScalarTable: @unchecked Sendable {
     private let keepCaseMappings: UnsafePointer<UInt32>
     /// UTF-8 of every normalized form that differs from its scalar.
     private let pool: UnsafePointer<UInt8>
+    /// The ASCII bytes typographic folding maps to (`foldBytes`), and an empty buffer for the removed ones.
+    private let foldPool: UnsafePointer<UInt8>
 
     private static let hazardFlag: UInt8 = 8
+    /// Set on the scalars `TypographicFolding` changes.
+    private static let foldFlag: UInt8 = 16
     private static let kindMask: UInt8 = 7
+    /// The bytes of `foldPool`.
+    private static let foldBytes: [UInt8] = Array("'\"-.".utf8)
 
     private init() {
         var kinds = [UInt8](repeating: 0, count: 0x10000)
@@ -104,7 +114,7 @@ struct UnicodeScalarTable: @unchecked Sendable {
                     hazard = true
                 }
             }
-            kinds[Int(value)] = kind.rawValue | (hazard ? Self.hazardFlag : 0)
+            kinds[Int(value)] = kind.rawValue | (hazard ? Self.hazardFlag : 0) | (TypographicFolding.fold(value) != nil ? Self.foldFlag : 0)
         }
         func permanent<T>(_ array: [T]) -> UnsafePointer<T> {
             let copy = UnsafeMutablePointer<T>.allocate(capacity: max(array.count, 1))
@@ -115,6 +125,7 @@ struct UnicodeScalarTable: @unchecked Sendable {
         self.lowercaseMappings = permanent(lowercaseMappings)
         self.keepCaseMappings = permanent(keepCaseMappings)
         self.pool = permanent(pool)
+        self.foldPool = permanent(Self.foldBytes)
     }
 
     /// The tokenizer's kind of a scalar, computed from its Unicode properties (the definition the table caches).
@@ -161,13 +172,38 @@ struct UnicodeScalarTable: @unchecked Sendable {
         return Self.kind(computedFor: scalar)
     }
 
+    /// The kind of the scalar `value` with typographic folding on or off: with it, the scalars folding
+    /// removes are `.ignorable` (the others it folds stay symbols).
+    @inline(__always)
+    func kind(of value: UInt32, folding: Bool) -> ScalarKind {
+        if value < 0x10000 {
+            let stored = kinds[Int(value)]
+            if folding && stored & Self.foldFlag != 0 && TypographicFolding.fold(value) == .removed { return .ignorable }
+            return ScalarKind(stored: stored & Self.kindMask)
+        }
+        guard let scalar = Unicode.Scalar(value) else { return .symbol }
+        return Self.kind(computedFor: scalar)
+    }
+
     /// The normalized UTF-8 of the scalar `value` whose raw UTF-8 is `raw`: `raw` itself or bytes of
     /// the table (valid for the whole process); nil when the scalar cannot be normalized on its own
     /// (the caller then normalizes the whole token with Foundation).
+    /// With `folding`, a scalar `TypographicFolding` changes normalizes to its ASCII byte, or to nothing.
     @inline(__always)
-    func normalizedUTF8(of value: UInt32, raw: UnsafeRawBufferPointer, lowercase: Bool) -> UnsafeRawBufferPointer? {
+    func normalizedUTF8(of value: UInt32, raw: UnsafeRawBufferPointer, lowercase: Bool, folding: Bool) -> UnsafeRawBufferPointer? {
         if value < 0x10000 {
-            if kinds[Int(value)] & Self.hazardFlag != 0 { return nil }
+            let stored = kinds[Int(value)]
+            if folding && stored & Self.foldFlag != 0 {
+                switch TypographicFolding.fold(value) {
+                case .ascii(let byte):
+                    // Invariant: foldBytes holds every byte a fold maps to.
+                    let offset = Self.foldBytes.firstIndex(of: byte) ?? 0
+                    return UnsafeRawBufferPointer(start: foldPool + offset, count: 1)
+                case .removed, .none:
+                    return UnsafeRawBufferPointer(start: foldPool, count: 0)
+                }
+            }
+            if stored & Self.hazardFlag != 0 { return nil }
             let mapping = lowercase ? lowercaseMappings[Int(value)] : keepCaseMappings[Int(value)]
             if mapping == 0 { return raw }
             return UnsafeRawBufferPointer(start: pool + Int(mapping >> 8), count: Int(mapping & 0xFF))
@@ -190,10 +226,10 @@ struct UnicodeScalarTable: @unchecked Sendable {
     /// or when `output` is too small.
     @inline(__always)
     func appendNormalized(
-        _ value: UInt32, raw: UnsafeRawBufferPointer, lowercase: Bool,
+        _ value: UInt32, raw: UnsafeRawBufferPointer, lowercase: Bool, folding: Bool,
         to output: UnsafeMutableRawBufferPointer, at offset: Int
     ) -> Int? {
-        guard let source = normalizedUTF8(of: value, raw: raw, lowercase: lowercase),
+        guard let source = normalizedUTF8(of: value, raw: raw, lowercase: lowercase, folding: folding),
               output.count &- offset >= source.count
         else { return nil }
         // Byte by byte: normalized scalars are a few bytes, shorter than a call to memcpy.

@@ -67,9 +67,9 @@ enum CheckCommand: Subcommand {
     static let maxSources = Option.integer("--max-sources", value: "n", default: CheckOptions().maxSources, range: 0...1_000,
                                            help: "Source documents shown per verbatim span (default: {default}).")
     static let minSpan = Option.integer("--min-span", value: "n", default: CheckOptions().minSpan, range: 1...1_000_000,
-                                        help: "Shortest near-verbatim span, in aligned tokens (default: {default}).")
+                                        help: "Shortest near-verbatim span, in aligned words: punctuation is aligned but not counted (default: {default}).")
     static let similarity = Option.number("--similarity", value: "x", default: CheckOptions().similarity, range: 0...1,
-                                          help: "Near-verbatim similarity threshold: matched tokens / aligned tokens, 0 to 1 (default: {default}).")
+                                          help: "Near-verbatim similarity threshold: matched words / aligned words, 0 to 1 (default: {default}).")
     static let seedLength = Option.integer("--seed-length", value: "n", default: CheckOptions().seedLength, range: 1...1_000,
                                            help: "Shortest exact match that seeds a near-verbatim alignment (default: {default}).")
     static let maxItemTokens = Option.integer("--max-item-tokens", value: "n", default: CheckOptions().maxItemTokens, range: 1...100_000_000,
@@ -119,9 +119,10 @@ enum CheckCommand: Subcommand {
         \(methodHelp)
 
           gpt3, lmeval13 and gpt4 are defined on words with punctuation removed: each word n-gram (or window) is
-          looked up as the item's tokens from its first to its last word. On an index built with --drop-punct
-          that is exactly the definition; on one that kept punctuation the punctuation between the words must
-          match too (may miss hits, never adds any).
+          looked up as the item's tokens from its first to its last word. lmeval13 is lm-eval's exact definition
+          only on an index built with --normalize lmeval (the Janitor's words: can't -> cant, a CJK run one
+          word); on others it is an approximation (the report says why), and on one that kept punctuation the
+          punctuation between the words must match too (may miss hits, never adds any).
 
         FIRST PASS:
           On an index with an n-gram sketch (built by default, 13-grams), each item's n-grams are first probed

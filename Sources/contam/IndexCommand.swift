@@ -28,7 +28,16 @@ enum IndexCommand: Subcommand {
         help: "JSON: path of the records inside each document or line, e.g. data[].paragraphs[] for SQuAD (default: the elements of a top-level array, else the object; each JSONL line).")
     static let lines = Option.flag("--lines", help: "Text files: one document per line instead of one per file.")
     static let keepCase = Option.flag("--keep-case", help: "Do not lowercase (the default folds case).")
-    static let dropPunct = Option.flag("--drop-punct", help: "Drop punctuation tokens (GPT-3 / lm-eval style word n-grams).")
+    static let dropPunct = Option.flag("--drop-punct", help: "Drop punctuation tokens (GPT-3 style word n-grams).")
+    static let normalize = Option.choice(
+        "--normalize", value: "scheme", among: TokenizerOptions.Normalization.allCases,
+        help: "Token definition: contam (default: words, ideographs and punctuation marks, NFKC, lowercase) or lmeval (lm-evaluation-harness's Janitor exactly: ASCII punctuation deleted inside words, ASCII lowercased, split at white space; for --method lmeval13).")
+    static let stripMarkup = Option.flag(
+        "--strip-markup",
+        help: "Strip HTML tags, comments, scripts and styles, decode character references, and remove Markdown emphasis, link syntax, inline code and code fences before tokenizing (for text scraped from the web; items are stripped too).")
+    static let noFoldTypography = Option.flag(
+        "--no-fold-typography",
+        help: "Do not fold typographic variants (by default curly quotes become ASCII quotes, dashes '-', '…' three '.', and soft hyphens and zero-width characters are removed).")
     static let shardTokens = Option.integer(
         "--shard-tokens", value: "n", range: 16...IndexBuildOptions.maximumShardTokens,
         help: "At most this many tokens per shard (accepts 500M, 2G). Default: planned from the input size; as few shards as half of RAM allows (8 bytes a token), but two once the corpus passes ~4 M tokens, so suffix arrays build on a second core while reading goes on.")
@@ -71,11 +80,12 @@ enum IndexCommand: Subcommand {
         overview: "Build a suffix-array index (token array, suffix array, vocabulary, zstd document store) of a corpus.",
         arguments: [.init("corpus", help: "Files or directories (searched recursively) to index; '-' reads standard input.", variadic: true)],
         options: [
-            output, format, field, idField, records, lines, InputOptions.include, InputOptions.exclude, InputOptions.split, InputOptions.verbose, keepCase, dropPunct, shardTokens, noSketch, sketchOnly, sketchN, sketchFPR, sketchNGrams,
+            output, format, field, idField, records, lines, InputOptions.include, InputOptions.exclude, InputOptions.split, InputOptions.verbose, keepCase, dropPunct, normalize, noFoldTypography, stripMarkup, shardTokens, noSketch, sketchOnly, sketchN, sketchFPR, sketchNGrams,
             sketchSeed, shard, skipBadRecords, force, quiet,
         ],
         examples: [
             "contam index corpora/licenses -o /tmp/licenses.idx",
+            "contam index pile-sample.jsonl.zst --normalize lmeval -o pile.idx   # then: contam check pile.idx items.jsonl --method lmeval13",
             "contam index train.jsonl.zst --field text --id-field id -o train.idx --force",
             "contam index squad/train-v2.0.json --records 'data[].paragraphs[]' --field context -o squad.idx",
             "contam index huge.jsonl.zst --sketch-only --sketch-fpr 0.001 -o huge.sketch",
@@ -105,7 +115,17 @@ enum IndexCommand: Subcommand {
         options.corpus.linesAreDocuments = try arguments[lines]
         options.corpus.skipBadRecords = try arguments[skipBadRecords]
         options.corpus.selection = try InputOptions.selection(arguments)
-        options.tokenizer = TokenizerOptions(keepCase: try arguments[keepCase], dropPunctuation: try arguments[dropPunct])
+        options.tokenizer = TokenizerOptions(keepCase: try arguments[keepCase], dropPunctuation: try arguments[dropPunct],
+                                             foldTypography: try !arguments[noFoldTypography], stripMarkup: try arguments[stripMarkup])
+        if try arguments[normalize] == .lmeval {
+            // The Janitor's definition is fixed: its own case and punctuation rules, no folding.
+            for flag in [keepCase, dropPunct, noFoldTypography, stripMarkup] {
+                if try arguments[flag] {
+                    throw arguments.error("--normalize lmeval fixes case, punctuation and typography as lm-eval's Janitor does; drop \(flag.name)")
+                }
+            }
+            options.tokenizer = .lmeval
+        }
         options.shardTokens = try arguments[shardTokens]
         if try arguments[noSketch] {
             guard try !arguments[sketchOnly] else { throw arguments.error("--no-sketch and --sketch-only contradict each other") }

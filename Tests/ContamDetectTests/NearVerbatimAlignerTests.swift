@@ -157,3 +157,24 @@ import ContamTestSupport
         }
     }
 }
+
+extension NearVerbatimAlignerTests {
+    /// Code shares list literals, argument lists and operators that are mostly punctuation: counted in
+    /// tokens, `[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]` (29 tokens, 12 of them words) is a 20-token near-verbatim
+    /// span with any other list of those numbers. Spans are counted in words, so it is not; a copied
+    /// function still is.
+    @Test func listLiteralsAreNotNearVerbatimButCopiedCodeIs() throws {
+        let corpus = InMemoryCorpus(texts: [
+            "def moving_average(values):\n    weights = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]\n    return sum(w * v for w, v in zip(weights, values)) / sum(weights)\n",
+            "def has_close_elements(numbers, threshold):\n    for idx, elem in enumerate(numbers):\n        for idx2, elem2 in enumerate(numbers):\n            if idx != idx2:\n                distance = abs(elem - elem2)\n                if distance < threshold:\n                    return True\n    return False\n",
+        ], ids: ["average.py", "close.py"])
+        let unrelated = "    assert candidate([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 0.5) == False\n    assert candidate([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 2.0) == True\n"
+        let result = try check(unrelated, corpus: corpus)
+        #expect(!result.isNearVerbatim, "a shared list literal is not a copy: \(result.best.map { "\($0.spanWords) words, \($0.span.columns) tokens" } ?? "")")
+
+        let copied = "def has_close_elements(numbers, threshold):\n    for idx, elem in enumerate(numbers):\n        for idx2, elem2 in enumerate(numbers):\n            if idx != idx2:\n                distance = abs(elem - elem2)\n"
+        let copy = try check(copied, corpus: corpus)
+        #expect(copy.isNearVerbatim && copy.best?.source.label == "close.py")
+        #expect((copy.best?.spanWords ?? 0) >= 20 && (copy.best?.spanWords ?? 0) < (copy.best?.span.columns ?? 0))
+    }
+}

@@ -24,6 +24,8 @@ public final class InMemoryCorpus: CorpusQuerying {
     private let positionsByToken: [String: [CorpusOccurrence]]
     /// A dense id per distinct token (for `CorpusTokenIDs`).
     let tokenIDs: [String: Int32]
+    /// `tokenIDs` inverted.
+    let tokenTexts: [Int32: String]
 
     /// Tokenizes `texts` with `Tokenizer(options:)`; `ids` (same count, or nil) become external ids.
     public convenience init(texts: [String], ids: [String?]? = nil, options: TokenizerOptions = TokenizerOptions(), sourcePath: String = "memory") {
@@ -52,6 +54,7 @@ public final class InMemoryCorpus: CorpusQuerying {
         var ids: [String: Int32] = [:]
         for token in positions.keys.sorted() { ids[token] = Int32(ids.count) }
         tokenIDs = ids
+        tokenTexts = Dictionary(uniqueKeysWithValues: ids.map { ($1, $0) })
     }
 
     /// Length of the common prefix of `tokens[start...]` and the document's tokens from `offset`.
@@ -121,5 +124,9 @@ extension InMemoryCorpus: CorpusTokenIDs {
 
     public func documentText(_ ref: CorpusDocumentRef) throws -> [UInt8] {
         try documentTokens(ref).text
+    }
+
+    public func tokenText(id: Int32, shard: Int) -> String {
+        tokenTexts[id] ?? ""
     }
 }

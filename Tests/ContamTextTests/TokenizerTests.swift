@@ -6,7 +6,8 @@ import ContamTestSupport
 
 /// The obviously-correct tokenizer the fast one is checked against: decodes with the standard
 /// library's UTF-8 parser, classifies each scalar from its general category, and normalizes every
-/// token with Foundation.
+/// token with Foundation. With `foldTypography`, each scalar is folded on its own first (a removed one
+/// belongs to the token it is in, or to none; `…` is three `.` tokens).
 struct ReferenceTokenizer {
     let options: TokenizerOptions
 
@@ -51,16 +52,29 @@ struct ReferenceTokenizer {
             guard let token = current else { return }
             current = nil
             if token.isWord || !options.dropPunctuation {
-                let raw = String(decoding: bytes[token.range], as: UTF8.self)
+                var raw = String(decoding: bytes[token.range], as: UTF8.self)
+                if options.foldTypography { raw = Self.folded(raw) }
                 let composed = raw.precomposedStringWithCompatibilityMapping
                 result.append(Token(text: options.keepCase ? composed : composed.lowercased(), byteRange: token.range))
             }
         }
         for (scalar, range) in items {
-            guard let scalar else {
+            guard var scalar else {
                 close()
                 if !options.dropPunctuation { result.append(Token(text: "\u{FFFD}", byteRange: range)) }
                 continue
+            }
+            if options.foldTypography, let fold = Self.fold(scalar) {
+                guard let replacement = fold else {
+                    // Removed: part of the token it is in, if any.
+                    if let token = current { current = (token.range.lowerBound..<range.upperBound, token.isWord, token.takesLetters) }
+                    continue
+                }
+                if scalar == "…" {
+                    close()
+                    if !options.dropPunctuation { result += [Token(text: ".", byteRange: range), Token(text: ".", byteRange: range)] }
+                }
+                scalar = replacement
             }
             switch Self.kind(of: scalar) {
             case .separator:
@@ -89,6 +103,33 @@ struct ReferenceTokenizer {
         close()
         return result
     }
+
+    /// The fold of one scalar, spelled out: nil when it is not folded, .some(nil) when it is removed.
+    private static func fold(_ scalar: Unicode.Scalar) -> Unicode.Scalar?? {
+        switch scalar {
+        case "‘", "’", "‚", "‛": return .some("'")
+        case "“", "”", "„", "‟": return .some("\"")
+        case "\u{2010}", "\u{2011}", "‒", "–", "—", "―", "−": return .some("-")
+        case "…": return .some(".")
+        case "\u{AD}", "\u{61C}", "\u{200B}", "\u{200C}", "\u{200D}", "\u{200E}", "\u{200F}", "\u{202A}", "\u{202B}", "\u{202C}",
+             "\u{202D}", "\u{202E}", "\u{2060}", "\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}", "\u{FEFF}":
+            return .some(nil)
+        default: return nil
+        }
+    }
+
+    /// A token's text folded scalar by scalar (`…` is `.`: each of its three tokens is one dot).
+    static func folded(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch fold(scalar) {
+            case .none: result.append(scalar)
+            case .some(.none): break
+            case .some(.some(let replacement)): result.append(replacement)
+            }
+        }
+        return String(result)
+    }
 }
 
 @Suite struct TokenizerTests {
@@ -97,6 +138,8 @@ struct ReferenceTokenizer {
         TokenizerOptions(keepCase: true),
         TokenizerOptions(dropPunctuation: true),
         TokenizerOptions(keepCase: true, dropPunctuation: true),
+        TokenizerOptions(foldTypography: false),
+        TokenizerOptions(keepCase: true, dropPunctuation: true, foldTypography: false),
     ]
 
     /// Pieces random strings are made of: every case the tokenizer distinguishes.
@@ -125,7 +168,10 @@ struct ReferenceTokenizer {
                    "\u{1025}\u{102E}", "السلام", "\u{64E}", "שָׁלוֹם", "ภาษาไทย", "\u{E33}"]
         // Unicode spaces and format characters.
         pieces += ["\u{A0}", "\u{2003}", "\u{3000}", "\u{2028}", "\u{2029}", "\u{85}", "\u{1680}", "\u{200B}",
-                   "\u{AD}", "\u{FEFF}", "\u{200D}", "\u{200C}", "\u{2060}", "\u{202F}"]
+                   "\u{AD}", "\u{FEFF}", "\u{200D}", "\u{200C}", "\u{2060}", "\u{202F}", "\u{61C}", "\u{200E}", "\u{202A}", "\u{2066}"]
+        // Typographic quotes, dashes and the ellipsis (folded by default).
+        pieces += ["‘", "’", "‚", "‛", "“", "”", "„", "‟", "\u{2010}", "\u{2011}", "‒", "–", "—", "―", "−", "…", "…\u{301}", "’\u{301}",
+                   "don’t", "“quoted”", "a—b", "wait…", "hy\u{AD}phen", "zero\u{200B}width", "\u{AD}\u{301}"]
         // Case outside the BMP, Cherokee, math letters, private use, unassigned, specials.
         pieces += ["Ꭰ", "ꭰ", "𐐀", "𐐨", "𝐀", "𝟏", "\u{E000}", "\u{378}", "\u{FFFD}", "\u{FFFF}", "\u{10FFFD}"]
         return pieces
@@ -167,11 +213,15 @@ struct ReferenceTokenizer {
         #expect(hashed.map(\.hash) == tokens.map { TokenHash.hash($0.text) } && hashed.map(\.range) == tokens.map(\.byteRange),
                 "forEachTokenHash, \(options.summary)", sourceLocation: sourceLocation)
         // Ranges strictly increasing, non-empty, non-overlapping, in bounds; each raw token normalizes to its text.
+        // (A folded `…` is three tokens with the same range.)
         var previousEnd = 0
+        var previousRange = 0..<0
         var badRanges: [Range<Int>] = []
         var badTexts: [String] = []
         for token in tokens {
-            if token.byteRange.lowerBound < previousEnd || token.byteRange.isEmpty || token.byteRange.upperBound > bytes.count {
+            let sameEllipsis = token.byteRange.lowerBound == previousRange.lowerBound && !previousRange.isEmpty && token.text.utf8.first == UInt8(ascii: ".") && options.foldTypography
+            previousRange = token.byteRange
+            if (token.byteRange.lowerBound < previousEnd && !sameEllipsis) || token.byteRange.isEmpty || token.byteRange.upperBound > bytes.count {
                 badRanges.append(token.byteRange)
                 continue
             }
@@ -196,18 +246,22 @@ struct ReferenceTokenizer {
         #expect(Self.texts("x²") == ["x2"])
         #expect(Self.texts("H₂O") == ["h2o"])
         #expect(Self.texts("½") == ["1⁄2"])
-        #expect(Self.texts("Wait…") == ["wait", "..."])
+        #expect(Self.texts("Wait…") == ["wait", ".", ".", "."])
+        #expect(Self.texts("Wait…", TokenizerOptions(foldTypography: false)) == ["wait", "..."])
+        #expect(Self.texts("It’s “done” – really—no…") == Self.texts("It's \"done\" - really-no..."))
+        #expect(Self.texts("hy\u{AD}phen\u{200B}ation \u{FEFF}x") == ["hyphenation", "x"])
         #expect(Self.texts("ＡＢＣ，ｄｅｆ") == ["abc", ",", "def"])
         #expect(Self.texts("Ⅻ ① ™") == ["xii", "1", "tm"])
         #expect(Self.texts("ΟΔΟΣ") == ["οδοσ"])  // per-scalar lowercase: no final sigma
         #expect(Self.texts("Straße STRASSE") == ["straße", "strasse"])
         #expect(Self.texts("C'est l'été.") == ["c", "'", "est", "l", "'", "été", "."])
-        #expect(Self.texts("Москва́ — столица") == ["москва́", "—", "столица"])
+        #expect(Self.texts("Москва́ — столица") == ["москва́", "-", "столица"])
         #expect(Self.texts("使用Linux内核2024年") == ["使", "用", "linux", "内", "核", "2024", "年"])
         #expect(Self.texts("すること") == ["すること"])
         #expect(Self.texts("한국어 텍스트") == ["한국어", "텍스트"])
         #expect(Self.texts("❤️ 👍🏽") == ["❤\u{FE0F}", "👍", "🏽"])
-        #expect(Self.texts("a\u{200B}b a\u{AD}b a\u{A0}b\u{3000}c") == ["a", "b", "a", "b", "a", "b", "c"])
+        #expect(Self.texts("a\u{200B}b a\u{AD}b a\u{A0}b\u{3000}c") == ["ab", "ab", "a", "b", "c"])
+        #expect(Self.texts("a\u{200B}b a\u{AD}b a\u{A0}b\u{3000}c", TokenizerOptions(foldTypography: false)) == ["a", "b", "a", "b", "a", "b", "c"])
         #expect(Self.texts("\u{301}x !\u{301}") == ["\u{301}", "x", "!\u{301}"])
         #expect(Self.texts("  \t\r\n ") == [])
         #expect(Self.texts("") == [])
@@ -233,6 +287,35 @@ struct ReferenceTokenizer {
             let text = Self.randomString(&random, pieceCount: Int.random(in: 1...32, using: &random))
             Self.check(Array(text.utf8), options: Self.allOptions[round % Self.allOptions.count])
         }
+    }
+
+    /// Folding is tokenizing the text folded scalar by scalar beforehand (the naive definition), on texts
+    /// dense in folded characters.
+    @Test func foldingIsTokenizingTheFoldedText() {
+        var random = SeededRandom(seed: 0xF01D)
+        let typographic = ["‘", "’", "“", "”", "–", "—", "−", "…", "\u{AD}", "\u{200B}", "\u{200D}", "\u{FEFF}", "\u{200E}", "\u{2066}"]
+        for round in 0..<3000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...24, using: &random) {
+                text += Int.random(in: 0..<3, using: &random) == 0 ? typographic.randomElement(using: &random)! : Self.randomString(&random, pieceCount: 1)
+            }
+            for base in [TokenizerOptions(), TokenizerOptions(keepCase: true, dropPunctuation: round % 2 == 0)] {
+                var plain = base
+                plain.foldTypography = false
+                let folded = Self.texts(text, base)
+                let reference = Self.texts(TypographicFolding.folded(text), plain)
+                #expect(folded == reference, "\(text.debugDescription): \(folded) vs \(reference)")
+            }
+        }
+    }
+
+    /// A manifest from before `normalization` and `foldTypography` decodes to what its index was built with.
+    @Test func optionsFromOldManifestsMeanNoFolding() throws {
+        let old = try JSONDecoder().decode(TokenizerOptions.self, from: Data(#"{"keepCase": false, "dropPunctuation": true}"#.utf8))
+        #expect(old == TokenizerOptions(dropPunctuation: true, normalization: .contam, foldTypography: false))
+        let new = TokenizerOptions()
+        #expect(try JSONDecoder().decode(TokenizerOptions.self, from: JSONEncoder().encode(new)) == new && new.foldTypography)
+        #expect(try JSONDecoder().decode(TokenizerOptions.self, from: JSONEncoder().encode(TokenizerOptions.lmeval)) == .lmeval)
     }
 
     @Test func invalidUTF8DoesNotCrashAndMatchesReference() {
@@ -263,9 +346,9 @@ struct ReferenceTokenizer {
     }
 
     /// Every BMP scalar between letters, in both case modes (the per-scalar table against Foundation).
-    @Test(arguments: [false, true])
-    func everyBMPScalarMatchesReference(keepCase: Bool) {
-        let options = TokenizerOptions(keepCase: keepCase)
+    @Test(arguments: [(false, true), (true, true), (false, false)])
+    func everyBMPScalarMatchesReference(keepCase: Bool, fold: Bool) {
+        let options = TokenizerOptions(keepCase: keepCase, foldTypography: fold)
         var batch = ""
         for value in UInt32(0x80)..<0x10000 {
             guard let scalar = Unicode.Scalar(value) else { continue }

@@ -49,14 +49,33 @@ public struct CheckReport: Sendable {
     /// The caveats that follow from the methods and the index's tokenizer options.
     public static func methodNotes(_ methods: [ContaminationMethod], tokenizerOptions: TokenizerOptions) -> [String] {
         var notes: [String] = []
+        if methods.contains(.lmeval13) {
+            notes.append(lmevalNote(tokenizerOptions))
+        }
+        // On a Janitor index the words are the harness's, for gpt3 and gpt4 too.
+        guard tokenizerOptions.normalization != .lmeval else { return notes }
         let wordMethods = methods.filter { [.gpt3, .lmeval13, .gpt4].contains($0) }
-        if !wordMethods.isEmpty && !tokenizerOptions.dropPunctuation {
-            notes.append("\(wordMethods.map(\.rawValue).joined(separator: ", ")): the index keeps punctuation, so words must match together with the punctuation between them (may miss hits); build the index with --drop-punct for the exact definitions")
+        // lmeval13's own note covers punctuation (and --drop-punct does not make it exact).
+        let punctuationMethods = wordMethods.filter { $0 != .lmeval13 }
+        if !punctuationMethods.isEmpty && !tokenizerOptions.dropPunctuation {
+            notes.append("\(punctuationMethods.map(\.rawValue).joined(separator: ", ")): the index keeps punctuation, so words must match together with the punctuation between them (may miss hits); build the index with --drop-punct for the exact definitions")
         }
         if !wordMethods.isEmpty && tokenizerOptions.keepCase {
             notes.append("\(wordMethods.map(\.rawValue).joined(separator: ", ")): the index keeps case, so matching is case-sensitive (the definitions lowercase)")
         }
         return notes
+    }
+
+    /// Whether `lmeval13` is lm-evaluation-harness's definition on this index, and why not when it is not.
+    public static func lmevalNote(_ tokenizerOptions: TokenizerOptions) -> String {
+        if tokenizerOptions.normalization == .lmeval {
+            return "lmeval13: exact: the index holds lm-eval's Janitor words (normalize_string, then split at white space), so the verdicts are decontaminate.py's (any shared 13-gram, no frequency cutoff)"
+        }
+        var differences = ["contam's tokenizer splits words at punctuation where the Janitor deletes it inside them (can't -> can t, not cant; 0.5 -> 0 5, not 05)",
+                           "makes every CJK ideograph a word where the Janitor keeps a space-free run as one",
+                           "applies NFKC and Unicode lowercasing\(tokenizerOptions.foldTypography ? " and folds typographic quotes and dashes" : "")"]
+        if !tokenizerOptions.dropPunctuation { differences.append("keeps punctuation tokens between the words, which must match too") }
+        return "lmeval13: an approximation on this index: \(differences.joined(separator: ", ")); build the index with --normalize lmeval for the harness's exact definition"
     }
 
     /// The verbatim totals, counting only items whose spans are known: "3 items share a span of at least

@@ -67,7 +67,7 @@ public enum TableReport {
         }
         if let firstPass = report.firstPassSummary { out.append("first pass: \(firstPass)") }
         out.append("verbatim: \(report.verbatimSummary)")
-        out.append("near-verbatim: \(report.nearVerbatimSummary) (at least \(report.options.minSpan) tokens aligned at similarity >= \(report.options.similarity))")
+        out.append("near-verbatim: \(report.nearVerbatimSummary) (at least \(report.options.minSpan) words aligned at similarity >= \(report.options.similarity))")
         out.append("flagged by any method: \(summary.flagged) (\(percent(summary.flagged)))")
         for note in report.notes { out.append("note: \(note)") }
         return out
