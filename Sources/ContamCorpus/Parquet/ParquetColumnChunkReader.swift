@@ -250,7 +250,9 @@ struct ParquetColumnChunkReader {
             return try use(body)
         }
         if scratch.count < size {
-            scratch = [UInt8](unsafeUninitializedCapacity: size) { _, initialized in initialized = size }
+            // Grow geometrically: pages of slowly increasing sizes would otherwise each get a fresh buffer.
+            let grown = max(size, min(2 * scratch.count, Self.maximumPageBytes))
+            scratch = [UInt8](unsafeUninitializedCapacity: grown) { _, initialized in initialized = grown }
         }
         try scratch.withUnsafeMutableBytes { target in
             let page = UnsafeMutableRawBufferPointer(rebasing: target[0 ..< size])
