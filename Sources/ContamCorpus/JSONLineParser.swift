@@ -543,9 +543,9 @@ struct JSONCursor {
         switch byte {
         case UInt8(ascii: "\""):
             index &+= 1
-            var bytes: [UInt8] = []
-            _ = try string(into: &bytes, store: true)
-            return String(decoding: bytes, as: UTF8.self)
+            // Room up to the closing quote, not the rest of the line: an id usually comes before a long text.
+            var replacements = 0
+            return try decodedString(replacements: &replacements)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let range = try number()
             return String(decoding: UnsafeBufferPointer(start: base + range.lowerBound, count: range.count), as: UTF8.self)

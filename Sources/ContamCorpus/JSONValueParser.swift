@@ -107,8 +107,8 @@ extension JSONCursor {
         }
     }
 
-    /// Reads a string whose opening quote is consumed, decoded and UTF-8-repaired.
-    private mutating func decodedString(replacements: inout Int) throws -> String {
+    /// Reads a string whose opening quote is consumed, decoded and UTF-8-repaired; allocates only its length.
+    mutating func decodedString(replacements: inout Int) throws -> String {
         guard let base else { throw error("the line ends inside a string") }
         // The decoded string is at most as long as its escaped form, so room up to the closing quote suffices
         // (not the rest of the input, which for a whole document would be megabytes per string). Without a
