@@ -16,6 +16,8 @@ CONTAM_FUZZ=1 swift build -c release --product contam-fuzz --sanitize=fuzzer -Xs
   --scratch-path .build-fuzz >&2
 binary=$PWD/.build-fuzz/release/contam-fuzz
 export SWIFT_BACKTRACE=enable=no
+# Leaks inside the toolchain's own libraries are not findings (the file says which, and why).
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/Fuzz/lsan-suppressions.txt:print_suppressions=0}
 if [ $# -gt 0 ]; then
   targets=("$@")
 else

@@ -21,6 +21,8 @@ export CONTAM_TEST_PYTHON
 export SWIFT_BACKTRACE=enable=no
 # Leak checking stays on (ASan default on Linux); a report stops the run with a non-zero status.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
+# Leaks inside the toolchain's own libraries (libcurl under URLSession, Foundation) are suppressed, named in the file.
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/Fuzz/lsan-suppressions.txt:print_suppressions=0}
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=0:second_deadlock_stack=1}
 start=$(date +%s)
 swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch" >&2
