@@ -14,6 +14,7 @@
 //   ContamCommandLine                      argument parsing, help, console, progress display
 //   contam                                 the executable: commands, dispatch
 import PackageDescription
+import Foundation
 
 // The layers are separate modules, so release builds let the optimizer inline across them (the hot
 // loops call the tokenizer, the hashes and the packed arrays of lower targets); debug builds do not.
@@ -60,3 +61,11 @@ let package = Package(
         .testTarget(name: "contamCLITests", dependencies: ["contam", "ContamTestSupport"]),
     ]
 )
+
+// The libFuzzer targets (Fuzz/README.md, scripts/fuzz.sh), only when CONTAM_FUZZ=1: the executable has no main
+// (libFuzzer's runtime supplies it), so it links only with -sanitize=fuzzer and would break a plain build.
+if ProcessInfo.processInfo.environment["CONTAM_FUZZ"] == "1" {
+    package.products.append(.executable(name: "contam-fuzz", targets: ["contam-fuzz"]))
+    package.targets.append(.executableTarget(name: "contam-fuzz", dependencies: ["ContamStorage", "ContamCorpus", "ContamIndex", "ContamModel"],
+                                             path: "Fuzz", exclude: ["corpus", "README.md"]))
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: first the real-model integration tests of `contam tabular` (they start a small
 # language model on loopback; set CONTAM_SKIP_LLM=1 to skip them), then every unit test with its oracle and the
-# end-to-end tests of the contam binary on corpora/. Installs what is missing first. Usage: scripts/test.sh
+# end-to-end tests of the contam binary on corpora/, after a short fuzz run (CONTAM_SKIP_FUZZ=1 skips it). Installs
+# what is missing first. Usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -15,6 +16,13 @@ if [ "${CONTAM_SKIP_LLM:-0}" != 1 ]; then
   scripts/llm-integration.sh >&2
 else
   echo "test: CONTAM_SKIP_LLM=1: real-model integration tests skipped" >&2
+fi
+# A short fuzz run of every target (scripts/fuzz.sh; its own release build with libFuzzer and AddressSanitizer,
+# about 4-6 minutes on 2 cores, then CONTAM_FUZZ_SECONDS each, default 20); a crash fails the run. CONTAM_SKIP_FUZZ=1 skips it.
+if [ "${CONTAM_SKIP_FUZZ:-0}" != 1 ]; then
+  scripts/fuzz.sh "${CONTAM_FUZZ_SECONDS:-20}" >&2
+else
+  echo "test: CONTAM_SKIP_FUZZ=1: fuzzing skipped" >&2
 fi
 # The full suite last, so its summary is the closing line.
 exec swift test --skip-build --disable-xctest

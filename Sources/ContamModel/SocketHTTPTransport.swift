@@ -123,16 +123,36 @@ public final class SocketHTTPTransport: HTTPTransport {
         var buffer = [UInt8]()
         /// The peer closed the connection.
         var closed = false
+        /// Without a socket (`fd` < 0): the response in memory, handed out `pieceBytes` per `readMore` as
+        /// `recv` would, then the end of the stream (the fuzzer and tests).
+        private var replay: [UInt8] = []
+        private var replayed = 0
+        private var pieceBytes = 1
 
         init(fd: Int32, deadline: Deadline) {
             self.fd = fd
             self.deadline = deadline
         }
 
+        /// A reader that receives `response` from memory, at most `pieceBytes` (at least 1) at a time.
+        init(replaying response: [UInt8], pieceBytes: Int) {
+            fd = -1
+            deadline = Deadline(secondsFromNow: 0)
+            replay = response
+            self.pieceBytes = max(1, pieceBytes)
+        }
+
         static func invalid(_ what: String) -> HTTPTransportError { .invalidResponse(what) }
 
         /// One `recv` into `buffer` (sets `closed` at the end of the stream).
         mutating func readMore() throws {
+            if fd < 0 {
+                let count = min(pieceBytes, replay.count - replayed)
+                buffer += replay[replayed..<(replayed + count)]
+                replayed += count
+                if count == 0 { closed = true }
+                return
+            }
             try SocketHTTPTransport.wait(fd, for: Int16(POLLIN), until: deadline)
             let start = buffer.count
             buffer += repeatElement(0, count: 1 << 16)
@@ -250,6 +270,13 @@ public final class SocketHTTPTransport: HTTPTransport {
             }
             return decoded
         }
+    }
+
+    /// Parses a response held in memory as if received from a socket `pieceBytes` at a time: the same status
+    /// line, header and body rules as `post` (the fuzz target and tests call it; there is no socket).
+    package static func response(parsing bytes: [UInt8], pieceBytes: Int = 1 << 16, maxResponseBytes: Int) throws -> HTTPExchange {
+        var reader = ResponseReader(replaying: bytes, pieceBytes: pieceBytes)
+        return try reader.response(maxBodyBytes: min(max(0, maxResponseBytes), 1 << 50))
     }
 
     /// A non-negative decimal number of ASCII digits only (no sign, no spaces), else nil; a number of more than 18

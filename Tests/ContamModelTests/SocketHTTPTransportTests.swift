@@ -126,4 +126,23 @@ import ContamTestSupport
             (error as? URLError)?.code == .cannotFindHost
         }
     }
+
+    /// The in-memory entry point (the fuzz target's) parses as the socket client does, however the bytes arrive.
+    @Test func aResponseInMemoryParsesAlikeInAnyPieces() throws {
+        let responses = [
+            "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext=1\r\n world\r\n0\r\n\r\n",
+            "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello world",
+        ]
+        for response in responses {
+            for pieceBytes in [1, 2, 3, 7, 1 << 16] {
+                let exchange = try SocketHTTPTransport.response(parsing: Array(response.utf8), pieceBytes: pieceBytes, maxResponseBytes: 1 << 20)
+                #expect(exchange.status == 200)
+                #expect(String(decoding: exchange.body, as: UTF8.self) == "hello world", "\(pieceBytes)-byte pieces of \(response)")
+            }
+        }
+        let empty = try SocketHTTPTransport.response(parsing: Array("HTTP/1.1 204 No Content\r\n\r\n".utf8), maxResponseBytes: 0)
+        #expect(empty.status == 204 && empty.body.isEmpty)
+        #expect(throws: URLError.self) { try SocketHTTPTransport.response(parsing: Array("HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nshort".utf8), maxResponseBytes: 1 << 20) }
+    }
 }
