@@ -79,9 +79,8 @@ public final class XzStreamReader: ByteSource {
             case LZMA_BUF_ERROR:
                 throw failure(input.offset, "truncated: the data ends inside an xz stream")
             case LZMA_FORMAT_ERROR:
-                throw failure(input.offset, input.offset < 6
-                    ? "not xz data (no xz magic bytes; the legacy .lzma format of xz --format=lzma is not supported: recompress with xz)"
-                    : "trailing data after the last xz stream that is not another xz stream or stream padding")
+                // Only for the first stream: after one, liblzma reports bad magic as LZMA_DATA_ERROR.
+                throw failure(input.offset, "not xz data (no xz magic bytes; the legacy .lzma format of xz --format=lzma is not supported: recompress with xz)")
             case LZMA_DATA_ERROR:
                 throw failure(input.offset, "corrupt xz data (or trailing data after the last stream)")
             case LZMA_OPTIONS_ERROR:
