@@ -21,7 +21,7 @@ public enum DecompressingByteSource {
             if let named = CompressionFormat.detect(path: path) {
                 let shown = peeked.head.isEmpty ? "the file is empty" : "it starts with " + peeked.head.prefix(4).map { hex($0) }.joined(separator: " ")
                 throw StorageError.decompression(path: path, format: named, offset: 0,
-                    detail: "the name says \(named.rawValue), but the content is not \(named.rawValue) data (\(shown)); the file is damaged or misnamed: rename or recompress it")
+                    detail: "not a \(named.rawValue) file: the name says \(named.rawValue), but the content does not start with its magic bytes (\(shown)); the file is damaged or misnamed: rename or recompress it")
             }
             if path.lowercased().hasSuffix(".lzma") {
                 throw StorageError.decompression(path: path, format: .xz, offset: 0,
