@@ -4,6 +4,7 @@
 # run, on the bench corpus (~105 MB of JSONL text) compressed once by the tools at their default levels.
 #
 #   Benchmarks/codec-bench.sh [--repeat N] [--formats "gzip bzip2 xz zstd"]
+#   CONTAM_BENCH_BIN=.build/release/contam-bench Benchmarks/codec-bench.sh   (no rebuild)
 #
 # Each run reads the whole file to /dev/null (the tools) or counts the bytes (contam-bench); runs alternate
 # between the two so load changes hit both. Prints one Markdown table row per format: median wall seconds
@@ -31,8 +32,13 @@ plain="$work/bench-small.jsonl"
 [ -f "$plain.xz" ] || xz -c -T2 "$plain" > "$plain.xz"
 [ -f "$plain.zst" ] || zstd -qc "$plain" > "$plain.zst"
 
-swift build -c release --product contam-bench 2>&1 | grep -E 'error|warning:' || true
-bin="$(swift build -c release --show-bin-path)/contam-bench"
+# CONTAM_BENCH_BIN: an already built contam-bench (skips the release build).
+if [ -n "${CONTAM_BENCH_BIN:-}" ]; then
+    bin="$CONTAM_BENCH_BIN"
+else
+    swift build -c release --product contam-bench 2>&1 | grep -E 'error|warning:' || true
+    bin="$(swift build -c release --show-bin-path)/contam-bench"
+fi
 
 now() { date +%s.%N; }
 # Prints the wall seconds of running "$@" with stdout to /dev/null.
