@@ -5,6 +5,12 @@
 // Samples phrases of each length from the indexed corpus itself (random token positions, never across a
 // document boundary), runs every count once to warm the page cache, then times each count again and prints
 // the median and p99 latency in microseconds per phrase length, one JSON object per length.
+//
+//   contam-bench decompress FILE [--stdout]
+// Decompresses FILE through DecompressingByteSource (by content: gzip, bzip2, xz, zstd, or plain) with 1 MiB
+// reads and prints one JSON object: format, compressed and decompressed bytes, seconds, MB/s; with --stdout it
+// writes the bytes to standard output instead (for comparing with zcat), and the JSON goes to stderr.
+// For Benchmarks/codec-bench.sh.
 import Foundation
 import ContamStorage
 import ContamText
@@ -80,10 +86,50 @@ func parse() -> Options? {
     return options
 }
 
+/// `contam-bench decompress FILE [--stdout]`; returns the exit status.
+func decompress(_ arguments: [String]) -> Int32 {
+    guard let path = arguments.first, arguments.count <= 2, arguments.count == 1 || arguments[1] == "--stdout" else {
+        FileHandle.standardError.write(Data("usage: contam-bench decompress FILE [--stdout]\n".utf8))
+        return 2
+    }
+    let toStdout = arguments.count == 2
+    do {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let opened = try DecompressingByteSource.open(try FileByteSource(path: path), path: path)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        var total = 0
+        while true {
+            let got = try opened.source.read(into: buffer)
+            if got == 0 { break }
+            total += got
+            if toStdout {
+                var written = 0
+                while written < got {
+                    let n = write(STDOUT_FILENO, buffer.baseAddress! + written, got - written)
+                    guard n > 0 else { return 1 }
+                    written += n
+                }
+            }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let compressed = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        let line = "{\"file\": \"\(path)\", \"format\": \"\(opened.format?.rawValue ?? "plain")\", \"compressed_bytes\": \(compressed), \"bytes\": \(total), \"seconds\": \(String(format: "%.3f", seconds)), \"mb_per_s\": \(String(format: "%.1f", Double(total) / seconds / 1e6))}\n"
+        if toStdout { FileHandle.standardError.write(Data(line.utf8)) } else { print(line, terminator: "") }
+        return 0
+    } catch {
+        FileHandle.standardError.write(Data("contam-bench: \(error)\n".utf8))
+        return 1
+    }
+}
+
+if CommandLine.arguments.dropFirst().first == "decompress" {
+    exit(decompress(Array(CommandLine.arguments.dropFirst(2))))
+}
 if runParquetTextBench(Array(CommandLine.arguments.dropFirst())) { exit(0) }
 
 guard let options = parse() else {
-    FileHandle.standardError.write(Data("usage: contam-bench count INDEX [--queries N] [--lengths 1,5,20] [--seed S] [--phrases-out FILE]\n".utf8))
+    FileHandle.standardError.write(Data("usage: contam-bench count INDEX [--queries N] [--lengths 1,5,20] [--seed S] [--phrases-out FILE]\n       contam-bench decompress FILE [--stdout]\n".utf8))
     exit(2)
 }
 do {

@@ -3,12 +3,13 @@ import ContamStorage
 
 /// Reads corpus inputs (files, directories, `-` for stdin) into documents, one source after another in a fixed order.
 ///
-/// - Files: the format comes from the extension (`InputFormat.detect`) or `CorpusOptions.format`; `.zst` files are
-///   streamed through libzstd, never decompressed whole.
+/// - Files: the format comes from the extension (`InputFormat.detect`, after any `.gz`/`.bz2`/`.xz`/`.zst`) or
+///   `CorpusOptions.format`; gzip, bzip2, xz and zstd content (told by its magic bytes) is streamed through its
+///   decoder, never decompressed whole.
 /// - Directories are walked by `InputFiles` (sorted, `--include` / `--exclude`); what a walk does not read is
 ///   kept in `skippedInputs` for the commands to report.
 /// - `-` reads standard input. Its format is `CorpusOptions.format` if given, else JSONL when the first non-space
-///   byte is `{`, else text; zstd-compressed input (by its magic bytes) is decompressed.
+///   byte is `{`, else text; compressed input (by its magic bytes) is decompressed.
 ///
 /// Whole-file text documents are read in full (each is one document); every other format streams with memory bounded
 /// by the longest line or record. Documents with no non-whitespace text are skipped and counted.
@@ -64,13 +65,9 @@ public final class CorpusReader {
         var total = 0
         for source in sources {
             guard source != "-" else { return nil }
-            if InputFormat.isCompressed(path: source) {
-                guard let size = Zstd.declaredContentSize(ofFileAt: source) else { return nil }
-                total += size
-            } else {
-                guard let size = (try? FileManager.default.attributesOfItem(atPath: source)[.size] as? NSNumber)?.intValue else { return nil }
-                total += size
-            }
+            // By content, as `read` decompresses: a plain file's size, a zstd frame's declared size, else unknown.
+            guard let size = DecompressingByteSource.contentSize(ofFileAt: source) else { return nil }
+            total += size
         }
         return total
     }
@@ -95,10 +92,12 @@ public final class CorpusReader {
     }
 
     /// Turns a storage-layer error on `path` into the corpus error a user should see.
-    static func corpusError(_ error: StorageError, path: String) -> CorpusError {
+    public static func corpusError(_ error: StorageError, path: String) -> CorpusError {
         switch error {
         case let .zstd(errorPath, message):
             return .compressed(path: errorPath, detail: message)
+        case let .decompression(errorPath, format, offset, detail):
+            return .compressed(path: errorPath, detail: "\(detail) (\(format.rawValue) data, compressed byte \(offset))")
         case let .io(errorPath, operation, message):
             return .unreadablePath(path: errorPath, reason: "\(operation) failed: \(message)")
         default:
@@ -112,28 +111,19 @@ public final class CorpusReader {
             return try readParquet(sourceIndex: sourceIndex, path: path, body)
         }
         let file = CountingByteSource(path == "-" ? try openStandardInput() : try FileByteSource(path: path), counter: bytesRead)
-        var source: ByteSource = file
+        let name = path == "-" ? "<stdin>" : path
+        // gzip, bzip2, xz or zstd by content, whatever the name says (DecompressingByteSource).
+        var source = try DecompressingByteSource.open(file, path: name).source
         let format: InputFormat
         if path == "-" {
-            let sniffer = SniffingByteSource(file)
-            let head = try sniffer.head()
-            if head.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) {
-                let decompressed = SniffingByteSource(ZstdStreamReader(sniffer, path: "<stdin>"))
-                source = decompressed
-                format = try options.format ?? Self.sniffFormat(decompressed.head())
-            } else {
-                source = sniffer
-                format = options.format ?? Self.sniffFormat(head)
-            }
+            let sniffer = SniffingByteSource(source)
+            source = sniffer
+            format = try options.format ?? Self.sniffFormat(sniffer.head())
         } else {
             let detected = InputFormat.detect(path: path)
             guard let chosen = options.format ?? detected?.format else { throw CorpusError.unknownFormat(path: path) }
             format = chosen
-            if InputFormat.isCompressed(path: path) {
-                source = ZstdStreamReader(file, path: path)
-            }
         }
-        let name = path == "-" ? "<stdin>" : path
         source = CountingByteSource(source, counter: contentRead)
         defer { bufferedBytesOfActiveReader = nil }
         switch format {

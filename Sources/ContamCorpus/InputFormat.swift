@@ -1,3 +1,5 @@
+import ContamStorage
+
 /// The formats a corpus input can have. Detected from the file name (see `detect(path:)`), overridable with `--format`.
 public enum InputFormat: String, Sendable, CaseIterable {
     /// Plain text: one document per file, or one per line with `--lines`.
@@ -28,25 +30,23 @@ public enum InputFormat: String, Sendable, CaseIterable {
         "erl", "clj", "sql", "sh", "bash", "zsh", "ps1", "css", "scss", "yaml", "yml", "toml", "ini", "cfg",
     ]
 
-    /// The format a file name implies, and whether it is zstd-compressed (a trailing `.zst`).
-    /// Returns nil when the name has no supported extension. Case-insensitive: `A.JSONL.ZST` is jsonl, compressed.
+    /// The format a file name implies, from the extension before any compression suffix (`.gz`, `.bz2`, `.xz`,
+    /// `.zst`, … — `CompressionFormat.strippingSuffix`), and whether there is one. Returns nil when the name has
+    /// no supported extension. Case-insensitive: `A.JSONL.GZ` is jsonl, compressed.
     public static func detect(path: String) -> (format: InputFormat, compressed: Bool)? {
-        let name = (path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path).lowercased()
-        var parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let compressed = CompressionFormat.detect(path: path) != nil
+        let inner = CompressionFormat.strippingSuffix(path)
+        let name = (inner.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? inner).lowercased()
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard parts.count >= 2 else { return nil }
-        var compressed = false
-        if parts.last == "zst" {
-            compressed = true
-            parts.removeLast()
-            guard parts.count >= 2 else { return nil }
-        }
         guard let ext = parts.last, let format = allCases.first(where: { $0.extensions.contains(ext) }) else { return nil }
         return (format, compressed)
     }
 
-    /// Whether a path names a zstd-compressed file (`.zst`), whatever comes before.
+    /// Whether a path's name ends in a compression suffix (`.gz`, `.gzip`, `.bgz`, `.bz2`, `.xz`, `.zst`,
+    /// `.zstd`), whatever comes before. The readers decompress by content; this is the name's claim.
     public static func isCompressed(path: String) -> Bool {
-        path.lowercased().hasSuffix(".zst")
+        CompressionFormat.detect(path: path) != nil
     }
 
     /// Whether a path names tab-separated values (`.tsv`, optionally compressed): CSV read with a tab delimiter.
@@ -58,7 +58,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
     /// A human list of the supported extensions, for error messages.
     public static var supportedExtensionsSummary: String {
         let text = ".txt .md .rst .html and source code (.py .c .java .js .rs …)"
-        let others = allCases.filter { $0 != .text }.flatMap { $0.extensions }.map { "." + $0 }.joined(separator: " ")
-        return "\(text) \(others) (each optionally followed by .zst)"
+        let others = allCases.filter { $0 != .text && $0 != .parquet }.flatMap { $0.extensions }.map { "." + $0 }.joined(separator: " ")
+        return "\(text) \(others) (each optionally followed by .gz, .bz2, .xz or .zst), and .parquet"
     }
 }

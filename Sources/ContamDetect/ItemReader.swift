@@ -103,17 +103,11 @@ public struct ItemReader {
         }
         var bytes: [UInt8]
         do {
-            bytes = try Self.readAll(FileByteSource(path: path))
-            let zstdMagic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
-            if InputFormat.isCompressed(path: path) || (path == "-" && bytes.starts(with: zstdMagic)) {
-                bytes = try Self.readAll(ZstdStreamReader(MemoryByteSource(bytes), path: path == "-" ? "<stdin>" : path))
-            }
+            // gzip, bzip2, xz or zstd by content, whatever the name: a compressed benchmark is never one binary item.
+            let name = path == "-" ? "<stdin>" : path
+            bytes = try Self.readAll(DecompressingByteSource.open(FileByteSource(path: path), path: name).source)
         } catch let error as StorageError {
-            switch error {
-            case let .zstd(errorPath, message): throw CorpusError.compressed(path: errorPath, detail: message)
-            case let .io(errorPath, operation, message): throw CorpusError.unreadablePath(path: errorPath, reason: "\(operation) failed: \(message)")
-            default: throw DetectError.itemsFileUnreadable(path: path, message: error.description)
-            }
+            throw CorpusReader.corpusError(error, path: path)
         }
         let format: InputFormat
         if let forced = options.format {

@@ -47,7 +47,7 @@ public struct TabularDataset: Sendable {
     /// The dataset name for a path: the file name without `.csv`, `.csv.zst` (and other extensions).
     public static func name(forPath path: String) -> String {
         var base = String(path.split(separator: "/").last ?? Substring(path))
-        for suffix in [".zst", ".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".json", ".parquet"] where base.lowercased().hasSuffix(suffix) && base.count > suffix.count {
+        for suffix in [".zst", ".gz", ".bz2", ".xz", ".csv", ".tsv", ".txt", ".jsonl", ".ndjson", ".json", ".parquet"] where base.lowercased().hasSuffix(suffix) && base.count > suffix.count {
             base.removeLast(suffix.count)
         }
         return base
@@ -65,8 +65,12 @@ extension TabularDataset {
         }
         guard !isDirectory.boolValue else { throw TabularError.unreadable(path: path, reason: "is a directory, not a CSV file") }
         if InputFormat.detect(path: path)?.format == .parquet { return try loadParquet(path: path, maxRows: maxRows) }
-        let file: ByteSource = try FileByteSource(path: path)
-        let source: ByteSource = path.lowercased().hasSuffix(".zst") ? ZstdStreamReader(file, path: path) : file
+        let source: ByteSource
+        do {
+            source = try DecompressingByteSource.open(FileByteSource(path: path), path: path).source
+        } catch let error as StorageError {
+            throw TabularError.unreadable(path: path, reason: "\(CorpusReader.corpusError(error, path: path))")
+        }
         if InputFormat.detect(path: path)?.format == .jsonl { return try loadJSON(path: path, source: source, maxRows: maxRows) }
         // Sniff the start for binary content and the delimiter, then replay it to the CSV reader.
         var head = [UInt8](repeating: 0, count: 1 << 16)

@@ -31,9 +31,9 @@ public enum TabularError: Error, CustomStringConvertible, Sendable, Equatable {
         case let .unknownTest(name):
             return "unknown test '\(name)'; --tests takes a comma-separated list of: \(TabularTestKind.allCases.map(\.rawValue).joined(separator: ", ")), or all"
         case let .noDatasets(paths):
-            return "no table files (.csv .tsv .jsonl .json, optionally .zst, or .parquet) found in \(paths.joined(separator: ", "))"
+            return "no table files (.csv .tsv .jsonl .json, optionally compressed, or .parquet) found in \(paths.joined(separator: ", "))"
         case let .notADataset(path):
-            return "\(path): not a table file (.csv .tsv .jsonl .json, optionally .zst, or .parquet) or a directory"
+            return "\(path): not a table file (.csv .tsv .jsonl .json, optionally compressed, or .parquet) or a directory"
         case let .responses(path, line, reason):
             return line > 0 ? "\(path):\(line): \(reason)" : "\(path): \(reason)"
         case let .missingResponses(dataset, missing, total, firstID):

@@ -1,4 +1,5 @@
 import Foundation
+import ContamStorage
 
 /// Finds the datasets to test: files given directly, and every table file (`isDataset`) below given directories
 /// (recursively, in sorted order, hidden entries skipped).
@@ -30,10 +31,9 @@ public enum TabularInputs {
         return files
     }
 
-    /// True for the names of tables: `.csv`, `.tsv`, `.jsonl`, `.ndjson`, `.json` (each optionally `.zst`) and `.parquet` (any case).
+    /// True for the names of tables: `.csv`, `.tsv`, `.jsonl`, `.ndjson`, `.json` (each optionally `.gz`, `.bz2`, `.xz`, `.zst`) and `.parquet` (any case).
     public static func isDataset(_ name: String) -> Bool {
-        var lower = name.lowercased()
-        if lower.hasSuffix(".zst") { lower.removeLast(4) }
+        let lower = CompressionFormat.strippingSuffix(name).lowercased()
         return [".csv", ".tsv", ".jsonl", ".ndjson", ".json", ".parquet"].contains { lower.hasSuffix($0) }
     }
 }

@@ -19,6 +19,9 @@ public enum StorageError: Error, CustomStringConvertible, Equatable {
     case corruptHeader(path: String, detail: String)
     /// libzstd reported an error.
     case zstd(path: String, message: String)
+    /// Compressed input is truncated, corrupt, followed by trailing data, or not what it claims to be;
+    /// `offset` is the compressed byte offset where the decoder stopped.
+    case decompression(path: String, format: CompressionFormat, offset: Int, detail: String)
     /// Something is at the output path and replacing it (`--force`) was not asked for.
     case outputExists(path: String, occupant: OutputPath.Occupant)
     /// `--force` was given, but what is at the output path is not contam's to replace (a file, or a
@@ -52,6 +55,8 @@ public enum StorageError: Error, CustomStringConvertible, Equatable {
             return "\(path): corrupt header (\(detail)); rebuild the index"
         case let .zstd(path, message):
             return "\(path): zstd: \(message)"
+        case let .decompression(path, format, offset, detail):
+            return "\(path): cannot decompress \(format.rawValue) data at compressed byte \(offset): \(detail)"
         case let .outputExists(path, occupant):
             switch occupant {
             case .index:

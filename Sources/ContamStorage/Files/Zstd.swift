@@ -78,6 +78,8 @@ public final class ZstdStreamReader: ByteSource {
     private var input: [UInt8]
     private var inputPosition = 0
     private var inputCount = 0
+    /// The compressed offset of `input[0]`, for error messages.
+    private var inputStart = 0
     private var innerFinished = false
     /// True when the last call to the decoder left a frame unfinished.
     private var frameOpen = false
@@ -109,6 +111,7 @@ public final class ZstdStreamReader: ByteSource {
         guard buffer.count > 0 else { return 0 }
         while true {
             if inputPosition == inputCount && !innerFinished && !outputPending {
+                inputStart += inputCount
                 inputCount = try input.withUnsafeMutableBytes { try inner.read(into: $0) }
                 inputPosition = 0
                 if inputCount == 0 {
@@ -117,7 +120,7 @@ public final class ZstdStreamReader: ByteSource {
             }
             if inputPosition == inputCount && innerFinished && !outputPending {
                 if frameOpen {
-                    throw StorageError.zstd(path: path, message: "truncated zstd stream (the file ends inside a frame)")
+                    throw StorageError.zstd(path: path, message: "truncated zstd stream at compressed byte \(inputStart + inputPosition) (the file ends inside a frame)")
                 }
                 return 0
             }
@@ -130,9 +133,15 @@ public final class ZstdStreamReader: ByteSource {
                 let code = ZSTD_decompressStream(context, &outBuffer, &inBuffer)
                 if ZSTD_isError(code) != 0 {
                     let name = String(cString: ZSTD_getErrorName(code))
-                    let message = ZSTD_getErrorCode(code) == ZSTD_error_prefix_unknown
-                        ? "not a zstd file (\(name)); remove the .zst extension or pass --format"
-                        : name
+                    let offset = inputStart + inBuffer.pos
+                    let message: String
+                    if ZSTD_getErrorCode(code) != ZSTD_error_prefix_unknown {
+                        message = "\(name) at compressed byte \(offset)"
+                    } else if offset == 0 {
+                        message = "not a zstd file (\(name)); remove the .zst extension or pass --format"
+                    } else {
+                        message = "trailing data at compressed byte \(offset), after the last frame, is not a zstd frame (\(name))"
+                    }
                     throw StorageError.zstd(path: path, message: message)
                 }
                 hint = code
