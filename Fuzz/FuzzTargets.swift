@@ -12,6 +12,11 @@ enum FuzzTargets {
         "jsonl": { JSONLineTarget.run($0) },
         "csv": { CSVTarget.run($0) },
         "zstd": DecompressorTarget.make { ZstdStreamReader($0, path: "fuzz.zst") },
+        "gzip": DecompressorTarget.make { GzipStreamReader($0, path: "fuzz.gz") },
+        "bzip2": DecompressorTarget.make { Bzip2StreamReader($0, path: "fuzz.bz2") },
+        "xz": DecompressorTarget.make { XzStreamReader($0, path: "fuzz.xz") },
+        "json": { JSONValueTarget.run($0) },
+        "parquet": { ParquetTarget.run($0) },
         "index": { IndexTarget.run($0) },
         "http": { HTTPResponseTarget.run($0) },
     ]

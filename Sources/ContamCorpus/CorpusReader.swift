@@ -201,10 +201,11 @@ public final class CorpusReader {
         contentRead.value += size
     }
 
-    /// JSONL if the first non-space byte is `{`, else text.
+    /// JSON if the first non-space byte is `{` or `[`, else text.
     static func sniffFormat(_ head: [UInt8]) -> InputFormat {
         let first = head.first { !(0x09...0x0D).contains($0) && $0 != 0x20 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }
-        return first == UInt8(ascii: "{") ? .jsonl : .text
+        // `[`: a JSON document holding an array of records (read whole, as a `.json` file would be).
+        return first == UInt8(ascii: "{") || first == UInt8(ascii: "[") ? .jsonl : .text
     }
 
     /// Delivers a document unless it is blank; repairs its UTF-8 first.

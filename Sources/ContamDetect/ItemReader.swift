@@ -115,9 +115,9 @@ public struct ItemReader {
         } else if path != "-", let detected = InputFormat.detect(path: path) {
             format = detected.format
         } else {
-            // stdin, or a name without a known extension: JSONL when the first non-space byte is `{`.
+            // stdin, or a name without a known extension: JSON when the first non-space byte is `{` or `[`.
             let first = bytes.first { !($0 == 0x20 || (0x09...0x0D).contains($0) || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
-            format = first == UInt8(ascii: "{") ? .jsonl : .text
+            format = first == UInt8(ascii: "{") || first == UInt8(ascii: "[") ? .jsonl : .text
         }
         if format == .text && options.fieldsGiven {
             throw DetectError.itemsFileUnreadable(path: path, message: "--field names a field, but this is a plain-text file, which has none (each file\(options.linesAreItems ? " line" : "") is one item); leave --field out for it, or pass --format jsonl or --format csv if the file is one of those")

@@ -294,6 +294,7 @@ extension TestDirectory {
         #expect(CorpusReader.sniffFormat(Array("  \n {\"text\": 1}".utf8)) == .jsonl)
         #expect(CorpusReader.sniffFormat(Array("plain".utf8)) == .text)
         #expect(CorpusReader.sniffFormat([]) == .text)
+        #expect(CorpusReader.sniffFormat(Array(" [{\"text\": 1}]".utf8)) == .jsonl)
     }
 }
 
