@@ -147,26 +147,3 @@ public enum JSONDocumentReader {
     }
 }
 
-/// Replays `head`, then reads on from `rest`.
-final class ReplayingByteSource: ByteSource {
-    private let head: [UInt8]
-    private var position = 0
-    private let rest: ByteSource
-
-    init(head: [UInt8], rest: ByteSource) {
-        self.head = head
-        self.rest = rest
-    }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        guard position < head.count else { return try rest.read(into: buffer) }
-        let count = min(buffer.count, head.count - position)
-        head.withUnsafeBytes { raw in
-            // Safe: position + count <= head.count and count <= buffer.count.
-            guard let target = buffer.baseAddress, let origin = raw.baseAddress else { return }
-            target.copyMemory(from: origin + position, byteCount: count)
-        }
-        position += count
-        return count
-    }
-}

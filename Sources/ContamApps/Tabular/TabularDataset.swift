@@ -83,7 +83,7 @@ extension TabularDataset {
         head.removeSubrange(filled...)
         guard !head.isEmpty else { throw TabularError.noRows(path: path) }
         if looksBinary(head, complete: filled < 1 << 16) { throw TabularError.binary(path: path) }
-        let reader = CSVReader(source: ReplayByteSource(head, then: source), path: path, delimiter: delimiter(of: head))
+        let reader = CSVReader(source: ReplayingByteSource(head: head, rest: source), path: path, delimiter: delimiter(of: head))
         reader.maxRecordBytes = 16 << 20
         var lines = [String](), fields = [[String]](), numbers = [Int]()
         var truncated = false
@@ -139,26 +139,3 @@ extension TabularDataset {
     }
 }
 
-/// Replays bytes already read, then continues with the source.
-final class ReplayByteSource: ByteSource {
-    private let head: [UInt8]
-    private var position = 0
-    private let rest: ByteSource
-
-    init(_ head: [UInt8], then rest: ByteSource) {
-        self.head = head
-        self.rest = rest
-    }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        if position < head.count {
-            let n = min(buffer.count, head.count - position)
-            head.withUnsafeBytes { raw in
-                buffer.baseAddress!.copyMemory(from: raw.baseAddress! + position, byteCount: n)
-            }
-            position += n
-            return n
-        }
-        return try rest.read(into: buffer)
-    }
-}

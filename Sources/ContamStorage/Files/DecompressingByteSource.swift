@@ -63,21 +63,28 @@ public enum DecompressingByteSource {
     }
 }
 
-/// Reads the first bytes of a source ahead (so its format can be seen), then replays them before the rest.
-final class ReplayingByteSource: ByteSource {
+/// Bytes already read from the start of a source (to see its format), replayed before the rest of it.
+public final class ReplayingByteSource: ByteSource {
     private let inner: ByteSource
-    /// The peeked bytes (fewer than asked only when the source is that short).
-    let head: [UInt8]
+    /// The replayed bytes (fewer than a peek asked for only when the source is that short).
+    public let head: [UInt8]
     private var position = 0
 
-    init(_ inner: ByteSource, peekCount: Int) throws {
+    /// Reads up to `peekCount` bytes of `inner` now, to replay them.
+    public init(_ inner: ByteSource, peekCount: Int) throws {
         self.inner = inner
         var bytes = [UInt8](repeating: 0, count: peekCount)
         let got = try bytes.withUnsafeMutableBytes { try DecompressingByteSource.readFully(inner, into: $0) }
         head = Array(bytes.prefix(got))
     }
 
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    /// Replays `head`, bytes the caller already read from `rest`, then reads on from `rest`.
+    public init(head: [UInt8], rest: ByteSource) {
+        inner = rest
+        self.head = head
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if position < head.count {
             let count = min(buffer.count, head.count - position)
             guard count > 0, let target = buffer.baseAddress else { return 0 }
