@@ -51,6 +51,7 @@ let package = Package(
         // temporary directories, the CLI runner).
         .target(name: "ContamTestSupport", dependencies: ["ContamStorage", "ContamText", "ContamIndex", "ContamDetect"], path: "Tests/ContamTestSupport"),
         .testTarget(name: "ContamStorageTests", dependencies: ["ContamStorage", "ContamIndex", "ContamTestSupport"]),
+        .testTarget(name: "ContamStatisticsTests", dependencies: ["ContamStatistics", "ContamTestSupport"]),
         .testTarget(name: "ContamTextTests", dependencies: ["ContamStorage", "ContamText", "ContamTestSupport"]),
         .testTarget(name: "ContamCorpusTests", dependencies: ["ContamStorage", "ContamCorpus", "ContamTestSupport"]),
         .testTarget(name: "ContamIndexTests", dependencies: ["ContamStorage", "ContamText", "ContamIndex", "ContamTestSupport"]),
