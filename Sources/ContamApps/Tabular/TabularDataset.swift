@@ -69,7 +69,8 @@ extension TabularDataset {
         do {
             source = try DecompressingByteSource.open(FileByteSource(path: path), path: path).source
         } catch let error as StorageError {
-            throw TabularError.unreadable(path: path, reason: "\(CorpusReader.corpusError(error, path: path))")
+            // The corpus error names the file itself (wrapping it in `unreadable` would name it twice).
+            throw CorpusReader.corpusError(error, path: path)
         }
         if InputFormat.detect(path: path)?.format == .jsonl { return try loadJSON(path: path, source: source, maxRows: maxRows) }
         // Sniff the start for binary content and the delimiter, then replay it to the CSV reader.

@@ -122,17 +122,14 @@ extension TabularDataset {
         struct Enough: Error {}
         var rows: [RecordObject] = []
         var truncated = false
+        // A ParquetError names the file and the place itself.
+        let file = try ParquetFile(path: path)
         do {
-            let file = try ParquetFile(path: path)
-            do {
-                try file.forEachRow { row, _ in
-                    if rows.count == maxRows { truncated = true; throw Enough() }
-                    rows.append(row)
-                }
-            } catch is Enough {}
-        } catch let error as ParquetError {
-            throw TabularError.unreadable(path: path, reason: error.description.hasPrefix(path + ": ") ? String(error.description.dropFirst(path.count + 2)) : error.description)
-        }
+            try file.forEachRow { row, _ in
+                if rows.count == maxRows { truncated = true; throw Enough() }
+                rows.append(row)
+            }
+        } catch is Enough {}
         return try fromRecords(rows, recordNumbers: rows.indices.map { $0 + 1 }, name: name(forPath: path), path: path, truncated: truncated)
     }
 }
