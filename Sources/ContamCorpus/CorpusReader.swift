@@ -310,16 +310,24 @@ public final class CorpusReader {
         }
     }
 
-    /// JSON Lines whose fields are nested paths or whose records lie inside each line (`--records`): each line is
-    /// parsed into a value. The document number is the line's.
-    private func readJSONLineRecords(_ source: ByteSource, selector: RecordFieldSelector, sourceIndex: Int, path: String,
-                                     _ body: (Document) throws -> Void) throws {
+    /// Calls `body` with each line of JSON Lines that holds a record: a UTF-8 byte order mark on the first line is
+    /// dropped, and blank lines (a trailing newline, spacing between records) are not records.
+    private func forEachJSONLine(_ source: ByteSource, _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
         let lines = LineReader(source: source)
         bufferedBytesOfActiveReader = { lines.bufferedBytes }
         try lines.forEachLine { line, number in
             var line = line
             if number == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line = UnsafeBufferPointer(rebasing: line[3...]) }
             if Self.isBlank(line) { return }
+            try body(line, number)
+        }
+    }
+
+    /// JSON Lines whose fields are nested paths or whose records lie inside each line (`--records`): each line is
+    /// parsed into a value. The document number is the line's.
+    private func readJSONLineRecords(_ source: ByteSource, selector: RecordFieldSelector, sourceIndex: Int, path: String,
+                                     _ body: (Document) throws -> Void) throws {
+        try forEachJSONLine(source) { line, number in
             let records: [SelectedValue]
             do {
                 let parsed = try JSONValueParser.parse(line, path: path, lineNumber: number)
@@ -341,13 +349,7 @@ public final class CorpusReader {
     }
 
     private func readJSONLines(_ source: ByteSource, parser: JSONLineParser, sourceIndex: Int, path: String, _ body: (Document) throws -> Void) throws {
-        let lines = LineReader(source: source)
-        bufferedBytesOfActiveReader = { lines.bufferedBytes }
-        try lines.forEachLine { line, number in
-            var line = line
-            if number == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line = UnsafeBufferPointer(rebasing: line[3...]) }
-            // Blank lines (a trailing newline, spacing between records) are not records.
-            if Self.isBlank(line) { return }
+        try forEachJSONLine(source) { line, number in
             let fields: JSONLineFields
             do {
                 fields = try parser.parse(line, path: path, lineNumber: number)
