@@ -26,6 +26,13 @@ public struct ModelRequest: Sendable, Hashable {
     public var temperature: Double
     /// Names the request in error messages ("iris: row completion, query 3 of 25"); not sent.
     public var label: String
+    /// The sampling seed (`seed`), so that n samples of one prompt are n different requests (and n cache entries)
+    /// and a rerun draws the same samples from servers that honour it; nil: not sent.
+    public var seed: Int? = nil
+    /// Completion requests only: return the prompt with its token log-probabilities (`echo` with `logprobs`), the
+    /// membership scores' input; `logprobs` is how many alternatives per position (0: only the chosen token).
+    public var echo = false
+    public var logprobs: Int? = nil
 
     /// A completion request for a raw prefix.
     public static func completion(_ prompt: String, maxTokens: Int, temperature: Double = 0, label: String) -> ModelRequest {
@@ -37,11 +44,30 @@ public struct ModelRequest: Sendable, Hashable {
         ModelRequest(kind: .chat, prompt: "", messages: messages, maxTokens: maxTokens, temperature: temperature, label: label)
     }
 
+    /// The same request asking for the prompt's token log-probabilities with `alternatives` alternatives per position.
+    public func echoingLogprobs(alternatives: Int) -> ModelRequest {
+        var request = self
+        request.echo = true
+        request.logprobs = alternatives
+        return request
+    }
+
+    /// The same request with sampling seed `seed`.
+    public func seeded(_ seed: Int) -> ModelRequest {
+        var request = self
+        request.seed = seed
+        return request
+    }
+
+    // Optional fields are left out when nil, so requests without them keep the bytes (and cache keys) they always had.
     private struct CompletionBody: Encodable {
         var model: String
         var prompt: String
         var max_tokens: Int
         var temperature: Double
+        var seed: Int?
+        var echo: Bool?
+        var logprobs: Int?
     }
 
     private struct ChatBody: Encodable {
@@ -49,6 +75,7 @@ public struct ModelRequest: Sendable, Hashable {
         var messages: [ChatMessage]
         var max_tokens: Int
         var temperature: Double
+        var seed: Int?
     }
 
     /// The JSON request body for `model`: deterministic bytes (sorted keys), so it can key the cache.
@@ -58,9 +85,10 @@ public struct ModelRequest: Sendable, Hashable {
         // Encoding plain strings, integers and doubles cannot fail; an empty body would only make the server answer 400.
         switch kind {
         case .completion:
-            return (try? encoder.encode(CompletionBody(model: model, prompt: prompt, max_tokens: maxTokens, temperature: temperature))) ?? Data()
+            return (try? encoder.encode(CompletionBody(model: model, prompt: prompt, max_tokens: maxTokens, temperature: temperature,
+                                                          seed: seed, echo: echo ? true : nil, logprobs: logprobs))) ?? Data()
         case .chat:
-            return (try? encoder.encode(ChatBody(model: model, messages: messages, max_tokens: maxTokens, temperature: temperature))) ?? Data()
+            return (try? encoder.encode(ChatBody(model: model, messages: messages, max_tokens: maxTokens, temperature: temperature, seed: seed))) ?? Data()
         }
     }
 

@@ -20,6 +20,7 @@ public final class ResponseCache: Sendable {
         var request: String
         var text: String
         var finish_reason: String?
+        var logprobs: TokenLogprobs?
     }
 
     /// Uses (and creates when needed) `directory`.
@@ -92,7 +93,7 @@ public final class ResponseCache: Sendable {
               let entry = try? JSONDecoder().decode(Entry.self, from: data),
               entry.url == url, entry.model == model, entry.request == String(decoding: body, as: UTF8.self)
         else { return nil }
-        return ModelResponse(text: entry.text, finishReason: entry.finish_reason, fromCache: true)
+        return ModelResponse(text: entry.text, finishReason: entry.finish_reason, fromCache: true, logprobs: entry.logprobs)
     }
 
     /// Stores an answer atomically. Throws when the directory cannot be created or written.
@@ -101,7 +102,7 @@ public final class ResponseCache: Sendable {
         let file = path(forKey: key)
         let folder = (file as NSString).deletingLastPathComponent
         try Self.makeDirectory(folder)
-        let entry = Entry(url: url, model: model, request: String(decoding: body, as: UTF8.self), text: response.text, finish_reason: response.finishReason)
+        let entry = Entry(url: url, model: model, request: String(decoding: body, as: UTF8.self), text: response.text, finish_reason: response.finishReason, logprobs: response.logprobs)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = (try? encoder.encode(entry)) ?? Data()
