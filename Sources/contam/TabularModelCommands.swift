@@ -8,22 +8,10 @@ import ContamStorage
 enum TabularModelCommands {
     // MARK: Option groups (the same name means the same thing in every sub-command)
 
-    static let endpoint = Option.string("--endpoint", value: "url", help: "Base URL of an OpenAI-compatible API, e.g. http://127.0.0.1:8000/v1 (default: $OPENAI_BASE_URL).")
-    static let modelName = Option.string("--model", value: "name", help: "Model name sent with every request (required).")
+    static let endpoint = ModelClientOptions.endpoint
+    static let modelName = ModelClientOptions.modelName
     static let chat = Option.flag("--chat", help: "Ask through /v1/chat/completions: system prompt, few-shot turns, then the test (default).")
     static let completion = Option.flag("--completion", help: "Ask through /v1/completions with a raw prefix (base models).")
-    static let apiKeyEnv = Option.string("--api-key-env", value: "name", default: "OPENAI_API_KEY",
-                                         help: "Environment variable holding the API key (default {default}); never printed, logged or cached.")
-    // The client's defaults are arguments of `ModelClient.Configuration.init`, not stored values to read.
-    static let concurrency = Option.integer("--concurrency", value: "n", default: ModelClient.Configuration.defaultConcurrency, range: 1...1024, help: "Requests in flight at most (default {default}).")
-    static let timeout = Option.integer("--timeout", value: "seconds", default: Int(ModelClient.Configuration.defaultTimeout), range: 1...86_400,
-                                        help: "Seconds a request may take in all before it counts as timed out (default {default}).")
-    static let retries = Option.integer("--retries", value: "n", default: RetryPolicy().maxAttempts - 1, range: 0...100,
-                                        help: "Retries after timeouts, connection errors, 429 and 5xx, with backoff (default {default}).")
-    static let maxResponseBytes = Option.integer("--max-response-bytes", value: "bytes", default: ModelClient.Configuration.defaultMaxResponseBytes, range: 1024...(1 << 40),
-                                                 help: "Bytes of one answer at most; a longer answer is an error (default {default}).")
-    static let cacheDir = Option.string("--cache-dir", value: "dir", help: "Response cache directory (default $XDG_CACHE_HOME/contam, else ~/.cache/contam).")
-    static let noCache = Option.flag("--no-cache", help: "Neither read nor write the response cache.")
 
     static let tests = Option.parsed("--tests", value: "list", help: "Comma-separated: header,row,feature,first-token,feature-names (default all).") {
         try TabularTestKind.parseList($0)
@@ -51,7 +39,7 @@ enum TabularModelCommands {
     static let output = Option.string("--output", "-o", value: "file", help: "Write to this file instead of standard output.")
     static let responses = Option.string("--responses", value: "file", help: "JSONL answers keyed by custom_id: OpenAI Batch output, or {\"custom_id\", \"text\"} lines (required).")
 
-    static let modelOptions: [any DeclaredOption] = [endpoint, modelName, chat, completion, apiKeyEnv, concurrency, timeout, retries, maxResponseBytes, cacheDir, noCache]
+    static let modelOptions: [any DeclaredOption] = [endpoint, modelName, chat, completion] + ModelClientOptions.connection
     /// The options of the offline sub-commands (prompts, score): no endpoint, key or cache.
     static let offlineModelOptions: [any DeclaredOption] = [modelName, chat, completion]
     static let planOptions: [any DeclaredOption] = [tests, queries, prefixRows, feature, headerChars, seed, fewShotDirectory, maxRows]
@@ -126,31 +114,9 @@ enum TabularModelCommands {
         return options
     }
 
-    static func model(_ a: ParsedArguments) throws -> String {
-        guard let model = try a[modelName], !model.isEmpty else { throw a.error("missing --model <name>: the model name to send (e.g. gpt-4o-mini, smollm2)") }
-        return model
-    }
+    static func model(_ a: ParsedArguments) throws -> String { try ModelClientOptions.model(a) }
 
-    static func client(_ a: ParsedArguments) throws -> ModelClient {
-        let environment = ProcessInfo.processInfo.environment
-        guard let endpointText = try a[Self.endpoint] ?? environment["OPENAI_BASE_URL"] else {
-            throw a.error("missing --endpoint <url>: the base URL of an OpenAI-compatible API (or set OPENAI_BASE_URL)")
-        }
-        let endpoint: URL
-        do { endpoint = try ModelClient.endpointURL(endpointText) } catch { throw a.error("\(error)") }
-        let key = try APIKey.fromEnvironment(try a[apiKeyEnv])
-        let retries = try a[Self.retries]
-        let cache = try a[noCache] ? nil : ResponseCache(directory: try a[cacheDir] ?? ResponseCache.defaultDirectory())
-        try cache?.prepare()
-        let configuration = ModelClient.Configuration(
-            endpoint: endpoint, model: try model(a), apiKey: key,
-            timeout: Double(try a[timeout]),
-            concurrency: try a[concurrency],
-            retry: RetryPolicy(maxAttempts: retries + 1),
-            cache: cache,
-            maxResponseBytes: try a[maxResponseBytes])
-        return ModelClient(configuration: configuration)
-    }
+    static func client(_ a: ParsedArguments) throws -> ModelClient { try ModelClientOptions.client(a) }
 
     /// The few-shot pool; a warning (not an error) when there is none and a test would want one.
     static func fewShot(_ a: ParsedArguments, options: TabularOptions) throws -> [TabularDataset] {
