@@ -24,7 +24,7 @@ public enum HTMLReport {
         <title>contam check: \(summary.flagged) of \(summary.items) flagged</title>
         <style>\(css)</style></head><body>
         <h1>contam check</h1>
-        <p class="meta">\(summary.items) items checked against <code>\(escape(report.indexPath))</code> (\(escape(report.tokenizerOptions.summary))); <b>\(summary.flagged)</b> flagged by \(report.options.methods.map { "<code>\($0.rawValue)</code>" }.joined(separator: ", ")).</p>
+        <p class="meta">\(summary.items) items checked against <code>\(ReportText.html(report.indexPath))</code> (\(ReportText.html(report.tokenizerOptions.summary))); <b>\(summary.flagged)</b> flagged by \(report.options.methods.map { "<code>\($0.rawValue)</code>" }.joined(separator: ", ")).</p>
         <table class="summary"><thead><tr><th>method</th><th>dirty</th><th>% of items</th><th>definition</th></tr></thead><tbody>
 
         """
@@ -34,12 +34,12 @@ public enum HTMLReport {
             if let possible = summary.possiblyDirty[method], possible > 0 { count += " (+\(possible) dirty?)" }
             var definition = method.definition
             if method == .gpt3, let n = report.gpt3NgramLength { definition = "N = \(n); " + definition }
-            html += "<tr><td><code>\(method.rawValue)</code></td><td class=\"num\">\(count)</td><td class=\"num\">\(String(format: "%.1f%%", summary.dirtyFraction(method) * 100))</td><td>\(escape(definition))<br><span class=\"src\">\(escape(method.source))</span></td></tr>\n"
+            html += "<tr><td><code>\(method.rawValue)</code></td><td class=\"num\">\(count)</td><td class=\"num\">\(String(format: "%.1f%%", summary.dirtyFraction(method) * 100))</td><td>\(ReportText.html(definition))<br><span class=\"src\">\(ReportText.html(method.source))</span></td></tr>\n"
         }
         html += "</tbody></table>\n"
-        if let firstPass = report.firstPassSummary { html += "<p class=\"meta\">First pass: \(escape(firstPass)).</p>\n" }
-        html += "<p class=\"meta\">Verbatim: \(escape(report.verbatimSummary)); near-verbatim: \(escape(report.nearVerbatimSummary)) (at least \(report.options.minSpan) tokens at similarity ≥ \(report.options.similarity)).</p>\n"
-        for note in report.notes { html += "<p class=\"note\">Note: \(escape(note))</p>\n" }
+        if let firstPass = report.firstPassSummary { html += "<p class=\"meta\">First pass: \(ReportText.html(firstPass)).</p>\n" }
+        html += "<p class=\"meta\">Verbatim: \(ReportText.html(report.verbatimSummary)); near-verbatim: \(ReportText.html(report.nearVerbatimSummary)) (at least \(report.options.minSpan) tokens at similarity ≥ \(report.options.similarity)).</p>\n"
+        for note in report.notes { html += "<p class=\"note\">Note: \(ReportText.html(note))</p>\n" }
         html += "<p class=\"legend\">Legend: <mark class=\"m\">matching</mark> <mark class=\"x\">substituted</mark> <mark class=\"i\">only in the item</mark> <mark class=\"d\">only in the source</mark> <mark class=\"e\">method evidence</mark></p>\n"
         let flagged = report.results.enumerated().filter { $0.element.isFlagged }
         if flagged.isEmpty { html += "<p class=\"clean\">No item was flagged.</p>\n" }
@@ -53,7 +53,7 @@ public enum HTMLReport {
 
     static func section(_ result: ItemResult, number: Int, methods: [ContaminationMethod], documents: DocumentCache?, sketchOnly: Bool, contextBytes: Int) throws -> String {
         let item = result.tokenized
-        var html = "<section id=\"item-\(number)\"><h2>\(number). \(escape(result.item.id)) "
+        var html = "<section id=\"item-\(number)\"><h2>\(number). \(ReportText.html(result.item.id)) "
         for method in result.methods {
             let kind = method.verdict == .dirty ? "dirty" : (method.verdict == .clean ? "clean" : "notclean")
             html += "<span class=\"badge \(kind)\">\(method.method.rawValue): \(method.shownVerdict)</span> "
@@ -63,9 +63,9 @@ public enum HTMLReport {
         let similarity = result.near.map { $0.bestSimilarity > 0 ? String(format: " · similarity %.2f", $0.bestSimilarity) : "" } ?? ""
         let longest = result.verbatim.map { "\($0.longestMatchTokens) tokens (\($0.longestMatchChars) chars)" } ?? "&lt; \(result.longestMatchBelow ?? 0) tokens"
         let coverage = result.coverage.map { String(format: "%.0f%%", $0 * 100) } ?? "unknown"
-        html += "<p class=\"meta\"><code>\(escape(result.item.location))</code> · \(item.tokenCount) tokens · longest match \(longest) · coverage \(coverage)\(similarity)</p>\n<ul class=\"evidence\">"
+        html += "<p class=\"meta\"><code>\(ReportText.html(result.item.location))</code> · \(item.tokenCount) tokens · longest match \(longest) · coverage \(coverage)\(similarity)</p>\n<ul class=\"evidence\">"
         for method in result.methods where method.verdict != .clean {
-            html += "<li><b>\(method.method.rawValue)</b>: \(escape(method.evidence))</li>"
+            html += "<li><b>\(method.method.rawValue)</b>: \(ReportText.html(method.evidence))</li>"
         }
         html += "</ul>\n"
         var itemMarks: [Int: Mark] = [:]
@@ -104,7 +104,7 @@ public enum HTMLReport {
             var end = source.tokens.isEmpty ? 0 : tokens[source.tokens.upperBound - 1].byteRange.upperBound
             start = max(0, start - contextBytes)
             end = min(source.document.text.count, end + contextBytes)
-            html += "Source: \(escape(source.title))</h3><p class=\"where\"><code>\(escape(try documents?.location(source.document.ref, tokenOffset: source.tokens.lowerBound) ?? "\(source.document.info.sourcePath):\(source.document.info.recordNumber)"))</code></p><div class=\"text\">"
+            html += "Source: \(ReportText.html(source.title))</h3><p class=\"where\"><code>\(ReportText.html(try documents?.location(source.document.ref, tokenOffset: source.tokens.lowerBound) ?? "\(source.document.info.sourcePath):\(source.document.info.recordNumber)"))</code></p><div class=\"text\">"
             html += highlighted(text: source.document.text, tokens: tokens, marks: documentMarks, byteRange: start..<end)
         } else {
             html += sketchOnly
@@ -129,7 +129,7 @@ public enum HTMLReport {
         while k < tokens.count && tokens[k].byteRange.upperBound <= end {
             let token = tokens[k]
             let mark = marks[k]
-            let gap = escape(String(decoding: text[cursor..<token.byteRange.lowerBound], as: UTF8.self))
+            let gap = ReportText.html(String(decoding: text[cursor..<token.byteRange.lowerBound], as: UTF8.self))
             if let current = open, current == mark {
                 out += gap
             } else {
@@ -137,28 +137,13 @@ public enum HTMLReport {
                 out += gap
                 if let mark { out += "<mark class=\"\(mark.rawValue)\">"; open = mark }
             }
-            out += escape(String(decoding: text[token.byteRange], as: UTF8.self))
+            out += ReportText.html(String(decoding: text[token.byteRange], as: UTF8.self))
             cursor = token.byteRange.upperBound
             k += 1
         }
         if open != nil { out += "</mark>" }
-        out += escape(String(decoding: text[cursor..<end], as: UTF8.self))
+        out += ReportText.html(String(decoding: text[cursor..<end], as: UTF8.self))
         if end < text.count { out += "…" }
-        return out
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
         return out
     }
 

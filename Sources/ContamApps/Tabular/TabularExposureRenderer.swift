@@ -10,12 +10,12 @@ public enum TabularExposureRenderer {
             return [report.dataset, "\(report.rowsChecked)", "\(report.rowsFound)", "\(report.rowsFoundAsFeatureValues)",
                     report.header.count > 0 ? "yes (\(report.header.count)×)" : "no", report.verdict]
         }
-        var out = TabularReportRenderer.table(header: ["DATASET", "ROWS CHECKED", "FOUND AS WRITTEN", "FOUND AS F = v", "HEADER", "VERDICT"], rows: rows) { column, row, text in
+        var out = ReportText.table(header: ["DATASET", "ROWS CHECKED", "FOUND AS WRITTEN", "FOUND AS F = v", "HEADER", "VERDICT"], rows: rows) { column, row, text in
             guard colour, column == 5 else { return text }
             switch reports[row].verdict {
-            case "exposed", "failed": return TabularReportRenderer.Colour.bold + TabularReportRenderer.Colour.red + text + TabularReportRenderer.Colour.reset
-            case "header only": return TabularReportRenderer.Colour.yellow + text + TabularReportRenderer.Colour.reset
-            default: return TabularReportRenderer.Colour.green + text + TabularReportRenderer.Colour.reset
+            case "exposed", "failed": return ReportText.Colour.bold + ReportText.Colour.red + text + ReportText.Colour.reset
+            case "header only": return ReportText.Colour.yellow + text + ReportText.Colour.reset
+            default: return ReportText.Colour.green + text + ReportText.Colour.reset
             }
         }
         for report in reports where report.failure == nil && (report.header.count > 0 || !report.examples.isEmpty) {
@@ -39,11 +39,11 @@ public enum TabularExposureRenderer {
         var out = "| dataset | rows checked | found as written | found as F = v | header | verdict |\n|---|---:|---:|---:|---|---|\n"
         for report in reports {
             if let failure = report.failure {
-                out += "| \(TabularReportRenderer.md(report.dataset)) | – | – | – | – | **failed**: \(TabularReportRenderer.md(TabularReportRenderer.firstLine(failure))) |\n"
+                out += "| \(ReportText.markdownCell(report.dataset)) | – | – | – | – | **failed**: \(ReportText.markdownCell(TabularReportRenderer.firstLine(failure))) |\n"
                 continue
             }
             let verdict = report.verdict == "exposed" ? "**exposed**" : report.verdict
-            out += "| \(TabularReportRenderer.md(report.dataset)) | \(report.rowsChecked) | \(report.rowsFound) | \(report.rowsFoundAsFeatureValues) | \(report.header.count > 0 ? "found (\(report.header.count)×)" : "not found") | \(verdict) |\n"
+            out += "| \(ReportText.markdownCell(report.dataset)) | \(report.rowsChecked) | \(report.rowsFound) | \(report.rowsFoundAsFeatureValues) | \(report.header.count > 0 ? "found (\(report.header.count)×)" : "not found") | \(verdict) |\n"
         }
         return out
     }

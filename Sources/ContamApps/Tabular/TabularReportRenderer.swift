@@ -3,21 +3,14 @@ import Foundation
 /// Renders tabular test reports: a human report per dataset (with an answer-vs-truth diff per query, coloured
 /// on a terminal), a summary table over datasets, Markdown, a self-contained HTML page, and JSON.
 public enum TabularReportRenderer {
-    enum Colour {
-        static let reset = "\u{1B}[0m"
-        static let bold = "\u{1B}[1m"
-        static let red = "\u{1B}[31m"
-        static let green = "\u{1B}[32m"
-        static let yellow = "\u{1B}[33m"
-        static let dim = "\u{1B}[2m"
-    }
+    typealias Colour = ReportText.Colour
 
     // MARK: Human
 
     /// The full report of one dataset: header, one line per test, then each test's reason, notes and the
     /// diff of every answer against the truth (`details`).
     public static func human(_ report: TabularDatasetReport, colour: Bool, details: Bool = true) -> String {
-        var out = "\(bold(report.dataset, colour)) — \(report.path): \(report.rows) rows\(report.truncated ? " (the head of a longer file)" : "") × \(report.features) features\n"
+        var out = "\(ReportText.bold(report.dataset, colour)) — \(report.path): \(report.rows) rows\(report.truncated ? " (the head of a longer file)" : "") × \(report.features) features\n"
         if report.endpoint.hasPrefix("http://") || report.endpoint.hasPrefix("https://") {
             out += "\(report.model) at \(report.endpoint), \(report.mode.rawValue) mode, seed \(report.seed); \(report.requestsSent) request\(report.requestsSent == 1 ? "" : "s") sent, \(report.cacheHits) answer\(report.cacheHits == 1 ? "" : "s") from the cache\n"
         } else {
@@ -30,13 +23,13 @@ public enum TabularReportRenderer {
         let rows = report.tests.map { test -> [String] in
             [test.test.title, test.verdict.rawValue, test.statisticText, test.baselineText, test.pValue.map(TabularScorer.formatP) ?? "–"]
         }
-        out += table(header: ["TEST", "VERDICT", "STATISTIC", "BASELINE", "P"], rows: rows) { column, row, text in
+        out += ReportText.table(header: ["TEST", "VERDICT", "STATISTIC", "BASELINE", "P"], rows: rows) { column, row, text in
             column == 1 ? paint(text, verdict: report.tests[row].verdict, colour) : text
         }
         out += "\n" + overall(report, colour) + "\n"
         guard details else { return out }
         for test in report.tests {
-            out += "\n\(bold(test.test.title, colour)) — \(paint(test.verdict.rawValue, verdict: test.verdict, colour)): \(test.reason)\n"
+            out += "\n\(ReportText.bold(test.test.title, colour)) — \(paint(test.verdict.rawValue, verdict: test.verdict, colour)): \(test.reason)\n"
             for note in test.notes { out += "  \(note)\n" }
             for query in test.queries {
                 out += diffBlock(query, test: test.test, colour: colour)
@@ -127,7 +120,7 @@ public enum TabularReportRenderer {
             rows.append(row)
         }
         let header = ["DATASET", "ROWS"] + tests.map { $0.shortTitle.uppercased() } + ["VERDICT"]
-        var out = table(header: header, rows: rows) { column, row, text in
+        var out = ReportText.table(header: header, rows: rows) { column, row, text in
             guard column == header.count - 1 else { return text }
             if reports[row].failure != nil { return colour ? Colour.red + text + Colour.reset : text }
             return reports[row].overallVerdict.map { paint(text, verdict: $0, colour) } ?? text
@@ -165,13 +158,13 @@ public enum TabularReportRenderer {
         out += "|---|---:|" + tests.map { _ in "---|" }.joined() + "---|\n"
         for report in reports {
             if let failure = report.failure {
-                out += "| \(md(report.dataset)) | – | " + tests.map { _ in "" }.joined(separator: " | ") + " | **failed**: \(md(firstLine(failure))) |\n"
+                out += "| \(ReportText.markdownCell(report.dataset)) | – | " + tests.map { _ in "" }.joined(separator: " | ") + " | **failed**: \(ReportText.markdownCell(firstLine(failure))) |\n"
                 continue
             }
-            var cells = [md(report.dataset), String(report.rows)]
+            var cells = [ReportText.markdownCell(report.dataset), String(report.rows)]
             for kind in tests {
                 guard let test = report.tests.first(where: { $0.test == kind }) else { cells.append(""); continue }
-                var cell = test.verdict == .notApplicable ? "n/a" : "\(md(test.statisticText)) vs \(md(test.baselineText))"
+                var cell = test.verdict == .notApplicable ? "n/a" : "\(ReportText.markdownCell(test.statisticText)) vs \(ReportText.markdownCell(test.baselineText))"
                 if let p = test.pValue { cell += ", p = \(TabularScorer.formatP(p))" }
                 if test.verdict != .notApplicable { cell += test.verdict == .memorized ? ": **memorized**" : ": \(test.verdict.rawValue)" }
                 cells.append(cell)
@@ -186,10 +179,6 @@ public enum TabularReportRenderer {
         return out
     }
 
-    static func md(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-    }
-
     // MARK: HTML
 
     /// A self-contained HTML page: the summary table, then per dataset and test the reason, notes, and every
@@ -197,7 +186,7 @@ public enum TabularReportRenderer {
     public static func html(_ reports: [TabularDatasetReport], tests: [TabularTestKind], title: String) -> String {
         var out = """
         <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>\(esc(title))</title>
+        <html lang="en"><head><meta charset="utf-8"><title>\(ReportText.html(title))</title>
         <style>
         body{font-family:system-ui,sans-serif;margin:2em;max-width:80em;color:#222}
         table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top;text-align:left}
@@ -206,68 +195,44 @@ public enum TabularReportRenderer {
         .same{background:#dfd}.wrong{background:#fbb}.missing{background:#eee;color:#999;text-decoration:line-through}
         .ok{color:#080}.bad{color:#a00}h2{margin-top:2em;border-bottom:1px solid #ccc}
         </style></head><body>
-        <h1>\(esc(title))</h1>
+        <h1>\(ReportText.html(title))</h1>
 
         """
         if let first = reports.first(where: { $0.failure == nil }) {
-            out += "<p>Model <code>\(esc(first.model))</code> at <code>\(esc(first.endpoint))</code>, \(first.mode.rawValue) mode, seed \(first.seed).</p>\n"
+            out += "<p>Model <code>\(ReportText.html(first.model))</code> at <code>\(ReportText.html(first.endpoint))</code>, \(first.mode.rawValue) mode, seed \(first.seed).</p>\n"
         }
-        out += "<table><tr><th>dataset</th><th>rows</th>" + tests.map { "<th>\(esc($0.title))</th>" }.joined() + "<th>verdict</th></tr>\n"
+        out += "<table><tr><th>dataset</th><th>rows</th>" + tests.map { "<th>\(ReportText.html($0.title))</th>" }.joined() + "<th>verdict</th></tr>\n"
         for report in reports {
             if let failure = report.failure {
-                out += "<tr class=\"failed\"><td>\(esc(report.dataset))</td><td>–</td><td colspan=\"\(tests.count + 1)\">failed: \(esc(failure))</td></tr>\n"
+                out += "<tr class=\"failed\"><td>\(ReportText.html(report.dataset))</td><td>–</td><td colspan=\"\(tests.count + 1)\">failed: \(ReportText.html(failure))</td></tr>\n"
                 continue
             }
-            out += "<tr><td><a href=\"#\(anchor(report))\">\(esc(report.dataset))</a></td><td>\(report.rows)</td>"
+            out += "<tr><td><a href=\"#\(anchor(report))\">\(ReportText.html(report.dataset))</a></td><td>\(report.rows)</td>"
             for kind in tests {
                 guard let test = report.tests.first(where: { $0.test == kind }) else { out += "<td></td>"; continue }
-                out += "<td class=\"\(cssClass(test.verdict))\">\(esc(test.statisticText))<br><small>baseline \(esc(test.baselineText))\(test.pValue.map { ", p = \(TabularScorer.formatP($0))" } ?? "")</small><br>\(esc(test.verdict.rawValue))</td>"
+                out += "<td class=\"\(cssClass(test.verdict))\">\(ReportText.html(test.statisticText))<br><small>baseline \(ReportText.html(test.baselineText))\(test.pValue.map { ", p = \(TabularScorer.formatP($0))" } ?? "")</small><br>\(ReportText.html(test.verdict.rawValue))</td>"
             }
             let overall = report.overallVerdict ?? .notApplicable
-            out += "<td class=\"\(cssClass(overall))\">\(esc(overall.rawValue))</td></tr>\n"
+            out += "<td class=\"\(cssClass(overall))\">\(ReportText.html(overall.rawValue))</td></tr>\n"
         }
         out += "</table>\n"
         for report in reports where report.failure == nil {
-            out += "<h2 id=\"\(anchor(report))\">\(esc(report.dataset))</h2>\n<p><code>\(esc(report.path))</code>: \(report.rows) rows × \(report.features) features\(report.truncated ? " (head of a longer file)" : ""); \(report.requestsSent) requests sent, \(report.cacheHits) from the cache.</p>\n"
+            out += "<h2 id=\"\(anchor(report))\">\(ReportText.html(report.dataset))</h2>\n<p><code>\(ReportText.html(report.path))</code>: \(report.rows) rows × \(report.features) features\(report.truncated ? " (head of a longer file)" : ""); \(report.requestsSent) requests sent, \(report.cacheHits) from the cache.</p>\n"
             for test in report.tests {
-                out += "<h3>\(esc(test.test.title)): <span class=\"\(cssClass(test.verdict))\">\(esc(test.verdict.rawValue))</span></h3>\n"
-                out += "<p>\(esc(test.statisticText)); baseline \(esc(test.baselineText))\(test.pValue.map { "; p = \(TabularScorer.formatP($0))" } ?? ""). \(esc(test.reason)).</p>\n"
-                if !test.notes.isEmpty { out += "<ul>" + test.notes.map { "<li>\(esc($0))</li>" }.joined() + "</ul>\n" }
+                out += "<h3>\(ReportText.html(test.test.title)): <span class=\"\(cssClass(test.verdict))\">\(ReportText.html(test.verdict.rawValue))</span></h3>\n"
+                out += "<p>\(ReportText.html(test.statisticText)); baseline \(ReportText.html(test.baselineText))\(test.pValue.map { "; p = \(TabularScorer.formatP($0))" } ?? ""). \(ReportText.html(test.reason)).</p>\n"
+                if !test.notes.isEmpty { out += "<ul>" + test.notes.map { "<li>\(ReportText.html($0))</li>" }.joined() + "</ul>\n" }
                 guard !test.queries.isEmpty else { continue }
                 out += "<table><tr><th>#</th><th>prompt (end)</th><th>truth</th><th>answer</th></tr>\n"
                 for query in test.queries {
                     let answer = test.test == .header ? query.answer : query.compared
                     out += "<tr><td class=\"\(query.correct ? "ok" : "bad")\">\(query.cutRow.map { "row \($0)" } ?? String(query.index + 1)) \(query.correct ? "✓" : "✗")</td>"
-                    out += "<td><pre>\(esc(String(query.prompt.suffix(160))))</pre></td><td><pre>\(esc(query.truth))</pre></td><td><pre>\(htmlDiff(answer: answer, truth: query.truth))</pre></td></tr>\n"
+                    out += "<td><pre>\(ReportText.html(String(query.prompt.suffix(160))))</pre></td><td><pre>\(ReportText.html(query.truth))</pre></td><td><pre>\(ReportText.htmlDiff(answer: answer, truth: query.truth))</pre></td></tr>\n"
                 }
                 out += "</table>\n"
             }
         }
         out += "</body></html>\n"
-        return out
-    }
-
-    static func htmlDiff(answer: String, truth: String) -> String {
-        let shown = String(answer.prefix(2000))
-        var out = ""
-        var currentClass = ""
-        var run = ""
-        func flush() {
-            if !run.isEmpty { out += "<span class=\"\(currentClass)\">\(esc(run))</span>" }
-            run = ""
-        }
-        for edit in Levenshtein.alignment(answer: shown, truth: String(truth.prefix(shown.count + 40))) {
-            let (cls, text): (String, String)
-            switch edit {
-            case let .same(c): (cls, text) = ("same", String(c))
-            case let .substitute(a, _): (cls, text) = ("wrong", String(a))
-            case let .insert(a): (cls, text) = ("wrong", String(a))
-            case let .delete(t): (cls, text) = ("missing", String(t))
-            }
-            if cls != currentClass { flush(); currentClass = cls }
-            run += text
-        }
-        flush()
         return out
     }
 
@@ -283,20 +248,6 @@ public enum TabularReportRenderer {
         }
     }
 
-    static func esc(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
-
     // MARK: JSON
 
     /// One report as a single line of JSON (keys sorted).
@@ -308,26 +259,6 @@ public enum TabularReportRenderer {
 
     // MARK: Helpers
 
-    /// Left-aligned columns separated by two spaces; `style(column, row, text)` may colour a cell (widths are
-    /// measured before styling).
-    static func table(header: [String], rows: [[String]], style: (Int, Int, String) -> String = { $2 }) -> String {
-        var widths = header.map(\.count)
-        for row in rows {
-            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
-        }
-        func line(_ cells: [String], styled: (Int, String) -> String) -> String {
-            var parts = [String]()
-            for (i, cell) in cells.enumerated() {
-                let padding = i == cells.count - 1 ? "" : String(repeating: " ", count: max(0, (i < widths.count ? widths[i] : 0) - cell.count))
-                parts.append(styled(i, cell) + padding)
-            }
-            return parts.joined(separator: "  ")
-        }
-        var out = line(header) { $1 } + "\n"
-        for (r, row) in rows.enumerated() { out += line(row) { style($0, r, $1) } + "\n" }
-        return out
-    }
-
     static func paint(_ text: String, verdict: TabularVerdict, _ colour: Bool) -> String {
         guard colour else { return text }
         switch verdict {
@@ -337,8 +268,6 @@ public enum TabularReportRenderer {
         case .notApplicable: return Colour.dim + text + Colour.reset
         }
     }
-
-    static func bold(_ text: String, _ colour: Bool) -> String { colour ? Colour.bold + text + Colour.reset : text }
 
     static func firstLine(_ text: String) -> String {
         String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")

@@ -1,0 +1,87 @@
+import Foundation
+
+/// What every report renderer (check, tabular, probe) writes the same way: terminal colours, aligned tables,
+/// HTML escaping and a character diff of an answer against the truth.
+public enum ReportText {
+    /// ANSI styles, used only when standard output is a terminal.
+    public enum Colour {
+        public static let reset = "\u{1B}[0m"
+        public static let bold = "\u{1B}[1m"
+        public static let red = "\u{1B}[31m"
+        public static let green = "\u{1B}[32m"
+        public static let yellow = "\u{1B}[33m"
+        public static let dim = "\u{1B}[2m"
+    }
+
+    /// `text` in `style` when `colour`, as it is otherwise.
+    public static func styled(_ text: String, _ style: String, _ colour: Bool) -> String { colour ? style + text + Colour.reset : text }
+
+    public static func bold(_ text: String, _ colour: Bool) -> String { styled(text, Colour.bold, colour) }
+
+    /// Left-aligned columns separated by two spaces; `style(column, row, text)` may colour a cell (widths are
+    /// measured before styling).
+    public static func table(header: [String], rows: [[String]], style: (Int, Int, String) -> String = { $2 }) -> String {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+        }
+        func line(_ cells: [String], styled: (Int, String) -> String) -> String {
+            var parts = [String]()
+            for (i, cell) in cells.enumerated() {
+                let padding = i == cells.count - 1 ? "" : String(repeating: " ", count: max(0, (i < widths.count ? widths[i] : 0) - cell.count))
+                parts.append(styled(i, cell) + padding)
+            }
+            return parts.joined(separator: "  ")
+        }
+        var out = line(header) { $1 } + "\n"
+        for (r, row) in rows.enumerated() { out += line(row) { style($0, r, $1) } + "\n" }
+        return out
+    }
+
+    /// Text safe inside HTML elements and attribute values.
+    public static func html(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// `answer` as HTML with each character marked against `truth` (classes `same`, `wrong`, `missing`) by the
+    /// Levenshtein alignment; long answers are cut at 2,000 characters.
+    public static func htmlDiff(answer: String, truth: String) -> String {
+        let shown = String(answer.prefix(2000))
+        var out = ""
+        var currentClass = ""
+        var run = ""
+        func flush() {
+            if !run.isEmpty { out += "<span class=\"\(currentClass)\">\(html(run))</span>" }
+            run = ""
+        }
+        for edit in Levenshtein.alignment(answer: shown, truth: String(truth.prefix(shown.count + 40))) {
+            let (cls, text): (String, String)
+            switch edit {
+            case let .same(c): (cls, text) = ("same", String(c))
+            case let .substitute(a, _): (cls, text) = ("wrong", String(a))
+            case let .insert(a): (cls, text) = ("wrong", String(a))
+            case let .delete(t): (cls, text) = ("missing", String(t))
+            }
+            if cls != currentClass { flush(); currentClass = cls }
+            run += text
+        }
+        flush()
+        return out
+    }
+
+    /// A Markdown table cell: pipes escaped, newlines as spaces.
+    public static func markdownCell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+}
