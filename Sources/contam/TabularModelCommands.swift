@@ -138,11 +138,7 @@ enum TabularModelCommands {
         for output in outputs.compactMap({ $0 }) { try OutputPath(output).refuseOverwriting(inputs: inputs) }
     }
 
-    static func write(_ text: String, to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
-            throw TabularError.unreadable(path: path, reason: "cannot write this file: \(String(cString: strerror(errno)))")
-        }
-    }
+    static func write(_ text: String, to path: String) throws { try ReportFile.write(text, to: path) }
 
     static func exitCode(_ reports: [TabularDatasetReport], _ a: ParsedArguments) throws -> Int32 {
         if reports.contains(where: { $0.failure != nil }) { return 2 }

@@ -13,7 +13,7 @@ enum ExitCode {
 let subcommands: [any Subcommand.Type] = [
     IndexCommand.self, QueryCommand.self, StatsCommand.self, VerifyCommand.self, MergeCommand.self,
     CheckCommand.self,
-    TabularCommand.self,
+    TabularCommand.self, ProbeCommand.self,
 ]
 
 let topLevelHelp = """

@@ -84,4 +84,15 @@ public enum ReportText {
     public static func markdownCell(_ text: String) -> String {
         text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
+
+    /// A verdict in its colour: memorized red, inconclusive yellow, no evidence green.
+    public static func paint(_ text: String, verdict: MemorizationVerdict, _ colour: Bool) -> String {
+        guard colour else { return text }
+        switch verdict {
+        case .memorized: return Colour.bold + Colour.red + text + Colour.reset
+        case .inconclusive: return Colour.yellow + text + Colour.reset
+        case .noEvidence: return Colour.green + text + Colour.reset
+        case .notApplicable: return Colour.dim + text + Colour.reset
+        }
+    }
 }

@@ -24,12 +24,12 @@ public enum TabularReportRenderer {
             [test.test.title, test.verdict.rawValue, test.statisticText, test.baselineText, test.pValue.map(TabularScorer.formatP) ?? "–"]
         }
         out += ReportText.table(header: ["TEST", "VERDICT", "STATISTIC", "BASELINE", "P"], rows: rows) { column, row, text in
-            column == 1 ? paint(text, verdict: report.tests[row].verdict, colour) : text
+            column == 1 ? ReportText.paint(text, verdict: report.tests[row].verdict, colour) : text
         }
         out += "\n" + overall(report, colour) + "\n"
         guard details else { return out }
         for test in report.tests {
-            out += "\n\(ReportText.bold(test.test.title, colour)) — \(paint(test.verdict.rawValue, verdict: test.verdict, colour)): \(test.reason)\n"
+            out += "\n\(ReportText.bold(test.test.title, colour)) — \(ReportText.paint(test.verdict.rawValue, verdict: test.verdict, colour)): \(test.reason)\n"
             for note in test.notes { out += "  \(note)\n" }
             for query in test.queries {
                 out += diffBlock(query, test: test.test, colour: colour)
@@ -43,9 +43,9 @@ public enum TabularReportRenderer {
         guard let verdict = report.overallVerdict else { return "Overall: no test applies to this dataset." }
         let memorized = report.tests.filter { $0.verdict == .memorized }.map(\.test.title)
         switch verdict {
-        case .memorized: return "Overall: \(paint("memorized", verdict: .memorized, colour)) (\(memorized.joined(separator: ", ")))."
-        case .inconclusive: return "Overall: \(paint("inconclusive", verdict: .inconclusive, colour)): some evidence, not enough to conclude."
-        default: return "Overall: \(paint("no evidence", verdict: .noEvidence, colour)) of memorization."
+        case .memorized: return "Overall: \(ReportText.paint("memorized", verdict: .memorized, colour)) (\(memorized.joined(separator: ", ")))."
+        case .inconclusive: return "Overall: \(ReportText.paint("inconclusive", verdict: .inconclusive, colour)): some evidence, not enough to conclude."
+        default: return "Overall: \(ReportText.paint("no evidence", verdict: .noEvidence, colour)) of memorization."
         }
     }
 
@@ -123,7 +123,7 @@ public enum TabularReportRenderer {
         var out = ReportText.table(header: header, rows: rows) { column, row, text in
             guard column == header.count - 1 else { return text }
             if reports[row].failure != nil { return colour ? Colour.red + text + Colour.reset : text }
-            return reports[row].overallVerdict.map { paint(text, verdict: $0, colour) } ?? text
+            return reports[row].overallVerdict.map { ReportText.paint(text, verdict: $0, colour) } ?? text
         }
         let failed = reports.filter { $0.failure != nil }.count
         let memorized = reports.filter(\.memorized).count
@@ -240,7 +240,7 @@ public enum TabularReportRenderer {
         "d-" + String(report.dataset.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? Character($0) : "-" })
     }
 
-    static func cssClass(_ verdict: TabularVerdict) -> String {
+    static func cssClass(_ verdict: MemorizationVerdict) -> String {
         switch verdict {
         case .memorized: return "memorized"
         case .inconclusive: return "inconclusive"
@@ -258,16 +258,6 @@ public enum TabularReportRenderer {
     }
 
     // MARK: Helpers
-
-    static func paint(_ text: String, verdict: TabularVerdict, _ colour: Bool) -> String {
-        guard colour else { return text }
-        switch verdict {
-        case .memorized: return Colour.bold + Colour.red + text + Colour.reset
-        case .inconclusive: return Colour.yellow + text + Colour.reset
-        case .noEvidence: return Colour.green + text + Colour.reset
-        case .notApplicable: return Colour.dim + text + Colour.reset
-        }
-    }
 
     static func firstLine(_ text: String) -> String {
         String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")

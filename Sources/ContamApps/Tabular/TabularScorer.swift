@@ -55,7 +55,7 @@ public enum TabularScorer {
     // MARK: Count verdicts
 
     /// The verdict of k hits in n queries against baseline rate `rate` (see the type's documentation).
-    public static func countVerdict(hits: Int, trials: Int, baselineRate: Double, baselineHits: Int? = nil) -> (verdict: TabularVerdict, pValue: Double, reason: String) {
+    public static func countVerdict(hits: Int, trials: Int, baselineRate: Double, baselineHits: Int? = nil) -> (verdict: MemorizationVerdict, pValue: Double, reason: String) {
         let rate = max(baselineRate, baselineFloor)
         let p = Binomial.upperTail(successes: hits, trials: trials, probability: rate)
         let beatsBaseline = Double(hits) > (baselineHits.map(Double.init) ?? rate * Double(trials))
@@ -128,7 +128,7 @@ public enum TabularScorer {
             if isNew { newRows += 1 }
         }
         let baseline = plan.headerBaseline
-        let verdict: TabularVerdict
+        let verdict: MemorizationVerdict
         let reason: String
         if newRows >= 1 && Double(best) > baseline {
             verdict = .memorized
@@ -245,7 +245,7 @@ public enum TabularScorer {
         let given = query.prompt.components(separatedBy: "Feature Names: ").last?.components(separatedBy: ", ") ?? []
         let baseline = numberedPatternHits(given: given, remaining: remaining)
         let m = remaining.count
-        let verdict: TabularVerdict
+        let verdict: MemorizationVerdict
         let reason: String
         if matched == m && m >= 2 && matched > baseline {
             verdict = .memorized

@@ -62,27 +62,3 @@ public enum TabularMode: String, Codable, Sendable {
     /// `/v1/chat/completions`.
     case chat
 }
-
-/// The verdict of one test on one dataset. Thresholds are documented in `TabularScorer`.
-public enum TabularVerdict: String, Codable, Sendable, Comparable {
-    /// The model reproduces the dataset beyond what a model without memorization reaches.
-    case memorized
-    /// Some evidence, not enough to conclude.
-    case inconclusive
-    /// The model does no better than the baseline.
-    case noEvidence = "no evidence"
-    /// The test cannot run on this dataset (too few rows, one column, no usable first token).
-    case notApplicable = "n/a"
-
-    /// Ordering by strength of evidence, strongest first.
-    public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
-
-    private var rank: Int {
-        switch self {
-        case .memorized: return 0
-        case .inconclusive: return 1
-        case .noEvidence: return 2
-        case .notApplicable: return 3
-        }
-    }
-}

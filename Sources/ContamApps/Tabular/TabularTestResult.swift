@@ -36,7 +36,7 @@ public struct TabularQueryOutcome: Codable, Sendable, Equatable {
 /// reach, a one-sided binomial p-value for count statistics, and the verdict with its reason.
 public struct TabularTestResult: Codable, Sendable, Equatable {
     public var test: TabularTestKind
-    public var verdict: TabularVerdict
+    public var verdict: MemorizationVerdict
     /// The statistic as a number (hits, or matched characters / names).
     public var statistic: Double
     /// Out of how many (queries, characters, names); 0 when not applicable.
@@ -57,7 +57,7 @@ public struct TabularTestResult: Codable, Sendable, Equatable {
     public var notes: [String]
     public var queries: [TabularQueryOutcome]
 
-    public init(test: TabularTestKind, verdict: TabularVerdict, statistic: Double, outOf: Int, statisticText: String, baseline: Double, baselineText: String, pValue: Double?, reason: String, figures: [String: Double] = [:], notes: [String] = [], queries: [TabularQueryOutcome] = []) {
+    public init(test: TabularTestKind, verdict: MemorizationVerdict, statistic: Double, outOf: Int, statisticText: String, baseline: Double, baselineText: String, pValue: Double?, reason: String, figures: [String: Double] = [:], notes: [String] = [], queries: [TabularQueryOutcome] = []) {
         self.test = test
         self.verdict = verdict
         self.statistic = statistic
@@ -109,7 +109,7 @@ public struct TabularDatasetReport: Codable, Sendable {
     }
 
     /// The strongest verdict over the tests (nil when failed or no test applied).
-    public var overallVerdict: TabularVerdict? {
+    public var overallVerdict: MemorizationVerdict? {
         guard failure == nil else { return nil }
         return tests.map(\.verdict).filter { $0 != .notApplicable }.min()
     }
