@@ -16,6 +16,15 @@ public protocol CorpusQuerying: Sendable {
     func documentCount(of tokens: ArraySlice<String>, cap: Int) -> Int
     /// Up to `limit` occurrences of the sequence, in a deterministic order.
     func occurrences(of tokens: ArraySlice<String>, limit: Int) -> [CorpusOccurrence]
+    /// Documents in each shard: `CorpusDocumentRef(shard: s, document: 0..<shardDocumentCounts[s])` names them all
+    /// (probe extract samples from them).
+    var shardDocumentCounts: [Int] { get }
+    /// Token positions in each shard, every document's tokens followed by one separator position: drawing a
+    /// position uniformly from them and mapping it with `occurrence(atPosition:shard:)` samples corpus tokens
+    /// uniformly without enumerating documents.
+    var shardTokenCounts: [Int] { get }
+    /// The document and token offset of `position` in `shard`; nil for a separator or a position out of range.
+    func occurrence(atPosition position: Int, shard: Int) -> CorpusOccurrence?
     /// Metadata of one document.
     func documentInfo(_ ref: CorpusDocumentRef) throws -> CorpusDocumentInfo
     /// The document's raw UTF-8 text and its tokens (normalized, with byte ranges into that text).

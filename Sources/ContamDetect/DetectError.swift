@@ -15,6 +15,10 @@ public enum DetectError: Error, CustomStringConvertible, Equatable {
     case cleanCSVNeedsOneInput(path: String, inputs: Int)
     /// `--write-clean` cannot rewrite this input item by item; `reason` says why.
     case cleanCopyUnsupported(path: String, reason: String)
+    /// A document's stored text does not give back its indexed tokens (a damaged store).
+    case inconsistentCorpus(String)
+    /// `--documents`: a line names no document of the index.
+    case unknownDocument(path: String, line: Int, id: String)
 
     public var description: String {
         switch self {
@@ -42,6 +46,10 @@ public enum DetectError: Error, CustomStringConvertible, Equatable {
             return "--write-clean cannot mix whole-file text items (\(paths.joined(separator: ", "))) with line-based inputs (JSONL, --lines); run them separately."
         case let .cleanCSVNeedsOneInput(path, inputs):
             return "--write-clean writes one file, and \(path) is CSV: with \(inputs) inputs its header row would land among the rows; check each CSV file with its own --write-clean."
+        case let .inconsistentCorpus(detail):
+            return "index damaged: \(detail)"
+        case let .unknownDocument(path, line, id):
+            return "\(path):\(line): no document '\(id)' in the index (give external ids, or FILE:LINE as 'contam check' prints sources)."
         case let .cleanCopyUnsupported(path, reason):
             return "\(path): --write-clean cannot write this input without the flagged items: \(reason); use --json to list the flagged items and filter the file yourself, or convert it to JSON Lines."
         }

@@ -5,6 +5,13 @@ import ContamIndex
 /// detection never decompresses or re-tokenizes a document just to compare tokens.
 extension Index: CorpusQuerying {
     public var sketchedIndex: (any SketchedIndex)? { self }
+    public var shardDocumentCounts: [Int] { shards.map(\.documents.count) }
+    public var shardTokenCounts: [Int] { shards.map(\.suffixArray.count) }
+
+    public func occurrence(atPosition position: Int, shard: Int) -> CorpusOccurrence? {
+        guard shards.indices.contains(shard), let (document, offset) = shards[shard].document(at: position) else { return nil }
+        return CorpusOccurrence(document: CorpusDocumentRef(shard: shard, document: document), tokenOffset: offset)
+    }
     public func documentsAreFileText(sourcePath: String) -> Bool { manifest.documentsAreFileText(sourcePath: sourcePath) }
 }
 

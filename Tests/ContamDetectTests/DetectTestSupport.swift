@@ -82,6 +82,9 @@ final class StringOnlyCorpus: CorpusQuerying {
     func count(of tokens: ArraySlice<String>) -> Int { base.count(of: tokens) }
     func documentCount(of tokens: ArraySlice<String>, cap: Int) -> Int { base.documentCount(of: tokens, cap: cap) }
     func occurrences(of tokens: ArraySlice<String>, limit: Int) -> [CorpusOccurrence] { base.occurrences(of: tokens, limit: limit) }
+    var shardDocumentCounts: [Int] { base.shardDocumentCounts }
+    var shardTokenCounts: [Int] { base.shardTokenCounts }
+    func occurrence(atPosition position: Int, shard: Int) -> CorpusOccurrence? { base.occurrence(atPosition: position, shard: shard) }
     func documentInfo(_ ref: CorpusDocumentRef) throws -> CorpusDocumentInfo { try base.documentInfo(ref) }
     func documentTokens(_ ref: CorpusDocumentRef) throws -> (text: [UInt8], tokens: [Token]) { try base.documentTokens(ref) }
 }

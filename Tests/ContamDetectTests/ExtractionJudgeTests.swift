@@ -46,3 +46,65 @@ import ContamTestSupport
         #expect(judge.judge(continuation: "", truth: ["x"], corpus: corpus).longestCorpusMatchTokens == 0)
     }
 }
+
+@Suite struct ExtractionNearVerbatimTests {
+    let judge = ExtractionJudge(tokenizerOptions: TokenizerOptions())
+    let truth = (1...30).map { "w\($0)" }
+
+    @Test func oneWordChangedOrInsertedIsNearNotExact() {
+        var changed = truth
+        changed[10] = "other"
+        let substituted = judge.judge(continuation: changed.joined(separator: " "), truth: truth)
+        #expect(!substituted.isExact && substituted.isNear)
+        #expect(substituted.nearSpanTokens == 30 && abs(substituted.nearSimilarity - 29.0 / 30) < 1e-12)
+        var inserted = truth
+        inserted.insert("extra", at: 5)
+        let shifted = judge.judge(continuation: inserted.joined(separator: " "), truth: truth)
+        #expect(shifted.memorizationScore < 0.2, "positional score collapses after an insertion")
+        #expect(shifted.isNear, "the aligner does not")
+    }
+
+    @Test func unrelatedOrTooShortIsNotNear() {
+        #expect(!judge.judge(continuation: (1...30).map { "x\($0)" }.joined(separator: " "), truth: truth).isNear)
+        // 12 of 30 right, then other words: below the 20-token span.
+        let partial = (Array(truth.prefix(12)) + (1...18).map { "x\($0)" }).joined(separator: " ")
+        #expect(!judge.judge(continuation: partial, truth: truth).isNear)
+        // A truth shorter than the span is near when it is matched over its whole length.
+        #expect(judge.judge(continuation: "w1 w2 w3 x w5", truth: ["w1", "w2", "w3", "w4", "w5"]).isNear)
+    }
+
+    /// The similarity against the plain dynamic program: every stretch of the full local alignment is brute-forced.
+    @Test func agreesWithBruteForceOverRandomTexts() {
+        var random = SeededRandom(seed: 7)
+        let words = ["a", "b", "c"]
+        for _ in 0..<200 {
+            let truth = (0..<Int.random(in: 1...25, using: &random)).map { _ in words.randomElement(using: &random)! }
+            let produced = (0..<Int.random(in: 1...25, using: &random)).map { _ in words.randomElement(using: &random)! }
+            var judge = judge
+            judge.nearSpan = 4
+            let result = judge.judge(continuation: produced.joined(separator: " "), truth: truth)
+            // The stretch is a stretch of a valid alignment: its matches cannot exceed the common-subsequence length.
+            #expect(Double(result.nearSpanTokens) * result.nearSimilarity <= Double(lcs(truth, produced)) + 1e-9)
+            if result.isExact { #expect(result.isNear) }
+            if lcs(truth, produced) == 0 { #expect(!result.isNear) }
+        }
+    }
+
+    func lcs(_ a: [String], _ b: [String]) -> Int {
+        var table = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 1...max(1, a.count) where i <= a.count {
+            for j in 1...max(1, b.count) where j <= b.count {
+                table[i][j] = a[i - 1] == b[j - 1] ? table[i - 1][j - 1] + 1 : max(table[i - 1][j], table[i][j - 1])
+            }
+        }
+        return table[a.count][b.count]
+    }
+
+    @Test func longestMatchNamesItsSource() throws {
+        let corpus = InMemoryCorpus(texts: ["alpha beta", "one two three four five"])
+        let result = judge.judge(continuation: "zero two three four nine", truth: ["two"], corpus: corpus)
+        #expect(result.longestCorpusMatchTokens == 3)
+        let source = try #require(result.longestCorpusMatchSource)
+        #expect(source.document.document == 1 && source.tokenOffset == 1)
+    }
+}

@@ -92,6 +92,21 @@ public final class InMemoryCorpus: CorpusQuerying {
         Array(allOccurrences(of: tokens).prefix(max(0, limit)))
     }
 
+    public var shardDocumentCounts: [Int] { [documents.count] }
+    public var shardTokenCounts: [Int] { [documents.reduce(0) { $0 + $1.tokens.count + 1 }] }
+
+    /// Positions run through the documents in order, each followed by one separator position.
+    public func occurrence(atPosition position: Int, shard: Int) -> CorpusOccurrence? {
+        guard shard == 0, position >= 0 else { return nil }
+        var start = 0
+        for (d, document) in documents.enumerated() {
+            if position < start + document.tokens.count { return CorpusOccurrence(document: CorpusDocumentRef(shard: 0, document: d), tokenOffset: position - start) }
+            start += document.tokens.count + 1
+            if position < start { return nil }
+        }
+        return nil
+    }
+
     public func documentInfo(_ ref: CorpusDocumentRef) throws -> CorpusDocumentInfo {
         let document = try self.document(ref)
         return CorpusDocumentInfo(externalID: document.externalID, sourcePath: sourcePath, recordNumber: document.recordNumber, tokenCount: document.tokens.count)
