@@ -45,7 +45,7 @@ public struct ExtractionPrefix: Sendable, Equatable {
 public struct ExtractionSample: Sendable, Equatable {
     public struct Bucket: Sendable, Equatable, Codable {
         public var bucket: DuplicationBucket
-        /// Distinct candidate sequences of this bucket the draws found.
+        /// Distinct candidate sequences of this bucket the draws found (they stop once every share can be filled).
         public var available: Int
         /// Probes taken from them.
         public var taken: Int
@@ -84,6 +84,7 @@ public struct ExtractionSampler: Sendable {
         let total = shardTokens.reduce(0, +)
         var random = SplitMix64(state: seed ^ 0x7072_6F62_6500_0001)
         var candidates: [DuplicationBucket: [ExtractionPrefix]] = [:]
+        var found: [DuplicationBucket: Int] = [:]
         var seen = Set<[String]>()
         var draws = 0
         var tooShort = 0
@@ -100,7 +101,9 @@ public struct ExtractionSampler: Sendable {
             guard tokens.count == window, seen.insert(tokens).inserted else { continue }
             let duplicates = corpus.count(of: tokens[...])
             let bucket = DuplicationBucket(count: duplicates)
-            guard (candidates[bucket]?.count ?? 0) < quotas[bucket]! + count else { continue }
+            found[bucket, default: 0] += 1
+            // Enough kept to fill this bucket's share and any other's; the rest are only counted.
+            guard (candidates[bucket]?.count ?? 0) < count else { continue }
             candidates[bucket, default: []].append(ExtractionPrefix(
                 document: occurrence.document, tokenOffset: occurrence.tokenOffset, prefixTokens: Array(tokens.prefix(prefixLength)),
                 continuationTokens: Array(tokens.suffix(continuationLength)), prompt: "", continuationText: "", duplicates: duplicates))
@@ -112,7 +115,7 @@ public struct ExtractionSampler: Sendable {
         }
         prefixes = try prefixes.map(withText)
         taken = taken.filter { $0.value > 0 }
-        let buckets = DuplicationBucket.allCases.map { ExtractionSample.Bucket(bucket: $0, available: candidates[$0]?.count ?? 0, taken: taken[$0] ?? 0) }
+        let buckets = DuplicationBucket.allCases.map { ExtractionSample.Bucket(bucket: $0, available: found[$0] ?? 0, taken: taken[$0] ?? 0) }
         return ExtractionSample(prefixes: prefixes, buckets: buckets, draws: draws, tooShort: tooShort)
     }
 

@@ -157,6 +157,33 @@ public final class ModelClient: Sendable {
         return results.map { $0 ?? .failure(InternalError("a request of the batch produced no result")) }
     }
 
+    /// Answers many requests with bounded concurrency, in input order; the first request that fails for good
+    /// (after its retries) cancels the others and is thrown (its message names the request). Answers received
+    /// before are cached, so a rerun resumes. `progress(done, total)` after each answer.
+    public func completeAllOrThrow(_ requests: [ModelRequest], progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> [ModelResponse] {
+        let total = requests.count
+        let answers = try await withThrowingTaskGroup(of: (Int, ModelResponse).self) { group in
+            for (index, request) in requests.enumerated() {
+                group.addTask { (index, try await self.complete(request)) }
+            }
+            var results = [ModelResponse?](repeating: nil, count: total)
+            var done = 0
+            do {
+                for try await (index, response) in group {
+                    results[index] = response
+                    done += 1
+                    progress?(done, total)
+                }
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+            return results.compactMap { $0 }
+        }
+        guard answers.count == total else { throw InternalError("\(total - answers.count) of \(total) requests produced no answer") }
+        return answers
+    }
+
     /// One request with retries. Called holding a concurrency slot. Every error it throws has the API key and
     /// any credential the server echoed redacted.
     private func send(body: Data, to url: URL, request: ModelRequest) async throws -> ModelResponse {

@@ -17,27 +17,12 @@ public struct TabularRunner: Sendable {
     public func run(_ plan: TabularPlan, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> TabularDatasetReport {
         let queries = plan.allQueries
         let before = client.statistics
-        let total = queries.count
-        let client = self.client
-        let answers = try await withThrowingTaskGroup(of: (Int, ModelResponse).self) { group in
-            for (index, query) in queries.enumerated() {
-                group.addTask { (index, try await client.complete(query.request)) }
-            }
-            var results = [ModelResponse?](repeating: nil, count: total)
-            var done = 0
-            do {
-                for try await (index, response) in group {
-                    results[index] = response
-                    done += 1
-                    progress?(done, total)
-                }
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-            return results.compactMap { $0 }
+        let answers: [ModelResponse]
+        do {
+            answers = try await client.completeAllOrThrow(queries.map(\.request), progress: progress)
+        } catch let error as InternalError {
+            throw InternalError("\(plan.dataset.name): \(error)")
         }
-        guard answers.count == total else { throw InternalError("\(plan.dataset.name): \(total - answers.count) of \(total) requests produced no answer") }
         let after = client.statistics
         return Self.report(plan: plan, answers: answers, model: client.configuration.model, endpoint: client.configuration.endpoint.absoluteString,
                            requestsSent: after.requestsSent - before.requestsSent, cacheHits: after.cacheHits - before.cacheHits)
