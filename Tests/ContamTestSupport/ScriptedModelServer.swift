@@ -1,4 +1,5 @@
 import Foundation
+import ContamStorage
 
 /// A loopback OpenAI-compatible "model" whose answers a test scripts from the decoded request: the positive and
 /// negative controls of the probe tests (a server that memorized chosen texts, one that memorized nothing, one that
@@ -77,5 +78,26 @@ public final class ScriptedModelServer: @unchecked Sendable {
         }.joined(separator: ",")
         let text = jsonStringLiteral(request.prompt + answer.text)
         return #"{"object":"text_completion","choices":[{"index":0,"text":"# + text + #","logprobs":{"tokens":["# + tokens + #"],"token_logprobs":["# + values + #"],"text_offset":["# + offsets.map(String.init).joined(separator: ",") + #"],"top_logprobs":["# + top + #"]},"finish_reason":"length"}]}"#
+    }
+}
+
+extension ScriptedModelServer {
+    /// A "model" that memorized `memorized` (texts of a corpus): asked to continue a prompt that occurs in one of them,
+    /// it answers with what follows the prompt there; otherwise with fluent filler that occurs nowhere. With
+    /// `sampleProbability`, sampled requests (temperature > 0) reproduce with that probability (decided by a hash
+    /// of the prompt and the seed, so reruns agree) and the greedy answer is filler: probabilistic extraction's control.
+    public static func memorizer(_ memorized: [String], sampleProbability: Double? = nil, delay: Double = 0) throws -> ScriptedModelServer {
+        try ScriptedModelServer(delay: delay) { request in
+            let prompt = request.lastText
+            let filler = "and so the committee went on to discuss other matters at some length before anyone noticed the time"
+            guard let text = memorized.first(where: { $0.contains(prompt) }), let range = text.range(of: prompt) else { return Answer(text: " " + filler) }
+            let continuation = String(text[range.upperBound...].prefix(4 * request.maxTokens))
+            guard let p = sampleProbability else { return Answer(text: continuation) }
+            guard request.temperature > 0 else { return Answer(text: " " + filler) }
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            for byte in (prompt + "#\(request.seed ?? -1)").utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+            var mixer = SplitMix64(state: hash)
+            return Answer(text: Double(mixer.next() >> 11) / Double(1 << 53) < p ? continuation : " " + filler)
+        }
     }
 }
