@@ -55,6 +55,7 @@ enum ProbeExtractCommand {
         let indexPath = a.positionals[0]
         let html = try a[ProbeCommandOptions.html]
         let documentsFile = try a[documents]
+        let failRule = try a[failOn]
         for output in [html].compactMap({ $0 }) {
             try OutputPath(output).refuseOverwriting(inputs: [indexPath] + [documentsFile].compactMap { $0 })
         }
@@ -92,7 +93,7 @@ enum ProbeExtractCommand {
             Console.out(ProbeExtractRenderer.human(report, colour: Console.stdoutIsTerminal))
         }
         if let html { try ReportFile.write(ProbeExtractRenderer.html(report), to: html) }
-        if let rule = try a[failOn], rule.fails(report.summary) { return 1 }
+        if let failRule, failRule.fails(report.summary) { return 1 }
         return 0
     }
 }
