@@ -66,9 +66,11 @@ public struct ExtractionSampler: Sendable {
     public let corpus: any CorpusQuerying
     public let prefixLength: Int
     public let continuationLength: Int
+    let tokenizer: Tokenizer
 
     public init(corpus: any CorpusQuerying, prefixLength: Int, continuationLength: Int) {
         self.corpus = corpus
+        tokenizer = Tokenizer(options: corpus.tokenizerOptions)
         self.prefixLength = max(1, prefixLength)
         self.continuationLength = max(1, continuationLength)
     }
@@ -86,6 +88,8 @@ public struct ExtractionSampler: Sendable {
         var candidates: [DuplicationBucket: [ExtractionPrefix]] = [:]
         var found: [DuplicationBucket: Int] = [:]
         var seen = Set<[String]>()
+        var seenHashes = Set<[UInt64]>()
+        let indexCorpus = corpus as? Index
         var draws = 0
         var tooShort = 0
         func full() -> Bool { DuplicationBucket.allCases.allSatisfy { (candidates[$0]?.count ?? 0) >= quotas[$0]! } }
@@ -95,15 +99,33 @@ public struct ExtractionSampler: Sendable {
             var shard = 0
             while position >= shardTokens[shard] { position -= shardTokens[shard]; shard += 1 }
             guard let occurrence = corpus.occurrence(atPosition: position, shard: shard) else { continue }
-            let info = try corpus.documentInfo(occurrence.document)
-            guard occurrence.tokenOffset + window <= info.tokenCount else { tooShort += 1; continue }
-            let tokens = try windowTokens(occurrence)
-            guard tokens.count == window, seen.insert(tokens).inserted else { continue }
-            let duplicates = corpus.count(of: tokens[...])
-            let bucket = DuplicationBucket(count: duplicates)
-            found[bucket, default: 0] += 1
-            // Enough kept to fill this bucket's share and any other's; the rest are only counted.
-            guard (candidates[bucket]?.count ?? 0) < count else { continue }
+            // The window is clamped to its document: shorter means the document ends first.
+            let tokens: [String]
+            let duplicates: Int
+            let bucket: DuplicationBucket
+            if let index = indexCorpus {
+                // An index: dedupe by token hashes (the same in every shard) and count on the mmap'd ids; strings
+                // are made only for the other shards' lookups and for windows kept.
+                let shard = occurrence.document.shard
+                let ids = index.documentTokenIDs(occurrence.document, range: occurrence.tokenOffset..<(occurrence.tokenOffset + window)).map { UInt32(bitPattern: $0) }
+                guard ids.count == window else { tooShort += 1; continue }
+                let vocabulary = index.shards[shard].vocabulary
+                guard seenHashes.insert(ids.map(vocabulary.hash)).inserted else { continue }
+                duplicates = Self.count(ids, shard: shard, in: index)
+                bucket = DuplicationBucket(count: duplicates)
+                found[bucket, default: 0] += 1
+                guard (candidates[bucket]?.count ?? 0) < count else { continue }
+                tokens = ids.map(vocabulary.token)
+            } else {
+                tokens = try windowTokens(occurrence)
+                guard tokens.count == window else { tooShort += 1; continue }
+                guard seen.insert(tokens).inserted else { continue }
+                duplicates = corpus.count(of: tokens[...])
+                bucket = DuplicationBucket(count: duplicates)
+                found[bucket, default: 0] += 1
+                // Enough kept to fill this bucket's share and any other's; the rest are only counted.
+                guard (candidates[bucket]?.count ?? 0) < count else { continue }
+            }
             candidates[bucket, default: []].append(ExtractionPrefix(
                 document: occurrence.document, tokenOffset: occurrence.tokenOffset, prefixTokens: Array(tokens.prefix(prefixLength)),
                 continuationTokens: Array(tokens.suffix(continuationLength)), prompt: "", continuationText: "", duplicates: duplicates))
@@ -187,20 +209,37 @@ public struct ExtractionSampler: Sendable {
         return tokens[range].map(\.text)
     }
 
-    /// The probe with its prompt and true continuation in original text, cut at token boundaries. The document
-    /// is re-tokenized to find the byte offsets; a document whose tokens no longer match the index's (a damaged
-    /// store) is an error, not a probe with the wrong text.
+    /// The probe with its prompt and true continuation in original text, cut at token boundaries. The document's
+    /// raw text is scanned once for token offsets (no string per token); a document whose text no longer gives
+    /// back its indexed token count (a damaged store) is an error, not a probe with the wrong text.
     func withText(_ probe: ExtractionPrefix) throws -> ExtractionPrefix {
-        let (text, tokens) = try corpus.documentTokens(probe.document)
+        let text: [UInt8]
+        var starts: [UInt32]
+        let ends: [UInt32]
         let prefix = probe.tokenOffset..<(probe.tokenOffset + prefixLength)
         let continuation = prefix.upperBound..<(prefix.upperBound + continuationLength)
-        guard continuation.upperBound <= tokens.count,
-              tokens[prefix].map(\.text) == probe.prefixTokens, tokens[continuation].map(\.text) == probe.continuationTokens
-        else {
-            throw DetectError.inconsistentCorpus("document \(probe.document.document) of shard \(probe.document.shard): its text no longer tokenizes to the indexed tokens; run 'contam verify' and rebuild the index")
+        let expected = probe.prefixTokens + probe.continuationTokens
+        if let fast = corpus as? any CorpusTokenIDs {
+            text = try fast.documentText(probe.document)
+            (starts, ends) = try Self.tokenOffsets(text, through: continuation.upperBound, tokenizer: tokenizer) { k, normalized in
+                // The window's tokens must be the indexed ones: anything else is a damaged store.
+                k < prefix.lowerBound || normalized.elementsEqual(expected[k - prefix.lowerBound].utf8)
+            }
+        } else {
+            let document = try corpus.documentTokens(probe.document)
+            let tokens = document.tokens
+            text = document.text
+            starts = tokens.map { UInt32(truncatingIfNeeded: $0.byteRange.lowerBound) }
+            ends = tokens.map { UInt32(truncatingIfNeeded: $0.byteRange.upperBound) }
+            if continuation.upperBound <= tokens.count && tokens[prefix.lowerBound..<continuation.upperBound].map(\.text) != expected { starts = [] }
+        }
+        guard continuation.upperBound <= starts.count else {
+            throw DetectError.inconsistentCorpus("document \(probe.document.document) of shard \(probe.document.shard): its stored text does not give back the indexed tokens at \(probe.tokenOffset); run 'contam verify' and rebuild the index")
         }
         func original(_ range: Range<Int>) -> String {
-            String(decoding: text[tokens[range.lowerBound].byteRange.lowerBound..<tokens[range.upperBound - 1].byteRange.upperBound], as: UTF8.self)
+            let lower = Int(starts[range.lowerBound]), upper = Int(ends[range.upperBound - 1])
+            guard lower <= upper, upper <= text.count else { return "" }
+            return String(decoding: text[lower..<upper], as: UTF8.self)
         }
         var probe = probe
         probe.prompt = original(prefix)
@@ -239,5 +278,48 @@ extension ExtractionSampler {
             }
         }
         return refs
+    }
+}
+
+extension ExtractionSampler {
+    private struct Stop: Error {}
+
+    /// Occurrences in `index` of the window `ids` (token ids of `shard`): counted on the ids in their own shard; in
+    /// each other shard the first 8 tokens are looked up first, and only when they occur there the whole window
+    /// (a drawn window is nearly always unique, and then its head is too).
+    static func count(_ ids: [UInt32], shard: Int, in index: Index) -> Int {
+        var total = index.shards[shard].suffixArray.count(of: ids)
+        guard index.shards.count > 1 else { return total }
+        let vocabulary = index.shards[shard].vocabulary
+        let head = ids.prefix(8).map(vocabulary.token)
+        var strings: [String]?
+        for (s, other) in index.shards.enumerated() where s != shard {
+            guard other.suffixArray.count(of: other.ids(of: head)) > 0 else { continue }
+            if strings == nil { strings = ids.map(vocabulary.token) }
+            total += other.suffixArray.count(of: other.ids(of: strings!))
+        }
+        return total
+    }
+
+    /// Start and end offsets of the first `count` tokens of `text` (fewer when it has fewer), scanning no further;
+    /// empty when `accept(k, normalizedUTF8)` refuses token k.
+    static func tokenOffsets(_ text: [UInt8], through count: Int, tokenizer: Tokenizer,
+                             accept: (Int, UnsafeRawBufferPointer) -> Bool) throws -> (starts: [UInt32], ends: [UInt32]) {
+        var starts: [UInt32] = []
+        var ends: [UInt32] = []
+        starts.reserveCapacity(count)
+        ends.reserveCapacity(count)
+        var refused = false
+        do {
+            try text.withUnsafeBytes { raw in
+                try tokenizer.forEachToken(in: raw) { normalized, range in
+                    guard accept(starts.count, normalized) else { refused = true; throw Stop() }
+                    starts.append(UInt32(truncatingIfNeeded: range.lowerBound))
+                    ends.append(UInt32(truncatingIfNeeded: range.upperBound))
+                    if starts.count >= count { throw Stop() }
+                }
+            }
+        } catch is Stop {}
+        return refused ? ([], []) : (starts, ends)
     }
 }

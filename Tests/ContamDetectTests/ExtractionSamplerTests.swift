@@ -92,4 +92,23 @@ import ContamTestSupport
         #expect(probes.prefixes.map(\.tokenOffset) == [0, 2, 0, 2])
         #expect(probes.prefixes[0].prompt == "x y z" && probes.prefixes[0].continuationText == "w v u")
     }
+
+    /// On a real index of several shards, the id-based count (own shard by ids, the others by a head lookup) equals
+    /// the index's own count of the window's strings, and windows are deduplicated across shards.
+    @Test func aShardedIndexCountsLikeTheStringQuery() throws {
+        let directory = try temporaryDirectory("sampler-index")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let index = try SampleIndex.build(directory + "/index") { $0.shardTokens = 40_000 }
+        #expect(index.shards.count > 2)
+        let sample = try ExtractionSampler(corpus: index, prefixLength: 6, continuationLength: 6).sample(count: 60, seed: 4)
+        #expect(sample.prefixes.count == 60)
+        var windows = Set<[String]>()
+        for probe in sample.prefixes {
+            let window = probe.prefixTokens + probe.continuationTokens
+            #expect(probe.duplicates == index.count(of: window[...]), "\(window)")
+            #expect(windows.insert(window).inserted)
+            #expect(Tokenizer(options: index.tokenizerOptions).tokens(in: probe.prompt).map(\.text) == probe.prefixTokens)
+        }
+        #expect(sample.buckets.filter { $0.taken > 0 }.count >= 3, "\(sample.buckets)")
+    }
 }

@@ -117,6 +117,12 @@ public final class Vocabulary: @unchecked Sendable {
         return token.withUTF8 { id(of: UnsafeRawBufferPointer($0)) }
     }
 
+    /// The token hash of `id` (`TokenHash` of its normalized text: the same in every shard), 0 for an id it does not have.
+    public func hash(_ id: UInt32) -> UInt64 {
+        guard id >= 1 && Int(id) <= count else { return 0 }
+        return hashes[Int(id)]
+    }
+
     /// The normalized text of token `id` (1...count; "" for any other id, such as one read from a damaged
     /// token array).
     public func token(_ id: UInt32) -> String {
