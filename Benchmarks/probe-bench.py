@@ -9,7 +9,8 @@ a fixed continuation. Measured in one run, side by side:
   probes:    `contam probe extract INDEX --probes N --concurrency C --no-cache` against the slow server, beside the
              ideal N x latency / C and a plain Python client sending the same N requests with C threads (urllib)
   own work:  the same probe answered entirely from contam's cache (a second run, no request sent): the whole
-             process (open the index, sample, count, read the cache, judge, render) divided by N
+             process (open the index, sample, count, read the cache, judge, render) divided by N, and the marginal
+             cost per probe between N and N/10 probes (the process start-up and the index opening removed)
 Targets (issue 14): own work <= 1 ms a probe; the slow-server probe <= 1.2 x the ideal.
 """
 import argparse, json, os, shutil, subprocess, sys, tempfile, threading, time
@@ -94,9 +95,13 @@ def main():
         baseline = python_client(slow_url, probes, c)
         ideal = probes * args.latency / c
         cache = os.path.join(work, "cache")
-        timed([contam] + common + ["--endpoint", fast_url, "--concurrency", str(c), "--cache-dir", cache])
+        small = ["probe", "extract", index, "--model", "m", "--probes", str(max(1, n // 10)), "--quiet", "--json"]
+        for command in (common, small):
+            timed([contam] + command + ["--endpoint", fast_url, "--concurrency", str(c), "--cache-dir", cache])
         wall_cached, out = timed([contam] + common + ["--endpoint", fast_url, "--cache-dir", cache])
+        wall_small, small_out = timed([contam] + small + ["--endpoint", fast_url, "--cache-dir", cache])
         summary = json.loads(out.splitlines()[-1])
+        small_probes = json.loads(small_out.splitlines()[-1])["probes"]
         assert summary["requests_sent"] == 0, summary
         rows = [
             ("probe extract, %d probes, %d ms server, concurrency %d" % (probes, args.latency * 1000, c), wall_slow, ideal, baseline),
@@ -106,6 +111,8 @@ def main():
         for name, wall, ideal_s, python_s in rows:
             print(f"{name:58} {wall:9.2f} {ideal_s:8.2f} {python_s:9.2f} {wall / ideal_s:13.2f} {wall / python_s:14.2f}")
         print(f"own work per probe (whole process, answers from the cache): {1000 * wall_cached / probes:.3f} ms ({wall_cached:.2f} s for {probes})")
+        print(f"marginal own work per probe ({probes} vs {small_probes} probes, fixed start-up cost removed): "
+              f"{1000 * (wall_cached - wall_small) / (probes - small_probes):.3f} ms ({wall_small:.2f} s for {small_probes})")
         slow.shutdown()
         fast.shutdown()
     finally:

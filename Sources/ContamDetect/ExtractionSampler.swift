@@ -78,64 +78,71 @@ public struct ExtractionSampler: Sendable {
     var window: Int { prefixLength + continuationLength }
 
     /// `count` probes for `seed`. Draws stop once every bucket has its share of candidates or after `maxDraws`
-    /// positions (default 50 per probe, at least 10,000), so a corpus without highly duplicated text costs a bounded time.
+    /// positions (default `defaultDraws(count)`), so a corpus without highly duplicated text costs a bounded time.
     public func sample(count: Int, seed: UInt64, maxDraws: Int? = nil) throws -> ExtractionSample {
         let quotas = Self.quotas(count)
-        let budget = maxDraws ?? max(10_000, 50 * count)
+        let budget = maxDraws ?? Self.defaultDraws(count)
         let shardTokens = corpus.shardTokenCounts
         let total = shardTokens.reduce(0, +)
         var random = SplitMix64(state: seed ^ 0x7072_6F62_6500_0001)
         var candidates: [DuplicationBucket: [ExtractionPrefix]] = [:]
         var found: [DuplicationBucket: Int] = [:]
-        var seen = Set<[String]>()
-        var seenHashes = Set<[UInt64]>()
-        let indexCorpus = corpus as? Index
         var draws = 0
         var tooShort = 0
         func full() -> Bool { DuplicationBucket.allCases.allSatisfy { (candidates[$0]?.count ?? 0) >= quotas[$0]! } }
-        while total > 0 && draws < budget && !full() {
-            draws += 1
-            var position = Int.random(in: 0..<total, using: &random)
-            var shard = 0
-            while position >= shardTokens[shard] { position -= shardTokens[shard]; shard += 1 }
-            guard let occurrence = corpus.occurrence(atPosition: position, shard: shard) else { continue }
-            // The window is clamped to its document: shorter means the document ends first.
-            let tokens: [String]
-            let duplicates: Int
-            let bucket: DuplicationBucket
-            if let index = indexCorpus {
-                // An index: dedupe by token hashes (the same in every shard) and count on the mmap'd ids; strings
-                // are made only for the other shards' lookups and for windows kept.
-                let shard = occurrence.document.shard
-                let ids = index.documentTokenIDs(occurrence.document, range: occurrence.tokenOffset..<(occurrence.tokenOffset + window)).map { UInt32(bitPattern: $0) }
-                guard ids.count == window else { tooShort += 1; continue }
-                let vocabulary = index.shards[shard].vocabulary
-                guard seenHashes.insert(ids.map(vocabulary.hash)).inserted else { continue }
-                duplicates = Self.count(ids, shard: shard, in: index)
-                bucket = DuplicationBucket(count: duplicates)
-                found[bucket, default: 0] += 1
-                guard (candidates[bucket]?.count ?? 0) < count else { continue }
-                tokens = ids.map(vocabulary.token)
-            } else {
-                tokens = try windowTokens(occurrence)
-                guard tokens.count == window else { tooShort += 1; continue }
-                guard seen.insert(tokens).inserted else { continue }
-                duplicates = corpus.count(of: tokens[...])
-                bucket = DuplicationBucket(count: duplicates)
-                found[bucket, default: 0] += 1
-                // Enough kept to fill this bucket's share and any other's; the rest are only counted.
-                guard (candidates[bucket]?.count ?? 0) < count else { continue }
-            }
+        func keep(_ occurrence: CorpusOccurrence, _ tokens: [String], _ duplicates: Int, _ bucket: DuplicationBucket) {
             candidates[bucket, default: []].append(ExtractionPrefix(
                 document: occurrence.document, tokenOffset: occurrence.tokenOffset, prefixTokens: Array(tokens.prefix(prefixLength)),
                 continuationTokens: Array(tokens.suffix(continuationLength)), prompt: "", continuationText: "", duplicates: duplicates))
+        }
+        if let index = corpus as? Index {
+            // An index: draws are evaluated in batches on every core (ids, token hashes, the count), then taken in
+            // draw order, so the sample is the same on any machine. Dedupe is by token hashes (the same in every
+            // shard); strings are made only for windows kept.
+            var seenHashes = Set<[UInt64]>()
+            let threads = ProcessInfo.processInfo.activeProcessorCount
+            while total > 0 && draws < budget && !full() {
+                let positions = (0..<min(1024, budget - draws)).map { _ in Int.random(in: 0..<total, using: &random) }
+                let outcomes = try parallelMap(positions.count, threads: threads) { k in evaluate(positions[k], shardTokens: shardTokens, index: index) }
+                for outcome in outcomes {
+                    if full() { break }
+                    draws += 1
+                    guard let drawn = outcome else { continue }
+                    guard drawn.ids.count == window else { tooShort += 1; continue }
+                    guard seenHashes.insert(drawn.hashes).inserted else { continue }
+                    let bucket = DuplicationBucket(count: drawn.duplicates)
+                    found[bucket, default: 0] += 1
+                    // Enough kept to fill this bucket's share and any other's; the rest are only counted.
+                    guard (candidates[bucket]?.count ?? 0) < count else { continue }
+                    keep(drawn.occurrence, drawn.ids.map(index.shards[drawn.occurrence.document.shard].vocabulary.token), drawn.duplicates, bucket)
+                }
+            }
+        } else {
+            var seen = Set<[String]>()
+            while total > 0 && draws < budget && !full() {
+                draws += 1
+                var position = Int.random(in: 0..<total, using: &random)
+                var shard = 0
+                while position >= shardTokens[shard] { position -= shardTokens[shard]; shard += 1 }
+                guard let occurrence = corpus.occurrence(atPosition: position, shard: shard) else { continue }
+                // The window is clamped to its document: shorter means the document ends first.
+                let tokens = try windowTokens(occurrence)
+                guard tokens.count == window else { tooShort += 1; continue }
+                guard seen.insert(tokens).inserted else { continue }
+                let duplicates = corpus.count(of: tokens[...])
+                let bucket = DuplicationBucket(count: duplicates)
+                found[bucket, default: 0] += 1
+                guard (candidates[bucket]?.count ?? 0) < count else { continue }
+                keep(occurrence, tokens, duplicates, bucket)
+            }
         }
         var taken = Self.allocate(quotas: quotas, available: candidates.mapValues(\.count), total: count)
         var prefixes: [ExtractionPrefix] = []
         for bucket in DuplicationBucket.allCases {
             prefixes += (candidates[bucket] ?? []).prefix(taken[bucket] ?? 0)
         }
-        prefixes = try prefixes.map(withText)
+        let located = prefixes
+        prefixes = try parallelMap(located.count, threads: ProcessInfo.processInfo.activeProcessorCount) { try withText(located[$0]) }
         taken = taken.filter { $0.value > 0 }
         let buckets = DuplicationBucket.allCases.map { ExtractionSample.Bucket(bucket: $0, available: found[$0] ?? 0, taken: taken[$0] ?? 0) }
         return ExtractionSample(prefixes: prefixes, buckets: buckets, draws: draws, tooShort: tooShort)
@@ -171,6 +178,10 @@ public struct ExtractionSampler: Sendable {
         }
         return ExtractionSample(prefixes: prefixes, buckets: buckets, draws: 0, tooShort: tooShort)
     }
+
+    /// Positions drawn at most for `count` probes: 20 a probe, at least 10,000 (about 1 ms a probe on two cores; a
+    /// sequence occurring 100+ times is about 1 in 400 positions of a 25 M-token web corpus).
+    public static func defaultDraws(_ count: Int) -> Int { max(10_000, 20 * count) }
 
     /// Equal shares of `count` over the buckets; the remainder goes to the most duplicated buckets.
     static func quotas(_ count: Int) -> [DuplicationBucket: Int] {
@@ -283,6 +294,26 @@ extension ExtractionSampler {
 
 extension ExtractionSampler {
     private struct Stop: Error {}
+
+    /// A position drawn from an index: its window's ids (fewer than P+S when the document ends first), their
+    /// token hashes and the window's count in the index.
+    struct Drawn {
+        var occurrence: CorpusOccurrence
+        var ids: [UInt32]
+        var hashes: [UInt64]
+        var duplicates: Int
+    }
+
+    /// The draw at global token `position` (nil for a separator position).
+    func evaluate(_ position: Int, shardTokens: [Int], index: Index) -> Drawn? {
+        var position = position
+        var shard = 0
+        while position >= shardTokens[shard] { position -= shardTokens[shard]; shard += 1 }
+        guard let occurrence = index.occurrence(atPosition: position, shard: shard) else { return nil }
+        let ids = index.documentTokenIDs(occurrence.document, range: occurrence.tokenOffset..<(occurrence.tokenOffset + window)).map { UInt32(bitPattern: $0) }
+        guard ids.count == window else { return Drawn(occurrence: occurrence, ids: ids, hashes: [], duplicates: 0) }
+        return Drawn(occurrence: occurrence, ids: ids, hashes: ids.map(index.shards[shard].vocabulary.hash), duplicates: Self.count(ids, shard: shard, in: index))
+    }
 
     /// Occurrences in `index` of the window `ids` (token ids of `shard`): counted on the ids in their own shard; in
     /// each other shard the first 8 tokens are looked up first, and only when they occur there the whole window

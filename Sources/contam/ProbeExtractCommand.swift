@@ -23,6 +23,8 @@ enum ProbeExtractCommand {
                                            help: "Temperature of the samples (default {default}); the greedy answer always uses 0.")
     static let extractionP = Option.number("--extraction-p", value: "p", default: ProbeExtractOptions().extractionProbability, range: 0...1,
                                            help: "The p of the (n, p) rate: a prefix counts when 1 - (1 - k/n)^n >= p (default {default}).")
+    static let maxDraws = Option<Int?>.integer("--max-draws", value: "n", range: 1...1_000_000_000,
+                                               help: "Positions drawn at most while looking for each bucket's share (default 20 per probe, at least 10,000); more finds more rare, highly duplicated text.")
     static let documents = Option.string("--documents", value: "file", help: "Probe these documents instead of a sample: ids, or FILE:LINE as 'contam check' prints sources, one a line.")
     static let perDocument = Option.integer("--per-document", value: "n", default: 1, range: 1...10_000,
                                             help: "With --documents: prefixes per document, the first at its start, the others evenly spaced (default {default}).")
@@ -35,7 +37,7 @@ enum ProbeExtractCommand {
         overview: "Prompt a model with prefixes of indexed documents and judge whether it reproduces what follows.",
         arguments: [.init("index", help: "A full index directory (contam index).")],
         options: ProbeCommandOptions.modelOptions() + [probes, prefixTokens, continuationTokens, maxTokens, ProbeCommandOptions.seed, samples, temperature, extractionP,
-                                                       documents, perDocument, ProbeCommandOptions.json, ProbeCommandOptions.markdown, ProbeCommandOptions.html, failOn, ProbeCommandOptions.quiet],
+                                                       maxDraws, documents, perDocument, ProbeCommandOptions.json, ProbeCommandOptions.markdown, ProbeCommandOptions.html, failOn, ProbeCommandOptions.quiet],
         examples: [
             "contam probe extract INDEX --endpoint http://127.0.0.1:8000/v1 --model pythia-1.4b",
             "contam probe extract INDEX --endpoint http://127.0.0.1:8000/v1 --model llama --samples-per-prefix 20 --temperature 0.8 --json",
@@ -70,6 +72,7 @@ enum ProbeExtractCommand {
         options.temperature = try a[temperature]
         options.extractionProbability = try a[extractionP]
         options.perDocument = try a[perDocument]
+        options.maxDraws = try a[maxDraws]
         let client = try ModelClientOptions.client(a)
         let index = try Index.open(path: indexPath)
         if let documentsFile {

@@ -23,6 +23,9 @@ public struct ProbeExtractOptions: Sendable {
     public var temperature = 1.0
     /// The p of the (n, p) rate: a prefix counts when its estimated chance of extraction within n samples is ≥ p.
     public var extractionProbability = 0.5
+    /// Positions drawn at most while sampling (nil: `ExtractionSampler.defaultDraws`); more finds more of the rare,
+    /// highly duplicated sequences.
+    public var maxDraws: Int?
     /// Probe these documents instead of a sample, `perDocument` prefixes each.
     public var documents: [CorpusDocumentRef]?
     public var perDocument = 1
@@ -178,7 +181,7 @@ public struct ProbeExtractRunner: Sendable {
     public func probes() throws -> ExtractionSample {
         let sampler = ExtractionSampler(corpus: index, prefixLength: options.prefixTokens, continuationLength: options.continuationTokens)
         if let documents = options.documents { return try sampler.probes(of: documents, perDocument: options.perDocument) }
-        return try sampler.sample(count: options.probes, seed: options.seed)
+        return try sampler.sample(count: options.probes, seed: options.seed, maxDraws: options.maxDraws)
     }
 
     /// The greedy request of a probe, then its `samplesPerPrefix` seeded samples.
