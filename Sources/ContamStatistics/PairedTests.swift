@@ -13,6 +13,10 @@ public enum PairedTests {
         public var ties: Int
         /// One-sided p-value: P(X ≥ positives) for X ~ Binomial(positives + negatives, 1/2); 1 when every pair is tied.
         public var pValue: Double
+
+        public init(positives: Int, negatives: Int, ties: Int, pValue: Double) {
+            (self.positives, self.negatives, self.ties, self.pValue) = (positives, negatives, ties, pValue)
+        }
     }
 
     /// The one-sided exact sign test of `first[i] > second[i]` over the pairs. It assumes only that pairs are
