@@ -7,10 +7,29 @@ import ContamDetect
 /// check`), then, when `--prompt-field`, `--answer-field` or `--choices-field` is given, those fields from the same
 /// JSON records, matched to each item by file, record number and position in the record.
 public enum ProbeItemsInput {
+    /// The items read, and what the reader skipped or repaired (never silent: the command prints the notes).
+    public struct ItemSet: Sendable {
+        public var items: [ProbeItem]
+        /// Skipped malformed records (`--skip-bad-records`) and replaced invalid UTF-8, as sentences.
+        public var notes: [String]
+        /// Files the directory walks did not read.
+        public var skippedInputs: [SkippedInput]
+    }
+
     /// The items of `paths`, each with its guided pieces and options (or the reason it has none). Throws
     /// `CorpusError`/`DetectError` for unreadable items and `ProbeItemsError` naming the record for a bad field.
-    public static func read(paths: [String], reader: ItemReaderOptions, fields: ProbeItemFieldPaths) throws -> [ProbeItem] {
+    public static func read(paths: [String], reader: ItemReaderOptions, fields: ProbeItemFieldPaths) throws -> ItemSet {
         let set = try ItemReader(options: reader).read(paths: paths)
+        var notes = [String]()
+        if set.skippedRecords > 0 {
+            notes.append("\(set.skippedRecords) malformed record\(set.skippedRecords == 1 ? "" : "s") skipped (--skip-bad-records), first: \(set.skipReasons.first ?? "")")
+        }
+        if set.invalidUTF8Replaced > 0 { notes.append("\(set.invalidUTF8Replaced) invalid UTF-8 sequences in items replaced by U+FFFD") }
+        return ItemSet(items: try probeItems(set, paths: paths, reader: reader, fields: fields), notes: notes, skippedInputs: set.skippedInputs)
+    }
+
+    /// The read items with their extra fields.
+    static func probeItems(_ set: ContamDetect.ItemSet, paths: [String], reader: ItemReaderOptions, fields: ProbeItemFieldPaths) throws -> [ProbeItem] {
         let records = fields.any ? try recordValues(paths: paths, reader: reader) : [:]
         var ordinals = [String: Int]()
         return try set.items.map { item in
