@@ -113,9 +113,9 @@ public enum ProbeItemsScorer {
         let logMass = largest + log(alternatives.reduce(0) { $0 + exp($1 - largest) })
         let logQ = alternatives.map { $0 - logMass }
         let mean = logQ.reduce(0) { $0 + exp($1) * $1 }
-        let second = logQ.reduce(0) { $0 + exp($1) * $1 * $1 }
-        let deviation = sqrt(max(0, second - mean * mean))
-        guard deviation > 1e-9 else { return nil }
+        // Two passes: E[(log q − mean)²] does not cancel catastrophically when the alternatives are (nearly) equal.
+        let deviation = sqrt(logQ.reduce(0) { $0 + exp($1) * ($1 - mean) * ($1 - mean) })
+        guard deviation > 1e-6 else { return nil }
         return (mean, deviation, logMass)
     }
 }
