@@ -216,6 +216,26 @@ enum ProbeItemsFixture {
         #expect(silent.items.allSatisfy { $0.membership == nil && $0.notApplicable["membership"] != nil })
     }
 
+    @Test func echoedLogprobsShiftedByOneTokenAreRefusedWithTheReason() async throws {
+        defer { directory.cleanup() }
+        // llama-cpp-python's shape: the alternatives at each position are the distribution of the next token.
+        let shifted: @Sendable (ScriptedModelServer.Request) -> ScriptedModelServer.Answer = { request in
+            let tokens = ProbeItemsFixture.wordTokens(request.prompt)
+            return .init(text: "", promptLogprobs: tokens.enumerated().map { k, token in
+                let next = k + 1 < tokens.count ? tokens[k + 1] : " end"
+                return (token, k == 0 ? nil : -9.0, k == 0 ? [] : [(next, -0.5), (" other", -2), (token, -9)])
+            })
+        }
+        var options = ProbeItemsOptions()
+        options.tests = [.membership]
+        options.topLogprobs = 2
+        let (report, _) = try await run(shifted, options: options)
+        let membership = try test(report, .membership)
+        #expect(membership.verdict == .notApplicable)
+        #expect(membership.reason.contains("shifted by one token") && membership.reason.contains("llama-cpp-python"), "\(membership.reason)")
+        #expect(report.items.allSatisfy { $0.membership == nil })
+    }
+
     @Test func anEndpointRefusingEchoMakesMembershipNotApplicableAndTheRestStillRuns() async throws {
         defer { directory.cleanup() }
         let known = try read(benchmarkPath)

@@ -52,6 +52,18 @@ import ContamDetect
         #expect(ProbeItemsScorer.promptTokenCount(generated, text: "Ünï quick brown") == 3)
     }
 
+    @Test func echoAlignmentTellsOwnTokenRowsFromNextTokenRows() {
+        // The rows recorded from llama-cpp-python (SmolLM2-135M): each lists the token after its position.
+        let recorded = TokenLogprobs(tokens: ["The", " quick", " brown", " fox"], tokenLogprobs: [nil, -9.96, -7.04, -6.82], textOffsets: [0, 3, 9, 15],
+                                     topLogprobs: [[], [.init(token: " way", logprob: -2.1), .init(token: " quick", logprob: -9.96)],
+                                                   [.init(token: " fox", logprob: -1.6), .init(token: " brown", logprob: -7.04)],
+                                                   [.init(token: " with", logprob: -0.6), .init(token: " fox", logprob: -6.8)]])
+        #expect(ProbeItemsScorer.echoAlignment(recorded, text: "The quick brown fox", alternatives: 1) == (0, 1))
+        let aligned = TokenLogprobs(tokens: ["The", " quick", " brown"], tokenLogprobs: [nil, -2, -1], textOffsets: [],
+                                    topLogprobs: [[], [.init(token: " quick", logprob: -2), .init(token: " way", logprob: -2.5)], [.init(token: " brown", logprob: -1)]])
+        #expect(ProbeItemsScorer.echoAlignment(aligned, text: "The quick brown", alternatives: 1) == (2, 0))
+    }
+
     @Test func topKMomentsMatchTheirDefinition() {
         var random = SeededRandom(seed: 3)
         for _ in 0..<200 {

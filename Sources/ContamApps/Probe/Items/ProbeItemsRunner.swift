@@ -55,6 +55,7 @@ public struct ProbeItemsRunner: Sendable {
         if membershipRefusal == nil, let silent = Self.firstWithoutLogprobs(plan, answers: answers) {
             membershipRefusal = "the endpoint answered without log-probabilities (\(silent): no logprobs in choices[0]); membership scores need a server that returns the prompt's token log-probabilities with echo (llama.cpp, vLLM)"
         }
+        if membershipRefusal == nil { membershipRefusal = Self.shiftedEcho(plan, answers: answers) }
         var outcomes: [Bool: [ProbeItemOutcome]] = [:]
         for isControl in [false, true] {
             let set = isControl ? plan.control : plan.items
@@ -69,6 +70,22 @@ public struct ProbeItemsRunner: Sendable {
                                         items: plan.items.count, controlItems: plan.control.count, tests: tests,
                                         verdict: ProbeItemsVerdicts.overall(tests), requestsSent: requestsSent, cacheHits: cacheHits)
         return ProbeItemsReport(items: items, control: control, summary: summary)
+    }
+
+    /// Why the echoed log-probabilities cannot be used when their alternatives predict the next token rather than
+    /// the token at their position (counted over every membership answer), else nil. Scores from such a server would
+    /// be wrong, and the top alternatives cannot repair them exactly, so none are given.
+    static func shiftedEcho(_ plan: ProbeItemsPlan, answers: Answers) -> String? {
+        var own = 0, next = 0
+        for planned in plan.requests where planned.kind == .membership {
+            guard let logprobs = answers[planned.control]?[planned.item]?[.membership]?.logprobs else { continue }
+            let text = (planned.control ? plan.control : plan.items)[planned.item].text
+            let counts = ProbeItemsScorer.echoAlignment(logprobs, text: text, alternatives: plan.options.topLogprobs)
+            (own, next) = (own + counts.own, next + counts.next)
+        }
+        // A wide margin: on text the model finds hard both counts are small, and a correct server must not be refused.
+        guard next > 2 * own, next >= 5 else { return nil }
+        return "the endpoint's echoed log-probabilities are shifted by one token: at \(next) positions the listed alternatives hold the next token and at only \(own) their own, so each token's log-probability is not that of the token given the text before it (a known bug of llama-cpp-python's server, abetlen/llama-cpp-python#1983); membership scores from them would be wrong, so none are given"
     }
 
     /// The label of the first membership answer that came without log-probabilities, if any.

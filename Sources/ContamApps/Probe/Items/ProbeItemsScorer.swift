@@ -93,6 +93,22 @@ public enum ProbeItemsScorer {
                                       minKPlusPlusPositions: plusValues.count, cached: cached)
     }
 
+    /// How often each position's listed alternatives hold the position's own token among the `k` most probable
+    /// (`own`), and how often they hold the next token (`next`). In the OpenAI format the alternatives at position t
+    /// are the distribution t's token was drawn from, so `own` is common and `next` rare; a server whose rows are the
+    /// distribution after t (llama-cpp-python's echo, abetlen/llama-cpp-python#1983) shows the reverse, and its
+    /// token log-probabilities are then not those of the tokens given the text before them.
+    static func echoAlignment(_ logprobs: TokenLogprobs, text: String, alternatives k: Int) -> (own: Int, next: Int) {
+        let count = promptTokenCount(logprobs, text: text)
+        var own = 0, next = 0
+        for position in 0..<count where position < logprobs.topLogprobs.count && logprobs.tokenLogprobs[position] != nil {
+            let row = logprobs.topLogprobs[position]
+            if row.prefix(k).contains(where: { $0.token == logprobs.tokens[position] }) { own += 1 }
+            if position + 1 < count, row.contains(where: { $0.token == logprobs.tokens[position + 1] && $0.token != logprobs.tokens[position] }) { next += 1 }
+        }
+        return (own, next)
+    }
+
     /// How many of the listed tokens spell the prompt: tokens are taken while their text, in Unicode scalars, has not
     /// yet covered the prompt's (servers count offsets in bytes or in characters; the token texts are the same).
     static func promptTokenCount(_ logprobs: TokenLogprobs, text: String) -> Int {
