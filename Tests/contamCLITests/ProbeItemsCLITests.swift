@@ -142,4 +142,26 @@ import ContamTestSupport
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Overall: no evidence"), "\(result.stdout)")
     }
+
+    @Test func theIndexGivesEachCompletionItsLongestCorpusMatch() throws {
+        defer { directory.cleanup() }
+        // The GPL preamble is in the sample corpus; a model that recites its second half matches it there.
+        let text = "When we speak of free software, we are referring to freedom, not price. Our General Public Licenses are designed to make sure that you have the freedom to distribute copies"
+        let words = text.split(separator: " ")
+        let (first, second) = (words[..<(words.count / 2)].joined(separator: " "), words[(words.count / 2)...].joined(separator: " "))
+        let items = directory.write("gpl.jsonl", #"{"id":"gpl","text":"\#(text)"}"# + "\n")
+        let server = try ScriptedModelServer { request in
+            request.lastText.contains("as EXACTLY appeared") && request.lastText.contains(first) ? .init(text: second) : .init(text: "no idea at all")
+        }
+        defer { server.stop() }
+        let common = ["probe", "items", items, "--tests", "guided", "--endpoint", server.baseURL.absoluteString, "--model", "m", "--no-cache", "--quiet"]
+        let result = try CLI.run(common + ["--index", try SampleIndexes.full(), "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data((result.stdout.split(separator: "\n").first ?? "").utf8)) as? [String: Any])
+        let guided = try #require((object["guided"] as? [String: Any])?["guided"] as? [String: Any])
+        #expect((guided["corpusMatchTokens"] as? Int ?? 0) >= 14 && (guided["exact"] as? Bool) == true, "\(guided)")
+        #expect((guided["corpusMatchSource"] as? String)?.contains("GPL") == true, "\(guided)")
+        let sketch = try CLI.run(common + ["--index", try SampleIndexes.sketchOnly()])
+        #expect(sketch.status == 2 && sketch.stderr.contains("--index (each completion's longest corpus match)"), "\(sketch.stderr)")
+    }
 }
