@@ -214,6 +214,37 @@ import ContamDetect
         #expect(open[0].secondPiece == "the rest" && open[0].choices == nil && open[0].choicesNote != nil)
     }
 
+    @Test func fieldsFollowTheirItemInDocumentsRecordsAndSkippedLines() throws {
+        let directory = TestDirectory("probe-layouts")
+        defer { directory.cleanup() }
+        var reader = ItemReaderOptions()
+        reader.fields = ["question"]
+        reader.fieldsGiven = true
+        let fields = ProbeItemFieldPaths(answer: try FieldPath(parsing: "answer"), choices: try FieldPath(parsing: "choices[]"))
+        // A JSON document: records numbered from 1.
+        let document = directory.write("doc.json", #"[{"question":"q1 a b","choices":["x","y"],"answer":1},{"question":"q2 a b","choices":["u","v","w"],"answer":"C"}]"#)
+        let fromDocument = try ProbeItemsInput.read(paths: [document], reader: reader, fields: fields).items
+        #expect(fromDocument.map(\.answerIndex) == [1, 2] && fromDocument.map { $0.choices?.count } == [2, 3])
+        // --records: several items on one line, in order.
+        var nested = reader
+        nested.records = try FieldPath(parsing: "qs[]")
+        let lines = directory.write("nested.jsonl", #"{"qs":[{"question":"q1 a b","choices":["x","y"],"answer":0},{"question":"q2 a b","choices":["u","v"],"answer":1}]}"# + "\n")
+        let fromRecords = try ProbeItemsInput.read(paths: [lines], reader: nested, fields: fields).items
+        #expect(fromRecords.map(\.answerIndex) == [0, 1] && fromRecords.map(\.question) == ["q1 a b", "q2 a b"])
+        // A malformed line skipped by --skip-bad-records: the next item keeps its own fields, and the skip is noted.
+        var skipping = reader
+        skipping.skipBadRecords = true
+        let damaged = directory.write("damaged.jsonl", #"{"question":"q1 a b","choices":["x","y"],"answer":0}"# + "\n{not json\n" + #"{"question":"q3 a b","choices":["s","t"],"answer":1}"# + "\n")
+        let set = try ProbeItemsInput.read(paths: [damaged], reader: skipping, fields: fields)
+        #expect(set.items.map(\.choices) == [["x", "y"], ["s", "t"]] && set.items.map(\.location).last == "\(damaged): record 3")
+        #expect(set.notes.first?.hasPrefix("1 malformed record skipped (--skip-bad-records)") == true)
+        // Plain text cannot carry the extra fields.
+        let text = directory.write("items.txt", "one two three\n")
+        var plain = ItemReaderOptions()
+        plain.linesAreItems = true
+        #expect { _ = try ProbeItemsInput.read(paths: [text], reader: plain, fields: fields) } throws: { "\($0)".contains("read JSON records, but this input is read as text") }
+    }
+
     @Test(arguments: [
         (#"{"question": "q", "answer": 1}"#, #": record 1: --choices-field choices[]: "#),
         (#"{"question": "q", "choices": ["a", "b"], "answer": 5}"#, "record 1: --answer-field answer: 5 is not an option index from 0 to 1"),

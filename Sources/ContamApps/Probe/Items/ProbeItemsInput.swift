@@ -85,7 +85,8 @@ public enum ProbeItemsInput {
         } catch let error as StorageError {
             throw CorpusReader.corpusError(error, path: path)
         }
-        if JSONDocumentReader.layout(ofHead: Array(bytes.prefix(1 << 20))) == .document {
+        // The same decision ItemReader makes, on the same bytes.
+        if JSONDocumentReader.layout(ofHead: bytes) == .document {
             let records = try JSONDocumentReader.records(in: bytes, path: path, recordsPath: reader.records).records
             for (ordinal, record) in records.enumerated() { body(ordinal + 1, record.value) }
             return
