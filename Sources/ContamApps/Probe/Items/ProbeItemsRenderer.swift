@@ -110,7 +110,7 @@ public enum ProbeItemsRenderer {
             out += "<tr><td>\(ReportText.html(test.test.title))</td><td class=\"\(cssClass(test.verdict))\">\(ReportText.html(test.verdict.rawValue))</td><td>\(ReportText.html(statistic(test)))</td><td>\(p(test.pValue))</td><td>\(ReportText.html(test.reason))</td></tr>\n"
         }
         out += "</table>\n<p>Overall: <span class=\"\(cssClass(s.verdict))\">\(ReportText.html(s.verdict.rawValue))</span></p>\n"
-        out += itemsTable(report.items + report.control)
+        out += itemsTable(report.items + report.control, sharedReasons: s.tests.map(\.reason))
         return out + "</body></html>\n"
     }
 
@@ -118,8 +118,9 @@ public enum ProbeItemsRenderer {
         verdict == .memorized ? "memorized" : verdict == .inconclusive ? "inconclusive" : ""
     }
 
-    /// One row per completion (guided, general, option guess) beside its truth, and the membership scores.
-    static func itemsTable(_ items: [ProbeItemOutcome]) -> String {
+    /// One row per completion (guided, general, option guess) beside its truth, and the membership scores; an item's
+    /// n/a reason is listed unless a test's reason already says it (a refused echo would repeat on every item).
+    static func itemsTable(_ items: [ProbeItemOutcome], sharedReasons: [String]) -> String {
         var out = "<h2>Items</h2>\n<table><tr><th>item</th><th>prompt</th><th>truth</th><th>answer (differences marked)</th><th>similarity</th></tr>\n"
         func row(_ item: ProbeItemOutcome, _ label: String, _ truth: String, _ score: ProbeCompletionScore) -> String {
             let corpus = score.corpusMatchTokens.map { "<br><small>corpus: \($0) tokens\(score.corpusMatchSource.map { " in " + ReportText.html($0) } ?? "")</small>" } ?? ""
@@ -127,14 +128,15 @@ public enum ProbeItemsRenderer {
         }
         for item in items {
             if let guided = item.guided {
-                out += row(item, "guided", guided.truth, guided.guided) + row(item, "general", guided.truth, guided.general)
+                let shown = "<br><small>first piece:</small><pre>\(ReportText.html(guided.firstPiece))</pre>"
+                out += row(item, "guided" + shown, guided.truth, guided.guided) + row(item, "general", guided.truth, guided.general)
             }
             if let options = item.options { out += row(item, "option \(ReportText.html(options.hiddenLetter))", options.truth, options.guess) }
             if let m = item.membership {
                 let plus = m.minKPlusPlusTopK.map { String(format: "%.3f", $0) } ?? "–"
                 out += "<tr><td>\(ReportText.html(item.id))<br><small>\(ReportText.html(item.set))</small></td><td>membership</td><td colspan=\"3\">\(m.tokens) tokens: loss \(String(format: "%.3f", m.loss)), zlib \(String(format: "%.4f", m.zlib)), Min-K% \(String(format: "%.3f", m.minK)), Min-K%++ (top-K) \(plus)</td></tr>\n"
             }
-            for (test, reason) in item.notApplicable.sorted(by: { $0.key < $1.key }) {
+            for (test, reason) in item.notApplicable.sorted(by: { $0.key < $1.key }) where !sharedReasons.contains(where: { $0.contains(reason) }) {
                 out += "<tr><td>\(ReportText.html(item.id))</td><td>\(ReportText.html(test))</td><td colspan=\"3\">n/a: \(ReportText.html(reason))</td></tr>\n"
             }
         }

@@ -114,7 +114,8 @@ public struct ProbeItemsRunner: Sendable {
     static func skipped(_ items: [ProbeItemOutcome], test: ProbeItemsTest) -> String? {
         let reasons = items.compactMap { $0.notApplicable[test.rawValue] }
         guard let first = reasons.first else { return nil }
-        return "\(reasons.count) item\(reasons.count == 1 ? "" : "s") not scored (\(reasons.count == 1 ? "" : "first: ")\(first))"
+        if reasons.count == items.count && Set(reasons).count == 1 { return reasons.count == 1 ? first : "\(first) (all \(reasons.count) items)" }
+        return "\(reasons.count) of \(items.count) item\(items.count == 1 ? "" : "s") not scored (\(reasons.count == 1 ? "" : "first: ")\(first))"
     }
 
     /// One item's outcome from its answers.
