@@ -33,30 +33,13 @@ enum CheckCommand: Subcommand {
 
     // MARK: Options (defaults from the library's `ItemReaderOptions` and `CheckOptions`)
 
-    static let field = Option<[String]>(
-        "--field", value: "path",
-        help: "JSON field path of the item text: a key, a.b (nested), a[] (every element), a[0] (docs/field-paths.md); repeat for several, joined by newlines (default: {default}).",
-        shownDefault: ItemReaderOptions().fields.joined(separator: ","), repeatable: true) { given in
-        try given.isEmpty ? ItemReaderOptions().fields : FieldPathOption.checked(given, option: "--field")
-    }
-    static let idField = Option<String?>(
-        "--id-field", value: "path", help: "JSON field path of the item id (default: id when a record has it, else file:line).") {
-        try FieldPathOption.checked($0, option: "--id-field").last
-    }
-    static let records = FieldPathOption.records(
-        help: "JSON: path of the items inside each document or line, e.g. data[].paragraphs[].qas[] for SQuAD questions (default: the elements of a top-level array, else the object; each JSONL line).")
-    static let lines = Option.flag("--lines", help: "Plain text: one item per line instead of one per file.")
-    static let format = Option.choice("--format", value: "format", among: [InputFormat.text, .jsonl, .csv],
-                                      help: "text, jsonl or csv: override the format the file name implies, for every file of a directory too (stdin is sniffed).")
-    static let columns = Option<[String]?>(
-        "--columns", value: "a,b,c", help: "CSV items without a header row: the column names, in order (--field then names one).",
-        shownDefault: nil, repeatable: false) { given in
-        guard let text = given.last else { return nil }
-        let names = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !names.contains(where: \.isEmpty) else { throw InvalidOptionValue("--columns '\(text)' has an empty name; give the column names separated by commas") }
-        return names
-    }
-    static let skipBadRecords = Option.flag("--skip-bad-records", help: "Skip malformed JSONL records (counted, copied unchanged by --write-clean) instead of stopping.")
+    static let field = ItemInputOptions.field
+    static let idField = ItemInputOptions.idField
+    static let records = ItemInputOptions.records
+    static let lines = ItemInputOptions.lines
+    static let format = ItemInputOptions.format
+    static let columns = ItemInputOptions.columns
+    static let skipBadRecords = ItemInputOptions.skipBadRecords
     /// Empty when not given (the sketch-only path needs to know); the request then keeps `CheckOptions().methods`.
     static let method = Option<[ContaminationMethod]>(
         "--method", "-m", value: "names",
@@ -178,16 +161,8 @@ enum CheckCommand: Subcommand {
     /// The request the arguments describe (everything but opening the index).
     static func request(from arguments: ParsedArguments) throws -> CheckRequest {
         var request = CheckRequest(indexPath: arguments.positionals[0], itemPaths: Array(arguments.positionals.dropFirst()))
-        request.reader.fields = try arguments[field]
-        request.reader.fieldsGiven = try arguments.wasGiven(field)
-        request.reader.csvColumns = try arguments[columns]
-        request.reader.selection = try InputOptions.selection(arguments)
+        request.reader = try ItemInputOptions.readerOptions(arguments, selection: InputOptions.selection(arguments))
         request.listSkippedInputs = try arguments[InputOptions.verbose]
-        request.reader.idField = try arguments[idField]
-        request.reader.records = try arguments[records]
-        request.reader.linesAreItems = try arguments[lines]
-        request.reader.skipBadRecords = try arguments[skipBadRecords]
-        request.reader.format = try arguments[format]
         let methods = try arguments[method]
         if !methods.isEmpty { request.options.methods = methods }
         let countsPossible = try arguments[failOnPossible]

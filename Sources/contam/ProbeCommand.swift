@@ -31,7 +31,7 @@ enum ProbeCommand: NestedSubcommand {
 /// The options every probe sub-command shares, with the same words as `tabular`'s where they mean the same.
 enum ProbeCommandOptions {
     /// The sub-commands, in the order `contam probe --help` lists them.
-    static let commands: [(spec: CommandSpec, run: NestedCommands.Run)] = ProbeExtractCommand.commands
+    static let commands: [(spec: CommandSpec, run: NestedCommands.Run)] = ProbeExtractCommand.commands + ProbeItemsCommand.commands
 
     static let chat = Option.flag("--chat", help: "Ask through /v1/chat/completions with an instruction (instruction-following models).")
     static let completion = Option.flag("--completion", help: "Ask through /v1/completions with a raw prefix (base models).")
