@@ -8,7 +8,7 @@ import ContamApps
 import ContamCommandLine
 
 /// `contam probe items ITEMS`: benchmark contamination seen from the model: guided vs general completion, option
-/// guessing, membership scores (docs/probe-items.md). The logic is `ProbeItemsRunner` in ContamApps.
+/// guessing, membership scores (docs/probe.md). The logic is `ProbeItemsRunner` in ContamApps.
 enum ProbeItemsCommand {
     static let commands: [(spec: CommandSpec, run: NestedCommands.Run)] = [(spec, run)]
 
@@ -67,7 +67,7 @@ enum ProbeItemsCommand {
                       always through /v1/completions with echo and logprobs; AUC and Mann-Whitney p against --control.
                       n/a, with the reason, when the endpoint gives no log-probabilities.
 
-        VERDICTS (docs/probe-items.md):
+        VERDICTS (docs/probe.md):
           guided      memorized: sign test p < 0.01 and a guided completion exact or near-verbatim; inconclusive:
                       p < 0.05, or a guided completion exact or near-verbatim where the general one is not.
           options     memorized: Fisher p < 0.01 with 2 or more hits; inconclusive: p < 0.05 with a hit.

@@ -1,7 +1,7 @@
 import ContamModel
 import ContamCorpus
 
-/// The three families of `contam probe items`, in the order they are reported (docs/probe-items.md).
+/// The three families of `contam probe items`, in the order they are reported (docs/probe.md).
 public enum ProbeItemsTest: String, Codable, Sendable, CaseIterable, Comparable {
     /// Guided vs general completion of an item's second piece (Golchin & Surdeanu 2024, *Time Travel in LLMs*).
     case guided

@@ -5,7 +5,7 @@ import ContamText
 import ContamModel
 
 /// Scores the answers of `contam probe items` and gives each test its verdict. The thresholds are written down in
-/// docs/probe-items.md; they are constants here so the docs and the code cannot drift apart unnoticed.
+/// docs/probe.md; they are constants here so the docs and the code cannot drift apart unnoticed.
 public enum ProbeItemsScorer {
     /// p below which a test can say memorized, and below which it says inconclusive.
     public static let memorizedP = 0.01

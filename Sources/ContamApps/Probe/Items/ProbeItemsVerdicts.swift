@@ -2,7 +2,7 @@ import Foundation
 import ContamStatistics
 
 /// The benchmark-level figures and verdict of each test, from the per-item outcomes (thresholds: `ProbeItemsScorer`
-/// and docs/probe-items.md).
+/// and docs/probe.md).
 enum ProbeItemsVerdicts {
     static func p(_ value: Double) -> String { TabularScorer.formatP(value) }
 
