@@ -54,6 +54,25 @@ public enum ReportText {
         return out
     }
 
+    /// The start of a self-contained report page (no external assets): the head with the styles every report
+    /// shares (tables, the answer diff classes of `htmlDiff`, verdict colours) plus `css`, then the title as `<h1>`.
+    public static func htmlPageStart(title: String, css: String = "") -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>\(html(title))</title>
+        <style>
+        body{font-family:system-ui,sans-serif;margin:2em auto;max-width:90em;padding:0 1.5em;color:#222}
+        table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top;text-align:left}
+        th{background:#f3f3f3}.memorized{background:#fdd;font-weight:bold}.inconclusive{background:#ffd}.failed{background:#fcc}
+        pre,code{font-family:ui-monospace,monospace;font-size:90%;white-space:pre-wrap;word-break:break-word;margin:0}
+        .same{background:#dfd}.wrong{background:#fbb}.missing{background:#eee;color:#999;text-decoration:line-through}
+        \(css)
+        </style></head><body>
+        <h1>\(html(title))</h1>
+
+        """
+    }
+
     /// `answer` as HTML with each character marked against `truth` (classes `same`, `wrong`, `missing`) by the
     /// Levenshtein alignment; long answers are cut at 2,000 characters.
     public static func htmlDiff(answer: String, truth: String) -> String {

@@ -184,20 +184,7 @@ public enum TabularReportRenderer {
     /// A self-contained HTML page: the summary table, then per dataset and test the reason, notes, and every
     /// query with its answer highlighted against the truth.
     public static func html(_ reports: [TabularDatasetReport], tests: [TabularTestKind], title: String) -> String {
-        var out = """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>\(ReportText.html(title))</title>
-        <style>
-        body{font-family:system-ui,sans-serif;margin:2em;max-width:80em;color:#222}
-        table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top;text-align:left}
-        th{background:#f3f3f3}.memorized{background:#fdd;font-weight:bold}.inconclusive{background:#ffd}.failed{background:#fcc}
-        pre,code{font-family:ui-monospace,monospace;font-size:90%;white-space:pre-wrap;word-break:break-all;margin:0}
-        .same{background:#dfd}.wrong{background:#fbb}.missing{background:#eee;color:#999;text-decoration:line-through}
-        .ok{color:#080}.bad{color:#a00}h2{margin-top:2em;border-bottom:1px solid #ccc}
-        </style></head><body>
-        <h1>\(ReportText.html(title))</h1>
-
-        """
+        var out = ReportText.htmlPageStart(title: title, css: ".ok{color:#080}.bad{color:#a00}h2{margin-top:2em;border-bottom:1px solid #ccc}")
         if let first = reports.first(where: { $0.failure == nil }) {
             out += "<p>Model <code>\(ReportText.html(first.model))</code> at <code>\(ReportText.html(first.endpoint))</code>, \(first.mode.rawValue) mode, seed \(first.seed).</p>\n"
         }

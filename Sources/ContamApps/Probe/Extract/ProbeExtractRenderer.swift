@@ -80,17 +80,8 @@ public enum ProbeExtractRenderer {
     public static func html(_ report: ExtractReport) -> String {
         let s = report.summary
         let e = ReportText.html
-        var out = """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>contam probe extract: \(e(s.model))</title>
-        <style>
-        body{font:15px/1.45 system-ui,sans-serif;margin:2em auto;max-width:90em;padding:0 1.5em;color:#1d2127}
-        table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #d8dbe0;padding:.3em .6em;vertical-align:top;text-align:left}
-        th{background:#f4f5f7}pre{font:13px/1.5 ui-monospace,monospace;white-space:pre-wrap;word-break:break-word;margin:0}
-        .same{background:#cfeccf}.wrong{background:#fbb}.missing{background:#eee;color:#888;text-decoration:line-through}
-        .exact{background:#fdd;font-weight:bold}.near{background:#ffd}.prompt{color:#555}
-        </style></head><body>
-        <h1>contam probe extract: <code>\(e(s.model))</code></h1>
+        var out = ReportText.htmlPageStart(title: "contam probe extract: \(s.model)", css: ".exact{background:#fdd;font-weight:bold}.near{background:#ffd}.prompt{color:#555}")
+        out += """
         <p>\(s.probes) probes of \(s.prefixTokens) + \(s.continuationTokens) tokens from <code>\(e(s.index))</code>; \(e(s.endpoint)), \(s.mode) mode, seed \(s.seed); \(s.requestsSent) requests sent, \(s.cacheHits) from the cache.</p>
         <table><tr><th>duplicates</th><th>available</th><th>probed</th><th>exact</th><th>near</th><th>mean score</th></tr>
 

@@ -91,17 +91,8 @@ public enum ProbeItemsRenderer {
     /// A self-contained page: the summary, then every item's completions beside the truth, differences marked.
     public static func html(_ report: ProbeItemsReport, title: String) -> String {
         let s = report.summary
-        var out = """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>\(ReportText.html(title))</title>
-        <style>
-        body{font-family:system-ui,sans-serif;margin:2em;max-width:90em;color:#222}
-        table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em;vertical-align:top;text-align:left}
-        th{background:#f3f3f3}.memorized{background:#fdd;font-weight:bold}.inconclusive{background:#ffd}
-        .same{background:#dfd}.wrong{background:#fbb}.missing{background:#eee;color:#999;text-decoration:line-through}
-        pre{font-family:ui-monospace,monospace;font-size:90%;white-space:pre-wrap;margin:0}
-        </style></head><body>
-        <h1>\(ReportText.html(title))</h1>
+        var out = ReportText.htmlPageStart(title: title)
+        out += """
         <p>Model <code>\(ReportText.html(s.model))</code> at <code>\(ReportText.html(s.endpoint))</code>, \(s.mode.rawValue) mode, seed \(s.seed); dataset \(ReportText.html(s.dataset)), \(ReportText.html(s.split)) split; \(s.items) items, \(s.controlItems) control.</p>
 
         """
