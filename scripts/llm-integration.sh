@@ -46,3 +46,19 @@ grep -q '"dataset":"iris"' <<<"$first" || { echo "llm-integration: no iris repor
 grep -q '"requestsSent":0' <<<"$first" && { echo "llm-integration: the first CLI run sent no request" >&2; exit 1; }
 grep -q '"requestsSent":0' <<<"$second" || { echo "llm-integration: the second CLI run was not served from the cache: $second" >&2; exit 1; }
 echo "llm-integration: CLI report ok, second run served from the cache" >&2
+
+# contam probe extract end to end: the licence texts indexed, their openings probed, then the same command again
+# served from the cache.
+index="$cache/licenses.idx"
+.build/debug/contam index corpora/licenses -o "$index" --quiet
+printf 'corpora/licenses/GPL-3.txt\ncorpora/licenses/Apache-2.0.txt\n' >"$cache/ids.txt"
+probe() {
+  .build/debug/contam probe extract "$index" --documents "$cache/ids.txt" --prefix-tokens 16 --continuation-tokens 16 \
+    --endpoint "$url" --model smollm2 --cache-dir "$cache" --quiet --json
+}
+first=$(probe)
+second=$(probe)
+grep -q '"kind":"summary"' <<<"$first" || { echo "llm-integration: no probe summary: $first" >&2; exit 1; }
+grep -q '"requests_sent":0' <<<"$first" && { echo "llm-integration: the first probe sent no request" >&2; exit 1; }
+grep -q '"requests_sent":0' <<<"$second" || { echo "llm-integration: the second probe was not served from the cache: $second" >&2; exit 1; }
+echo "llm-integration: probe extract CLI ok, second run served from the cache" >&2
