@@ -136,14 +136,13 @@ public struct ExtractionSampler: Sendable {
                 keep(occurrence, tokens, duplicates, bucket)
             }
         }
-        var taken = Self.allocate(quotas: quotas, available: candidates.mapValues(\.count), total: count)
+        let taken = Self.allocate(quotas: quotas, available: candidates.mapValues(\.count), total: count)
         var prefixes: [ExtractionPrefix] = []
         for bucket in DuplicationBucket.allCases {
             prefixes += (candidates[bucket] ?? []).prefix(taken[bucket] ?? 0)
         }
         let located = prefixes
         prefixes = try parallelMap(located.count, threads: ProcessInfo.processInfo.activeProcessorCount) { try withText(located[$0]) }
-        taken = taken.filter { $0.value > 0 }
         let buckets = DuplicationBucket.allCases.map { ExtractionSample.Bucket(bucket: $0, available: found[$0] ?? 0, taken: taken[$0] ?? 0) }
         return ExtractionSample(prefixes: prefixes, buckets: buckets, draws: draws, tooShort: tooShort)
     }
