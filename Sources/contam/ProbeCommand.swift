@@ -9,7 +9,7 @@ import ContamStorage
 enum ProbeCommand: NestedSubcommand {
     static let nested = NestedCommands(
         spec: CommandSpec(name: "contam probe", overview: "Ask a model whether it memorized the indexed corpus or a benchmark: extraction, completion, option guessing, membership scores.",
-                          arguments: [.init("subcommand", help: "extract or items."),
+                          arguments: [.init("subcommand", help: "extract, items, cdd or compress."),
                                       .init("arguments", help: "The sub-command's arguments and options.", variadic: true, optional: true)]),
         discussion: ["Discoverable and probabilistic extraction of training text (Carlini et al. 2021, 2023; Biderman et al. 2023;",
                      "Hayes et al. 2024), guided benchmark completion (Golchin & Surdeanu 2024), option guessing (Deng et al. 2024)",
@@ -31,7 +31,7 @@ enum ProbeCommand: NestedSubcommand {
 /// The options every probe sub-command shares, with the same words as `tabular`'s where they mean the same.
 enum ProbeCommandOptions {
     /// The sub-commands, in the order `contam probe --help` lists them.
-    static let commands: [(spec: CommandSpec, run: NestedCommands.Run)] = ProbeExtractCommand.commands + ProbeItemsCommand.commands
+    static let commands: [(spec: CommandSpec, run: NestedCommands.Run)] = ProbeExtractCommand.commands + ProbeItemsCommand.commands + ProbeDistributionCommands.commands
 
     static let chat = Option.flag("--chat", help: "Ask through /v1/chat/completions with an instruction (instruction-following models).")
     static let completion = Option.flag("--completion", help: "Ask through /v1/completions with a raw prefix (base models).")

@@ -83,14 +83,21 @@ public final class ScriptedModelServer: @unchecked Sendable {
 
 extension ScriptedModelServer {
     /// A "model" that memorized `memorized` (texts of a corpus): asked to continue a prompt that occurs in one of them,
-    /// it answers with what follows the prompt there; otherwise with fluent filler that occurs nowhere. With
+    /// it answers with what follows the prompt there; otherwise with filler that occurs nowhere (the same greedy
+    /// answer each time, samples shuffled by their seed). With
     /// `sampleProbability`, sampled requests (temperature > 0) reproduce with that probability (decided by a hash
     /// of the prompt and the seed, so reruns agree) and the greedy answer is filler: probabilistic extraction's control.
     public static func memorizer(_ memorized: [String], sampleProbability: Double? = nil, delay: Double = 0) throws -> ScriptedModelServer {
         try ScriptedModelServer(delay: delay) { request in
             let prompt = request.lastText
             let filler = "and so the committee went on to discuss other matters at some length before anyone noticed the time"
-            guard let text = memorized.first(where: { $0.contains(prompt) }), let range = text.range(of: prompt) else { return Answer(text: " " + filler) }
+            guard let text = memorized.first(where: { $0.contains(prompt) }), let range = text.range(of: prompt) else {
+                // Text it never saw: greedy answers are fixed, samples vary with their seed (a flat distribution).
+                guard request.temperature > 0 else { return Answer(text: " " + filler) }
+                var mixer = SplitMix64(state: UInt64(bitPattern: Int64(request.seed ?? 0)) ^ 0x5EED)
+                let words = filler.split(separator: " ").shuffled(using: &mixer)
+                return Answer(text: " " + words.joined(separator: " "))
+            }
             let continuation = String(text[range.upperBound...].prefix(4 * request.maxTokens))
             guard let p = sampleProbability else { return Answer(text: continuation) }
             guard request.temperature > 0 else { return Answer(text: " " + filler) }

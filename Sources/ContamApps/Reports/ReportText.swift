@@ -114,4 +114,11 @@ public enum ReportText {
         case .notApplicable: return Colour.dim + text + Colour.reset
         }
     }
+
+    /// One JSON line (keys sorted, slashes unescaped): the `--json` output of every report.
+    public static func jsonLine<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+    }
 }

@@ -69,10 +69,7 @@ public enum ProbeExtractRenderer {
 
     /// One line per probe, then the summary line (keys sorted).
     public static func jsonLines(_ report: ExtractReport) -> [String] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        func line<T: Encodable>(_ value: T) -> String { String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self) }
-        return report.results.map(line) + [line(report.summary)]
+        report.results.map(ReportText.jsonLine) + [ReportText.jsonLine(report.summary)]
     }
 
     // MARK: HTML
