@@ -30,7 +30,7 @@ trap '"$server" stop "$pid"' EXIT
 echo "llm-integration: model server pid $pid at $url" >&2
 export CONTAM_LLM_URL="$url" CONTAM_LLM_MODEL=smollm2
 
-swift test --disable-xctest --filter 'TabularLLMIntegrationTests|ProbeExtractLLMIntegrationTests|ProbeItemsLLMIntegrationTests'
+swift test --disable-xctest --filter 'TabularLLMIntegrationTests|ProbeExtractLLMIntegrationTests|ProbeItemsLLMIntegrationTests|ProbeDistributionLLMIntegrationTests'
 
 # The CLI end to end: a report, then the same command again served from the cache.
 swift build >/dev/null

@@ -67,7 +67,7 @@ enum ProbeDistributionCommands {
     typealias Text = (id: String, location: String, prompt: String)
 
     static func texts(_ paths: [String], _ a: ParsedArguments) throws -> [Text] {
-        let reader = try ItemInputOptions.readerOptions(a, selection: InputOptions.selection(a))
+        let reader = try ItemInputOptions.readerOptions(a, selection: InputSelection(include: try a[InputOptions.include], exclude: try a[InputOptions.exclude]))
         return try ProbeItemsCommand.read(paths, reader: reader, fields: ProbeItemFieldPaths(), verbose: try a[InputOptions.verbose]).map { ($0.id, $0.location, $0.text) }
     }
 
