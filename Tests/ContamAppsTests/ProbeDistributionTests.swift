@@ -15,12 +15,12 @@ import ContamTestSupport
         return 1 + min(referenceDistance(a.dropFirst(), b), referenceDistance(a, b.dropFirst()), referenceDistance(a.dropFirst(), b.dropFirst()))
     }
 
-    @Test func editDistanceAgreesWithTheRecursion() {
+    @Test func tokenEditDistanceAgreesWithTheRecursion() {
         var random = SeededRandom(seed: 8)
         for _ in 0..<300 {
             let a = (0..<Int.random(in: 0...6, using: &random)).map { _ in ["x", "y", "z"].randomElement(using: &random)! }
             let b = (0..<Int.random(in: 0...6, using: &random)).map { _ in ["x", "y", "z"].randomElement(using: &random)! }
-            #expect(TokenEditDistance.distance(a, b) == referenceDistance(a[...], b[...]), "\(a) \(b)")
+            #expect(Levenshtein.distance(a, b) == referenceDistance(a[...], b[...]), "\(a) \(b)")
         }
     }
 

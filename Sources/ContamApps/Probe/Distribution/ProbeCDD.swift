@@ -3,25 +3,6 @@ import ContamStatistics
 import ContamText
 import ContamModel
 
-/// Token-level edit distance (insertions, deletions, substitutions of one token each), the distance of CDD.
-public enum TokenEditDistance {
-    /// The Levenshtein distance between `a` and `b`. O(|a|·|b|) time, O(|b|) memory.
-    public static func distance(_ a: [String], _ b: [String]) -> Int {
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
-    }
-}
-
 /// What `contam probe cdd` asks (Dong et al. 2024, *Generalization or Memorization*; docs/probe.md).
 public struct ProbeCDDOptions: Sendable {
     /// Samples per item (the paper's n = 50) at `temperature` (the paper's 0.8), beside one greedy answer.
@@ -62,13 +43,14 @@ public struct CDDItemResult: Codable, Sendable, Equatable {
         case maxLength = "max_length", distanceLimit = "distance_limit"
     }
 
-    /// Peakedness and verdict of a greedy output and its samples, in tokens of `tokenizer`.
+    /// Peakedness and verdict of a greedy output and its samples, in tokens of `tokenizer` (token-level Levenshtein
+    /// distance: one insertion, deletion or substitution of a token each).
     public static func judge(greedy: String, samples: [String], alpha: Double, xi: Double, tokenizer: Tokenizer) -> (peakedness: Double, within: Int, maxLength: Int, limit: Double, verdict: Verdict) {
         let greedyTokens = tokenizer.tokens(in: greedy).map(\.text)
         let sampleTokens = samples.map { tokenizer.tokens(in: $0).map(\.text) }
         let maxLength = ([greedyTokens.count] + sampleTokens.map(\.count)).max() ?? 0
         let limit = alpha * Double(maxLength)
-        let within = sampleTokens.filter { Double(TokenEditDistance.distance($0, greedyTokens)) <= limit }.count
+        let within = sampleTokens.filter { Double(Levenshtein.distance($0, greedyTokens)) <= limit }.count
         let peakedness = samples.isEmpty ? 0 : Double(within) / Double(samples.count)
         return (peakedness, within, maxLength, limit, peakedness > xi ? .contaminated : .clean)
     }
