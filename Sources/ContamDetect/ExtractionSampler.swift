@@ -121,9 +121,7 @@ public struct ExtractionSampler: Sendable {
             var seen = Set<[String]>()
             while total > 0 && draws < budget && !full() {
                 draws += 1
-                var position = Int.random(in: 0..<total, using: &random)
-                var shard = 0
-                while position >= shardTokens[shard] { position -= shardTokens[shard]; shard += 1 }
+                let (shard, position) = Self.shardPosition(Int.random(in: 0..<total, using: &random), shardTokens: shardTokens)
                 guard let occurrence = corpus.occurrence(atPosition: position, shard: shard) else { continue }
                 // The window is clamped to its document: shorter means the document ends first.
                 let tokens = try windowTokens(occurrence)
@@ -303,11 +301,17 @@ extension ExtractionSampler {
         var duplicates: Int
     }
 
-    /// The draw at global token `position` (nil for a separator position).
-    func evaluate(_ position: Int, shardTokens: [Int], index: Index) -> Drawn? {
+    /// The shard of global token position `position` (below the sum of `shardTokens`) and the position inside it.
+    static func shardPosition(_ position: Int, shardTokens: [Int]) -> (shard: Int, position: Int) {
         var position = position
         var shard = 0
         while position >= shardTokens[shard] { position -= shardTokens[shard]; shard += 1 }
+        return (shard, position)
+    }
+
+    /// The draw at global token `position` (nil for a separator position).
+    func evaluate(_ position: Int, shardTokens: [Int], index: Index) -> Drawn? {
+        let (shard, position) = Self.shardPosition(position, shardTokens: shardTokens)
         guard let occurrence = index.occurrence(atPosition: position, shard: shard) else { return nil }
         let ids = index.documentTokenIDs(occurrence.document, range: occurrence.tokenOffset..<(occurrence.tokenOffset + window)).map { UInt32(bitPattern: $0) }
         guard ids.count == window else { return Drawn(occurrence: occurrence, ids: ids, hashes: [], duplicates: 0) }

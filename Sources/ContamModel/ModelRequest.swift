@@ -52,6 +52,12 @@ public struct ModelRequest: Sendable, Hashable {
         return request
     }
 
+    /// The same request as sample `sample` (from 0) of a run seeded with `runSeed`: seeds differ per sample and per
+    /// run seed, so n samples are n distinct requests (and cache entries), and a rerun asks for the same ones.
+    public func sample(_ sample: Int, runSeed: UInt64) -> ModelRequest {
+        seeded(Int(truncatingIfNeeded: (runSeed &* 1_000_003 &+ UInt64(sample)) & 0x7FFF_FFFF))
+    }
+
     /// The same request with sampling seed `seed`.
     public func seeded(_ seed: Int) -> ModelRequest {
         var request = self

@@ -106,7 +106,7 @@ public struct ProbeCDDRunner: Sendable {
                 : .completion(prompt, maxTokens: options.maxTokens, temperature: temperature, label: label)
         }
         return [request(0, label)] + (0..<options.samples).map { k in
-            request(options.temperature, "\(label), sample \(k + 1)").seeded(Int(truncatingIfNeeded: (options.seed &* 1_000_003 &+ UInt64(k)) & 0x7FFF_FFFF))
+            request(options.temperature, "\(label), sample \(k + 1)").sample(k, runSeed: options.seed)
         }
     }
 

@@ -197,9 +197,7 @@ public struct ProbeExtractRunner: Sendable {
         }
         var requests = [request(temperature: 0, label: label)]
         for k in 0..<options.samplesPerPrefix {
-            // Seeds differ per sample and per --seed, so n samples are n distinct requests (and cache entries).
-            let seed = Int(truncatingIfNeeded: (options.seed &* 1_000_003 &+ UInt64(k)) & 0x7FFF_FFFF)
-            requests.append(request(temperature: options.temperature, label: "\(label), sample \(k + 1)").seeded(seed))
+            requests.append(request(temperature: options.temperature, label: "\(label), sample \(k + 1)").sample(k, runSeed: options.seed))
         }
         return requests
     }
