@@ -159,7 +159,7 @@ enum TabularModelCommands {
             progress.update(done: done, total: total, bytes: false, extra: "answers")
         }
         progress.finish()
-        for warning in report.emptyAnswerWarnings { Console.err("contam: warning: \(warning)\n") }
+        for warning in report.rowOrderWarnings + report.emptyAnswerWarnings { Console.err("contam: warning: \(warning)\n") }
         if try a[json] {
             Console.line(TabularReportRenderer.json(report))
         } else {
@@ -190,7 +190,7 @@ enum TabularModelCommands {
             case let .datasetFinished(report):
                 progress.finish()
                 if let failure = report.failure { Console.err("contam: \(report.dataset) failed: \(failure)\n") }
-                for warning in report.emptyAnswerWarnings { Console.err("contam: warning: \(warning)\n") }
+                for warning in report.rowOrderWarnings + report.emptyAnswerWarnings { Console.err("contam: warning: \(warning)\n") }
                 if json { Console.line(TabularReportRenderer.json(report)) }
             }
         }

@@ -16,17 +16,18 @@ public enum TabularPlanner {
     /// that is the tested dataset in another formatting is dropped (`TabularDatasetIdentity`).
     public static func plan(_ dataset: TabularDataset, options: TabularOptions, fewShot: [TabularDataset]) throws -> TabularPlan {
         let others = Array(TabularDatasetIdentity.excludingSameDataset(as: dataset, from: fewShot).prefix(max(0, options.fewShotDatasets)))
+        let order = TabularRowOrder.analyze(dataset)
         var tests = [TabularTestPlan]()
         for kind in options.tests.sorted() {
             switch kind {
             case .header: tests.append(headerPlan(dataset, options, others))
-            case .row: tests.append(rowPlan(dataset, options, kind: .row))
+            case .row: tests.append(rowPlan(dataset, options, kind: .row, order: order))
             case .feature: tests.append(try featurePlan(dataset, options))
-            case .firstToken: tests.append(firstTokenPlan(dataset, options))
+            case .firstToken: tests.append(firstTokenPlan(dataset, options, order: order))
             case .featureNames: tests.append(featureNamesPlan(dataset, options, others))
             }
         }
-        return TabularPlan(dataset: dataset, options: options, tests: tests, fewShotDatasets: others.map(\.name))
+        return TabularPlan(dataset: dataset, options: options, tests: tests, fewShotDatasets: others.map(\.name), rowOrder: order)
     }
 
     // MARK: Header test
@@ -171,7 +172,7 @@ public enum TabularPlanner {
         }
     }
 
-    static func rowPlan(_ dataset: TabularDataset, _ options: TabularOptions, kind: TabularTestKind, tokenLength: Int? = nil) -> TabularTestPlan {
+    static func rowPlan(_ dataset: TabularDataset, _ options: TabularOptions, kind: TabularTestKind, order: TabularRowOrder, tokenLength: Int? = nil) -> TabularTestPlan {
         let windows = rowWindows(dataset, options, stream: kind.rawValue, fewShot: options.rowFewShot)
         guard !windows.isEmpty else {
             return TabularTestPlan(test: kind, notApplicable: "the file has \(dataset.lines.count) lines; the test shows \(options.prefixRows) and asks for the next")
@@ -217,13 +218,21 @@ public enum TabularPlanner {
         if options.mode == .chat {
             plan.notes.append("few-shot: \(options.rowFewShot) windows of \(p) rows from the same file, never containing the asked row")
         }
+        if kind == .row {
+            // The row test still needs every field of the row verbatim; a predictable column only gives one away.
+            plan.notes += order.columns.map { column in
+                "\(column.name) is \(column.kind == .id ? "a running id" : column.kind == .sorted ? "sorted" : "grouped"): its value in the asked row follows from the rows shown; an exact row still needs every other field"
+            }
+        }
         return plan
     }
 
-    /// The smallest number of leading characters (1–6) whose values among the data rows are at least 3
-    /// distinct, with the most common under half of the rows; nil when there is none.
-    public static func firstTokenLength(_ dataset: TabularDataset) -> Int? {
-        let rows = dataset.lines[1...]
+    /// The smallest number of leading characters (1–6) of the rows' text from column `column` on (the whole row
+    /// when 0) whose values among the data rows are at least 3 distinct, with the most common under half of the
+    /// rows; nil when there is none.
+    public static func firstTokenLength(_ dataset: TabularDataset, fromColumn column: Int = 0) -> Int? {
+        let delimiter = fieldDelimiter(dataset.header)
+        let rows = dataset.lines[1...].map { TabularRowOrder.dropLeadingFields($0, count: column, delimiter: delimiter) ?? "" }
         for length in 1...6 {
             var counts = [Substring: Int]()
             for row in rows { counts[row.prefix(length), default: 0] += 1 }
@@ -232,13 +241,26 @@ public enum TabularPlanner {
         return nil
     }
 
-    static func firstTokenPlan(_ dataset: TabularDataset, _ options: TabularOptions) -> TabularTestPlan {
-        guard let length = firstTokenLength(dataset) else {
-            return TabularTestPlan(test: .firstToken, notApplicable: "no first token: for every length 1–6 the rows' leading characters have fewer than 3 values or one value in half of the rows")
+    static func firstTokenPlan(_ dataset: TabularDataset, _ options: TabularOptions, order: TabularRowOrder) -> TabularTestPlan {
+        guard let column = order.firstTokenColumn else {
+            return TabularTestPlan(test: .firstToken, notApplicable: "every column is predictable from the previous row (\(order.columns.map(\.name).joined(separator: ", ")))")
         }
-        var plan = rowPlan(dataset, options, kind: .firstToken, tokenLength: length)
+        let skipped = order.skippedLeadingColumns
+        guard let length = firstTokenLength(dataset, fromColumn: column) else {
+            let start = skipped.isEmpty ? "the rows'" : "the rows' (after \(skipped.joined(separator: ", ")))"
+            return TabularTestPlan(test: .firstToken, notApplicable: "no first token: for every length 1–6 \(start) leading characters have fewer than 3 values or one value in half of the rows")
+        }
+        let delimiter = fieldDelimiter(dataset.header)
+        // The model writes the skipped fields first: room for the longest of them.
+        let skippedLength = column == 0 ? 0 : dataset.lines[1...].map { $0.utf8.count - (TabularRowOrder.dropLeadingFields($0, count: column, delimiter: delimiter)?.utf8.count ?? 0) }.max() ?? 0
+        var plan = rowPlan(dataset, options, kind: .firstToken, order: order, tokenLength: length + skippedLength)
         plan.firstTokenLength = length
-        if plan.notApplicable == nil { plan.notes.insert("first token = the first \(length) character\(length == 1 ? "" : "s") of the row", at: 0) }
+        plan.firstTokenColumn = column
+        plan.fieldDelimiter = delimiter
+        if plan.notApplicable == nil {
+            let what = "first token = the first \(length) character\(length == 1 ? "" : "s") of the row"
+            plan.notes.insert(skipped.isEmpty ? what : what + " after \(skipped.joined(separator: ", ")) (predictable from the previous row: " + order.notes.prefix(skipped.count).joined(separator: "; ") + ")", at: 0)
+        }
         return plan
     }
 

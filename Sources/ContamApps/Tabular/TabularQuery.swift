@@ -54,6 +54,10 @@ public struct TabularTestPlan: Sendable {
     public var distinctFraction = 0.0
     /// First-token test: number of leading characters compared.
     public var firstTokenLength = 0
+    /// First-token test: the column the compared characters start at (leading predictable columns skipped), and
+    /// the delimiter that separates the skipped fields.
+    public var firstTokenColumn = 0
+    public var fieldDelimiter: Character = ","
     /// Notes for the report (what was chosen and why).
     public var notes: [String] = []
 
@@ -71,6 +75,8 @@ public struct TabularPlan: Sendable {
     public var tests: [TabularTestPlan]
     /// Names of the other datasets used as few-shot examples.
     public var fewShotDatasets: [String]
+    /// Columns predictable from the previous rows (running ids, sorted or grouped files).
+    public var rowOrder: TabularRowOrder
 
     /// All queries of all tests, in order.
     public var allQueries: [TabularQuery] { tests.flatMap(\.queries) }

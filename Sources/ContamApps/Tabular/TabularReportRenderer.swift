@@ -19,6 +19,7 @@ public enum TabularReportRenderer {
         if let failure = report.failure {
             return out + "\nFAILED: \(failure)\n"
         }
+        for note in report.rowOrder?.notes ?? [] { out += "row order: \(note)\n" }
         out += "\n"
         let rows = report.tests.map { test -> [String] in
             [test.test.title, test.verdict.rawValue, test.statisticText, test.baselineText, test.pValue.map(TabularScorer.formatP) ?? "–"]
@@ -205,6 +206,9 @@ public enum TabularReportRenderer {
         out += "</table>\n"
         for report in reports where report.failure == nil {
             out += "<h2 id=\"\(anchor(report))\">\(ReportText.html(report.dataset))</h2>\n<p><code>\(ReportText.html(report.path))</code>: \(report.rows) rows × \(report.features) features\(report.truncated ? " (head of a longer file)" : ""); \(report.requestsSent) requests sent, \(report.cacheHits) from the cache.</p>\n"
+            if let notes = report.rowOrder?.notes, !notes.isEmpty {
+                out += "<p>Row order:</p><ul>" + notes.map { "<li>\(ReportText.html($0))</li>" }.joined() + "</ul>\n"
+            }
             for test in report.tests {
                 out += "<h3>\(ReportText.html(test.test.title)): <span class=\"\(cssClass(test.verdict))\">\(ReportText.html(test.verdict.rawValue))</span></h3>\n"
                 out += "<p>\(ReportText.html(test.statisticText)); baseline \(ReportText.html(test.baselineText))\(test.pValue.map { "; p = \(TabularScorer.formatP($0))" } ?? ""). \(ReportText.html(test.reason)).</p>\n"

@@ -41,7 +41,7 @@ public struct TabularRunner: Sendable {
         let dataset = plan.dataset
         return TabularDatasetReport(dataset: dataset.name, path: dataset.path, rows: dataset.rowCount, features: dataset.featureNames.count,
                                     truncated: dataset.truncated, model: model, endpoint: endpoint, mode: plan.options.mode, seed: plan.options.seed,
-                                    tests: results, requestsSent: requestsSent, cacheHits: cacheHits)
+                                    tests: results, rowOrder: plan.rowOrder, requestsSent: requestsSent, cacheHits: cacheHits)
     }
 
     /// A report for a dataset that could not be tested.

@@ -192,18 +192,18 @@ public enum TabularScorer {
         var outcomes = [TabularQueryOutcome]()
         var hits = 0
         for (query, answer) in zip(plan.queries, answers) {
-            let truthToken = String(query.truth.prefix(length))
+            let truthToken = String(firstToken(of: query.truth, plan).prefix(length))
             var text = Substring(answer.text)
             if !(truthToken.first?.isWhitespace ?? false) {
                 while let first = text.first, first.isWhitespace { text.removeFirst() }
             }
-            let token = String(text.prefix(length))
+            let token = String(firstToken(of: String(text), plan).prefix(length))
             let exact = token == truthToken
             if exact { hits += 1 }
             outcomes.append(TabularQueryOutcome(index: query.index, prompt: query.prompt, truth: query.truth, answer: answer.text, compared: token, correct: exact, score: exact ? 1 : 0, cached: answer.fromCache))
         }
         let n = outcomes.count
-        let baseline = firstTokenBaseline(plan.queries, length: length)
+        let baseline = firstTokenBaseline(plan.queries, length: length, column: plan.firstTokenColumn, delimiter: plan.fieldDelimiter)
         let rate = n == 0 ? 0 : Double(baseline.hits) / Double(n)
         let (verdict, p, reason) = countVerdict(hits: hits, trials: n, baselineRate: rate, baselineHits: baseline.hits)
         return TabularTestResult(test: .firstToken, verdict: verdict, statistic: Double(hits), outOf: n,
@@ -212,21 +212,27 @@ public enum TabularScorer {
                                  pValue: p, reason: reason, notes: plan.notes, queries: outcomes)
     }
 
+    /// A row's text from the plan's first-token column on ("" when the row has fewer fields).
+    static func firstToken(of row: String, _ plan: TabularTestPlan) -> Substring {
+        TabularRowOrder.dropLeadingFields(row, count: plan.firstTokenColumn, delimiter: plan.fieldDelimiter) ?? ""
+    }
+
     /// The best of three predictors that need no memorization, scored on the true test rows: always the most
     /// common first token of the test rows (tabmemcheck computes this from the model's answers instead, which
-    /// is wrong), the previous row's first token (sorted files), and the previous row's first field plus one
-    /// (running ids).
-    public static func firstTokenBaseline(_ queries: [TabularQuery], length: Int) -> (hits: Int, name: String) {
-        let truths = queries.map { String($0.truth.prefix(length)) }
+    /// is wrong), the previous row's first token (sorted files), and the previous row's value plus one (running
+    /// ids). Tokens start at field `column` (leading predictable columns skipped).
+    public static func firstTokenBaseline(_ queries: [TabularQuery], length: Int, column: Int = 0, delimiter: Character = ",") -> (hits: Int, name: String) {
+        func rest(_ row: String) -> Substring { TabularRowOrder.dropLeadingFields(row, count: column, delimiter: delimiter) ?? "" }
+        let truths = queries.map { String(rest($0.truth).prefix(length)) }
         var counts = [String: Int]()
         for token in truths { counts[token, default: 0] += 1 }
         let mode = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }
         var best = (hits: mode?.value ?? 0, name: "always the most common first token '\(mode?.key ?? "")' of the test rows")
         var copyHits = 0, incrementHits = 0
         for (query, truth) in zip(queries, truths) {
-            guard let previous = query.previousRow else { continue }
+            guard let previous = query.previousRow.map(rest) else { continue }
             if String(previous.prefix(length)) == truth { copyHits += 1 }
-            let firstField = previous.prefix { $0 != "," && $0 != ";" && $0 != "\t" }
+            let firstField = previous.prefix { $0 != "," && $0 != ";" && $0 != "\t" && $0 != "|" }
             if let number = Int(firstField.trimmingCharacters(in: .whitespaces)), String(String(number + 1).prefix(length)) == truth { incrementHits += 1 }
         }
         if copyHits > best.hits { best = (copyHits, "the previous row's first token") }

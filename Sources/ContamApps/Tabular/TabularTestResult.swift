@@ -86,13 +86,15 @@ public struct TabularDatasetReport: Codable, Sendable {
     public var mode: TabularMode
     public var seed: UInt64
     public var tests: [TabularTestResult]
+    /// Columns predictable from the previous rows (running ids, sorted or grouped files), found before the tests.
+    public var rowOrder: TabularRowOrder?
     /// Why the dataset could not be tested (bad CSV, request failures); nil on success.
     public var failure: String?
     /// Requests sent to the server and answers taken from the cache for this dataset.
     public var requestsSent: Int
     public var cacheHits: Int
 
-    public init(dataset: String, path: String, rows: Int, features: Int, truncated: Bool, model: String, endpoint: String, mode: TabularMode, seed: UInt64, tests: [TabularTestResult], failure: String? = nil, requestsSent: Int = 0, cacheHits: Int = 0) {
+    public init(dataset: String, path: String, rows: Int, features: Int, truncated: Bool, model: String, endpoint: String, mode: TabularMode, seed: UInt64, tests: [TabularTestResult], rowOrder: TabularRowOrder? = nil, failure: String? = nil, requestsSent: Int = 0, cacheHits: Int = 0) {
         self.dataset = dataset
         self.path = path
         self.rows = rows
@@ -103,6 +105,7 @@ public struct TabularDatasetReport: Codable, Sendable {
         self.mode = mode
         self.seed = seed
         self.tests = tests
+        self.rowOrder = rowOrder
         self.failure = failure
         self.requestsSent = requestsSent
         self.cacheHits = cacheHits
@@ -116,6 +119,11 @@ public struct TabularDatasetReport: Codable, Sendable {
 
     /// True when any test found memorization.
     public var memorized: Bool { tests.contains { $0.verdict == .memorized } }
+
+    /// One warning per column predictable from the previous rows ("titanic-train: PassengerId is a running id …").
+    public var rowOrderWarnings: [String] {
+        (rowOrder?.notes ?? []).map { "\(dataset): \($0)" }
+    }
 
     /// One warning per test with empty answers, naming the dataset, the test and the queries
     /// ("iris: row completion: the model gave 3 empty answers of 25 (queries 2, 5, 7)").
