@@ -33,7 +33,7 @@ struct ProbeExtractLLMIntegrationTests {
         let vocabulary = ["river", "lantern", "seven", "copper", "quietly", "orbit", "marble", "window", "thunder", "paper", "garden", "violet", "engine", "harbor", "silent", "crystal"]
         let unseen = (0..<200).map { _ in vocabulary.randomElement(using: &random)! }.joined(separator: " ")
         try writeTestFile(atPath: directory + "/corpus/unseen.txt", text: unseen + "\n")
-        var build = IndexBuildOptions()
+        let build = IndexBuildOptions()
         _ = try IndexBuilder(inputs: [directory + "/corpus"], outputPath: directory + "/index", options: build).build()
         let index = try Index.open(path: directory + "/index")
 

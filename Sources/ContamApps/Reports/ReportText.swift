@@ -115,6 +115,25 @@ public enum ReportText {
         }
     }
 
+    /// `text` as a JSON string literal: quotes, backslashes and control characters escaped, everything else as is.
+    public static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
     /// One JSON line (keys sorted, slashes unescaped): the `--json` output of every report.
     public static func jsonLine<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
