@@ -54,6 +54,8 @@ public struct TabularTestPlan: Sendable {
     public var distinctFraction = 0.0
     /// First-token test: number of leading characters compared.
     public var firstTokenLength = 0
+    /// Sample, feature-values and dataset-name tests: the rows, value sets, aliases and baselines they score against.
+    public var knowledge: TabularKnowledgeReference?
     /// Notes for the report (what was chosen and why).
     public var notes: [String] = []
 
