@@ -12,6 +12,8 @@ import ContamTestSupport
         let testHelp = try CLI.run(["tabular", "test", "--help"])
         #expect(testHelp.status == 0 && testHelp.stdout.hasPrefix("OVERVIEW: Run the memorization tests of one CSV against a model."))
         #expect(testHelp.stdout.contains("USAGE: contam tabular test <csv> [<options>]"))
+        #expect(testHelp.stdout.contains("--aliases <list>") && testHelp.stdout.contains("--aliases-file <file>") && testHelp.stdout.contains("--sample-temperature <t>"))
+        #expect(testHelp.stdout.contains("first-token,feature-names,sample,feature-values,dataset-name (default all)"))
         let missing = try CLI.run(["tabular", "test", "corpora/tabular/iris.csv", "--model", "m"], environment: ["OPENAI_BASE_URL": ""])
         #expect(missing.status == 2)
         let wrongTest = try CLI.run(["tabular", "test", "corpora/tabular/iris.csv", "--endpoint", "http://127.0.0.1:9/v1", "--model", "m", "--tests", "rows"])
