@@ -13,11 +13,11 @@ enum TabularModelCommands {
     static let chat = Option.flag("--chat", help: "Ask through /v1/chat/completions: system prompt, few-shot turns, then the test (default).")
     static let completion = Option.flag("--completion", help: "Ask through /v1/completions with a raw prefix (base models).")
 
-    static let tests = Option.parsed("--tests", value: "list", help: "Comma-separated: header,row,feature,first-token,feature-names (default all).") {
+    static let tests = Option.parsed("--tests", value: "list", help: "Comma-separated: header,row,feature,first-token,feature-names,sample,feature-values,dataset-name (default all).") {
         try TabularTestKind.parseList($0)
     }
     static let queries = Option.integer("--queries", value: "n", default: TabularOptions().queries, range: 1...100_000,
-                                        help: "Queries of the row, feature and first-token tests (default {default}).")
+                                        help: "Queries of the row, feature and first-token tests, samples of the sample test; the feature-values test asks at most 5 (default {default}).")
     static let prefixRows = Option.integer("--prefix-rows", value: "n", default: TabularOptions().prefixRows, range: 1...1000,
                                            help: "Rows shown before the row to complete (default {default}).")
     static let feature = Option.string("--feature", value: "name", help: "Target of the feature test (default: the feature with most distinct values).")
@@ -26,6 +26,10 @@ enum TabularModelCommands {
     static let seed = Option.integer("--seed", value: "n", default: Int(TabularOptions().seed), range: 0...Int.max,
                                      help: "Seed of every random choice; the same seed gives the same prompts (default {default}).")
     static let fewShotDirectory = Option.string("--few-shot", value: "dir", help: "CSVs of other datasets for few-shot examples (default: the repository's corpora/tabular).")
+    static let sampleTemperature = Option.number("--sample-temperature", value: "t", default: TabularOptions().sampleTemperature, range: 0...5,
+                                                 help: "Temperature of the sample test's samples, each with its own seed (default {default}, tabmemcheck's).")
+    static let aliases = Option.string("--aliases", value: "list", help: "Comma-separated other names of the dataset for the dataset-name test (its file name always counts).")
+    static let aliasesFile = Option.string("--aliases-file", value: "file", help: "Other names of datasets for the dataset-name test: lines 'name: alias, alias'.")
     static let maxRows = Option.integer("--max-rows", value: "n", default: TabularOptions().maxRows, range: 2...100_000_000,
                                         help: "Rows read from each CSV at most; a longer file is sampled from its head (default {default}).")
 
@@ -42,14 +46,17 @@ enum TabularModelCommands {
     static let modelOptions: [any DeclaredOption] = [endpoint, modelName, chat, completion] + ModelClientOptions.connection
     /// The options of the offline sub-commands (prompts, score): no endpoint, key or cache.
     static let offlineModelOptions: [any DeclaredOption] = [modelName, chat, completion]
-    static let planOptions: [any DeclaredOption] = [tests, queries, prefixRows, feature, headerChars, seed, fewShotDirectory, maxRows]
+    static let planOptions: [any DeclaredOption] = [tests, queries, prefixRows, feature, headerChars, sampleTemperature, aliasesFile, seed, fewShotDirectory, maxRows]
     static let reportOptions: [any DeclaredOption] = [json, html, failOnMemorized, quiet]
 
     static let exitCodes = """
-    Verdicts: count tests (row, feature, first-token) compare k hits of n with a baseline rate p0 (at least 1 %):
-    memorized when k >= 2 and P(X >= k) < 0.01, inconclusive when k >= 1 and P < 0.05; the header test says
-    memorized when the model continues the cut row and a complete new row verbatim; the feature-names test when
-    it lists all remaining names in order.
+    Verdicts: count tests (row, feature, first-token, sample, feature-values) compare k hits of n with a baseline
+    rate p0 (at least 1 %): memorized when k >= 2 and P(X >= k) < 0.01, inconclusive when k >= 1 and P < 0.05.
+    Sample: generated rows equal to a real row, against the column-shuffled table; feature-values: numeric values
+    as written in their column, against a value drawn on the column's grid of range and precision. The header
+    test says memorized when the model continues the cut row and a complete new row verbatim; the feature-names
+    test when it lists all remaining names in order; the dataset-name test when it names the dataset and no
+    accepted name (file name, --aliases) can be read off the rows shown (inconclusive: readable, or near).
     Exit codes: 0 done, 1 memorized (with --fail-on-memorized), 2 bad input, usage, or a failed dataset or request,
     3 internal error.
     """
@@ -60,9 +67,10 @@ enum TabularModelCommands {
         name: "contam tabular test",
         overview: "Run the memorization tests of one CSV against a model.",
         arguments: [.init("csv", help: "The dataset (.csv or .csv.zst; the name is the file name without extension).")],
-        options: modelOptions + planOptions + reportOptions + [brief],
+        options: modelOptions + planOptions + [aliases] + reportOptions + [brief],
         examples: [
             "contam tabular test corpora/tabular/iris.csv --endpoint http://127.0.0.1:8765/v1 --model smollm2",
+            "contam tabular test pima.csv --endpoint http://127.0.0.1:8765/v1 --model smollm2 --tests sample,dataset-name --aliases 'pima indians diabetes'",
             "contam tabular test adult.csv --endpoint https://api.openai.com/v1 --model gpt-4o-mini --tests row,feature --json",
         ],
         discussion: exitCodes)
@@ -111,6 +119,8 @@ enum TabularModelCommands {
         options.headerCharacters = try a[headerChars]
         options.seed = UInt64(try a[seed])
         options.maxRows = try a[maxRows]
+        options.sampleTemperature = try a[sampleTemperature]
+        if let path = try a[aliasesFile] { options.datasetAliases = try TabularAliases.load(path: path) }
         return options
     }
 
@@ -120,11 +130,11 @@ enum TabularModelCommands {
 
     /// The few-shot pool; a warning (not an error) when there is none and a test would want one.
     static func fewShot(_ a: ParsedArguments, options: TabularOptions) throws -> [TabularDataset] {
-        let wanted = options.tests.contains(.featureNames) || (options.tests.contains(.header) && options.mode == .chat)
+        let wanted = options.tests.contains { [.featureNames, .sample, .featureValues, .datasetName].contains($0) } || (options.tests.contains(.header) && options.mode == .chat)
         guard wanted else { return [] }
         if let directory = try a[fewShotDirectory] { return try TabularFewShotPool.load(directory: directory) }
         guard let directory = TabularFewShotPool.defaultDirectory() else {
-            Console.err("contam: warning: no few-shot datasets found (no corpora/tabular here or above the executable); the header and feature-names tests run without examples from other datasets; pass --few-shot DIR\n")
+            Console.err("contam: warning: no few-shot datasets found (no corpora/tabular here or above the executable); the header, feature-names, sample, feature-values and dataset-name tests run without examples from other datasets; pass --few-shot DIR\n")
             return []
         }
         return try TabularFewShotPool.load(directory: directory)
@@ -149,9 +159,10 @@ enum TabularModelCommands {
 
     @Sendable static func test(_ a: ParsedArguments) async throws -> Int32 {
         try refuseOverwritingInputs(a, outputs: [try a[html]])
-        let options = try tabularOptions(a)
+        var options = try tabularOptions(a)
         let client = try client(a)
         let dataset = try TabularDataset.load(path: a.positionals[0], maxRows: options.maxRows)
+        if let given = try a[aliases] { options.datasetAliases[dataset.name, default: []] += TabularAliases.list(given) }
         let plan = try TabularPlanner.plan(dataset, options: options, fewShot: try fewShot(a, options: options))
         let progress = ProgressDisplay(enabled: try !a[quiet])
         progress.begin("\(dataset.name): asking \(client.configuration.model)")

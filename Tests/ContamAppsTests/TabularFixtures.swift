@@ -36,6 +36,7 @@ enum TabularFixtures {
     /// (system prompt in chat mode, the shape of the prefix in completion mode), finds the prompt in the true
     /// file and continues it. It never sees the query's truth.
     static func memorizingAnswer(_ request: ModelRequest, dataset: TabularDataset) -> String {
+        if let answer = memorizedKnowledgeAnswer(request, dataset: dataset) { return answer }
         let prompt = promptText(request)
         let fileText = dataset.lines.joined(separator: "\n") + "\n"
         let names = dataset.featureNames
@@ -71,6 +72,30 @@ enum TabularFixtures {
         return String(fileText.dropFirst(prompt.count).prefix(500))
     }
 
+    /// The memorizer's answer to the sample, feature-values and dataset-name prompts (nil for other prompts): a
+    /// real row, chosen by a hash of the whole request (few-shot rows and seed), when the prompt names the
+    /// dataset's features ("" otherwise); the dataset's name whatever rows are shown.
+    static func memorizedKnowledgeAnswer(_ request: ModelRequest, dataset: TabularDataset) -> String? {
+        let prompt = promptText(request)
+        let system = request.messages.first?.content ?? ""
+        let isSample = request.kind == .chat ? system == TabularKnowledgePlanner.SystemPrompt.sample : prompt.hasSuffix("\nRandom Sample: ")
+        let isName = request.kind == .chat ? system == TabularKnowledgePlanner.SystemPrompt.datasetName : prompt.hasSuffix("\nDataset name:")
+        if isSample {
+            let block = request.kind == .chat ? prompt : String(prompt.dropLast("\nRandom Sample: ".count))
+            let namesLine = block.components(separatedBy: "\n").last ?? ""
+            guard namesLine == "Feature Names: " + dataset.featureNames.map(TabularPlanner.trimmed).joined(separator: ", ") else { return "" }
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in (request.promptText + "|\(request.seed ?? -1)").utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            let row = 1 + Int(hash % UInt64(dataset.rowCount))
+            return TabularKnowledgePlanner.sampleText(dataset, row: row) + (request.kind == .chat ? "" : "\n\n")
+        }
+        if isName {
+            // It names every dataset after the one it knows: right for that one, wrong for any other.
+            return request.kind == .chat ? dataset.name : " \(dataset.name)\n\n"
+        }
+        return nil
+    }
+
     /// A chat or completion API response body with `text`.
     static func responseBody(_ text: String, kind: ModelRequest.Kind) -> String {
         kind == .chat ? chatJSON(text) : completionJSON(text)
@@ -81,9 +106,13 @@ enum TabularFixtures {
         guard let object = try? JSONSerialization.jsonObject(with: server.body) as? [String: Any] else { return nil }
         if server.path.hasSuffix("/chat/completions") {
             let messages = (object["messages"] as? [[String: String]] ?? []).map { ChatMessage(role: $0["role"] ?? "", content: $0["content"] ?? "") }
-            return .chat(messages, maxTokens: object["max_tokens"] as? Int ?? 0, label: "")
+            var request = ModelRequest.chat(messages, maxTokens: object["max_tokens"] as? Int ?? 0, temperature: object["temperature"] as? Double ?? 0, label: "")
+            request.seed = object["seed"] as? Int
+            return request
         }
-        return .completion(object["prompt"] as? String ?? "", maxTokens: object["max_tokens"] as? Int ?? 0, label: "")
+        var request = ModelRequest.completion(object["prompt"] as? String ?? "", maxTokens: object["max_tokens"] as? Int ?? 0, temperature: object["temperature"] as? Double ?? 0, label: "")
+        request.seed = object["seed"] as? Int
+        return request
     }
 
     /// Answers in the right shape with random content: a model that memorized nothing.
@@ -94,6 +123,12 @@ enum TabularFixtures {
         case .row, .firstToken: return "\(digits(2)).\(digits(2)),\(digits(3)),\(digits(1)).\(digits(3)),red,c1\n"
         case .feature: return query.request.kind == .chat ? "\(query.feature ?? "") = \(digits(2)).\(digits(2))" : " \(digits(1)).\(digits(2))\n"
         case .featureNames: return "width, height, weight\n"
+        case .sample, .featureValues:
+            let names = query.prompt.components(separatedBy: "Feature Names: ").last?.components(separatedBy: ", ") ?? []
+            return names.map { "\($0) = \(digits(2)).\(digits(2))" }.joined(separator: ", ") + (query.request.kind == .chat ? "" : "\n\n")
+        case .datasetName:
+            let words = ["weather", "sales", "census", "housing", "sensor", "traffic"]
+            return "\(words[rng.int(in: 0..<words.count)]) \(words[rng.int(in: 0..<words.count)])"
         }
     }
 

@@ -42,7 +42,9 @@ struct TabularLLMIntegrationTests {
             let plan = try TabularPlanner.plan(iris, options: options, fewShot: pool)
             #expect(!plan.fewShotDatasets.contains("iris"))
             let total = plan.allQueries.count
-            #expect(total == 2 + 2 + 2 + 2 + 1)
+            // header (2 cuts), row, feature, first-token (2 each), feature names (1), sample (2), feature values
+            // (2: one few-shot dataset gives distinct queries), dataset name (1).
+            #expect(total == 2 + 2 + 2 + 2 + 1 + 2 + 2 + 1)
 
             let first = try client(cache: cache)
             let report = try await TabularRunner(client: first).run(plan)
@@ -57,6 +59,12 @@ struct TabularLLMIntegrationTests {
             // A real negative control: SmolLM2 does not complete Iris rows.
             let row = try #require(report.tests.first { $0.test == .row })
             #expect(row.verdict != .memorized, "\(mode): \(row.queries.map(\.answer))")
+            // Nor does it produce Iris rows, numbers or a name that cannot be read off the rows shown.
+            for kind in [TabularTestKind.sample, .featureValues, .datasetName] {
+                let result = try #require(report.tests.first { $0.test == kind })
+                #expect(result.verdict != .memorized, "\(mode) \(kind): \(result.statisticText), \(result.reason): \(result.queries.map(\.answer))")
+                print("SmolLM2 \(mode) \(kind.rawValue): \(result.verdict.rawValue); \(result.statisticText) vs \(result.baselineText)\(result.pValue.map { ", p = \($0)" } ?? ""); answers \(result.queries.map(\.answer))")
+            }
             let text = TabularReportRenderer.human(report, colour: false)
             for kind in TabularTestKind.allCases { #expect(text.contains(kind.title)) }
             let decoded = try JSONDecoder().decode(TabularDatasetReport.self, from: Data(TabularReportRenderer.json(report).utf8))

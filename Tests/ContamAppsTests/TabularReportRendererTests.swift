@@ -46,7 +46,7 @@ import Testing
         #expect(summary.contains("failed: bad.csv:3: this row has 1 field but the header has 2"))
         #expect(summary.contains("3 datasets: 1 memorized, 1 failed."))
         let markdown = TabularReportRenderer.markdown(all, tests: tests)
-        #expect(markdown.hasPrefix("| dataset | rows | header test | row completion | feature completion | first-token test | feature-names test | verdict |\n|---|---:|"))
+        #expect(markdown.hasPrefix("| dataset | rows | header test | row completion | feature completion | first-token test | feature-names test | sample test | feature-values test | dataset-name test | verdict |\n|---|---:|"))
         #expect(markdown.contains("| **memorized** |"))
         #expect(markdown.contains("**failed**: bad.csv:3:"))
         let html = TabularReportRenderer.html(all, tests: tests, title: "t<1>")

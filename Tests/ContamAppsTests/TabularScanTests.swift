@@ -123,6 +123,7 @@ import ContamTestSupport
             let answers = try OpenAIBatch.readAnswers(path: responses)
             let report = try TabularOffline.score(plan, answers: answers, model: "gpt-x", source: responses)
             #expect(report.tests.allSatisfy { $0.verdict == .memorized })
+            #expect(report.tests.map(\.test) == TabularTestKind.allCases, "the sample, feature-values and dataset-name tests round-trip too")
             // Another seed asks other questions: the answers do not fit.
             var other = options(mode)
             other.seed = 99

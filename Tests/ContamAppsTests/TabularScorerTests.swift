@@ -225,6 +225,11 @@ import Testing
         let p = try plan(dataset, .chat)
         let report = TabularRunner.report(plan: p, answers: TabularFixtures.answers(p) { _ in "" }, model: "m", endpoint: "e")
         for test in report.tests {
+            if test.test == .datasetName {
+                // "test" is one of the words a normalized name drops: nothing to compare an answer with.
+                #expect(test.verdict == .notApplicable && test.reason.contains("says nothing once normalized"))
+                continue
+            }
             #expect(test.verdict == .inconclusive)
             #expect(test.reason.contains("empty"))
         }

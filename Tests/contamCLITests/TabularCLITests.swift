@@ -12,6 +12,8 @@ import ContamTestSupport
         let testHelp = try CLI.run(["tabular", "test", "--help"])
         #expect(testHelp.status == 0 && testHelp.stdout.hasPrefix("OVERVIEW: Run the memorization tests of one CSV against a model."))
         #expect(testHelp.stdout.contains("USAGE: contam tabular test <csv> [<options>]"))
+        #expect(testHelp.stdout.contains("--aliases <list>") && testHelp.stdout.contains("--aliases-file <file>") && testHelp.stdout.contains("--sample-temperature <t>"))
+        #expect(testHelp.stdout.contains("first-token,feature-names,sample,feature-values,dataset-name (default all)"))
         let missing = try CLI.run(["tabular", "test", "corpora/tabular/iris.csv", "--model", "m"], environment: ["OPENAI_BASE_URL": ""])
         #expect(missing.status == 2)
         let wrongTest = try CLI.run(["tabular", "test", "corpora/tabular/iris.csv", "--endpoint", "http://127.0.0.1:9/v1", "--model", "m", "--tests", "rows"])
@@ -97,5 +99,63 @@ import ContamTestSupport
         #expect(clean.status == 0 && clean.stdout.contains("\"verdict\":\"not found\""))
         let noIndex = try CLI.run(["tabular", "exposure", "corpora/tabular/iris.csv", "--index", directory + "/none.idx"])
         #expect(noIndex.status == 2 && noIndex.stderr.contains("none.idx"))
+    }
+
+    /// A loopback model that memorized Iris: a real row (chosen by the request's seed) for the sample and
+    /// feature-values prompts, "Fisher's Iris data" for the dataset-name prompt, nothing otherwise.
+    func irisMemorizer() throws -> TestHTTPServer {
+        let lines = try String(contentsOfFile: repositoryRoot + "/corpora/tabular/iris.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        let names = lines[0].split(separator: ",").map(String.init)
+        return try TestHTTPServer { request, _ in
+            guard let body = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any] else { return .json("{}", status: 400) }
+            let chat = request.path.hasSuffix("/chat/completions")
+            let messages = body["messages"] as? [[String: String]] ?? []
+            let prompt = chat ? messages.map { $0["content"] ?? "" }.joined(separator: "\n") : body["prompt"] as? String ?? ""
+            var text = ""
+            if prompt.contains("Feature Names: sepal_length, sepal_width, petal_length, petal_width, species") {
+                let row = 1 + ((body["seed"] as? Int ?? prompt.count) % (lines.count - 1))
+                text = zip(names, lines[row].split(separator: ",")).map { "\($0) = \($1)" }.joined(separator: ", ")
+            } else if chat ? (messages.first?["content"] ?? "").contains("provide the name of the dataset") : prompt.hasSuffix("Dataset name:") {
+                text = "Fisher's Iris data"
+            }
+            return .json(chat ? chatJSON(text) : completionJSON(text))
+        }
+    }
+
+    @Test func sampleFeatureValuesAndDatasetNameWithAliases() throws {
+        let directory = try temporaryDirectory("cli")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let server = try irisMemorizer()
+        defer { server.stop() }
+        let common = ["corpora/tabular/iris.csv", "--endpoint", server.baseURL.absoluteString, "--model", "m", "--cache-dir", directory + "/cache",
+                      "--tests", "sample,feature-values,dataset-name", "--queries", "6"]
+        for mode in ["--chat", "--completion"] {
+            let named = try CLI.run(["tabular", "test"] + common + [mode, "--aliases", "Fisher's Iris, Anderson's Iris", "--brief", "--fail-on-memorized"])
+            #expect(named.status == 1, "\(named.stderr)")
+            let lines = named.stdout.split(separator: "\n")
+            #expect(lines.contains { $0.hasPrefix("sample test ") && $0.contains(" memorized ") && $0.contains("6/6 samples are real rows") }, "\(named.stdout)")
+            // Iris's numbers are nearly all on their grid (87 %): 20 of 20 (5 queries × 4 numbers) is p = 0.056.
+            #expect(lines.contains { $0.hasPrefix("feature-values test ") && $0.contains(" no evidence ") && $0.contains("20/20 numeric values as written") }, "\(named.stdout)")
+            #expect(lines.contains { $0.hasPrefix("dataset-name test ") && $0.contains(" memorized ") && $0.contains("named it ('fisher s iris')") }, "\(named.stdout)")
+            // Without the alias the answer only says "iris", which the rows shown say too.
+            let plain = try CLI.run(["tabular", "test"] + common + [mode, "--brief"])
+            #expect(plain.status == 0)
+            #expect(plain.stdout.split(separator: "\n").contains { $0.hasPrefix("dataset-name test ") && $0.contains(" inconclusive ") && $0.contains("readable in the prompt ('iris')") }, "\(plain.stdout)")
+        }
+        // The aliases file, in a scan; a bad line is an error naming the file and line, before any request.
+        let aliases = directory + "/aliases.txt"
+        try writeTestFile(atPath: aliases, text: "# other names\niris: Fisher's Iris\n")
+        let scan = try CLI.run(["tabular", "scan"] + common + ["--aliases-file", aliases, "--markdown", "--quiet"])
+        #expect(scan.status == 0, "\(scan.stderr)")
+        #expect(scan.stdout.hasPrefix("| dataset | rows | sample test | feature-values test | dataset-name test | verdict |"))
+        #expect(scan.stdout.contains("6/6 samples are real rows vs ") && scan.stdout.contains("named it ('fisher s iris') vs readable in the prompt ('iris'): **memorized**"), "\(scan.stdout)")
+        try writeTestFile(atPath: aliases, text: "iris: Fisher's Iris\nwine Wine Quality\n")
+        let before = server.requestCount
+        let bad = try CLI.run(["tabular", "scan"] + common + ["--aliases-file", aliases, "--no-cache"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.hasPrefix("contam: error: \(aliases):2: expected 'name: alias, alias, …' (a dataset's name, a colon, its other names), found 'wine Wine Quality'"), "\(bad.stderr)")
+        #expect(server.requestCount == before)
+        let missing = try CLI.run(["tabular", "test"] + common + ["--aliases-file", directory + "/none.txt"])
+        #expect(missing.status == 2 && missing.stderr.contains("none.txt: cannot read the aliases file"))
     }
 }

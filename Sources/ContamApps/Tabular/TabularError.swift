@@ -13,6 +13,7 @@ public enum TabularError: Error, CustomStringConvertible, Sendable, Equatable {
     case missingResponses(dataset: String, missing: Int, total: Int, firstID: String)
     case requestMismatch(dataset: String, customID: String)
     case index(path: String, reason: String)
+    case aliases(path: String, line: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -42,6 +43,8 @@ public enum TabularError: Error, CustomStringConvertible, Sendable, Equatable {
             return "\(dataset): the response \(customID) answers a different request than these options produce; score with the same --seed, --chat/--completion, --queries and model as 'contam tabular prompts'"
         case let .index(path, reason):
             return "\(path): \(reason)"
+        case let .aliases(path, line, reason):
+            return line > 0 ? "\(path):\(line): \(reason)" : "\(path): \(reason)"
         }
     }
 }

@@ -25,6 +25,7 @@ public enum TabularPlanner {
             case .feature: tests.append(try featurePlan(dataset, options))
             case .firstToken: tests.append(firstTokenPlan(dataset, options, order: order))
             case .featureNames: tests.append(featureNamesPlan(dataset, options, others))
+            case .sample, .featureValues, .datasetName: tests.append(TabularKnowledgePlanner.plan(kind, dataset, options, others))
             }
         }
         return TabularPlan(dataset: dataset, options: options, tests: tests, fewShotDatasets: others.map(\.name), rowOrder: order)

@@ -58,6 +58,8 @@ public struct TabularTestPlan: Sendable {
     /// the delimiter that separates the skipped fields.
     public var firstTokenColumn = 0
     public var fieldDelimiter: Character = ","
+    /// Sample, feature-values and dataset-name tests: the rows, value sets, aliases and baselines they score against.
+    public var knowledge: TabularKnowledgeReference?
     /// Notes for the report (what was chosen and why).
     public var notes: [String] = []
 

@@ -139,6 +139,7 @@ public enum TabularReportRenderer {
         switch test.test {
         case .header: baseline = String(format: "%.0f", test.baseline)
         case .featureNames: baseline = String(Int(test.baseline))
+        case .datasetName: baseline = test.baseline > 0 ? "in prompt" : "hidden"
         default: baseline = TabularScorer.percent(test.baseline).replacingOccurrences(of: " ", with: "")
         }
         let word: String

@@ -15,6 +15,7 @@ import ContamModel
 /// - Feature-names test: k of the m remaining names reproduced in order, against a baseline that extends a
 ///   numbered pattern (x1, x2, …). **memorized** when all m ≥ 2 are reproduced; **inconclusive** when at least
 ///   half are; both only when k beats the baseline; otherwise **no evidence**.
+/// - Sample, feature-values and dataset-name tests: see `TabularKnowledgeScorer`.
 /// - A test whose answers are all empty is **inconclusive**: the model did not do the task.
 public enum TabularScorer {
     /// p-value under which a count test says memorized.
@@ -38,6 +39,7 @@ public enum TabularScorer {
         case .feature: result = scoreFeature(plan, answers, featureNames: featureNames)
         case .firstToken: result = scoreFirstToken(plan, answers)
         case .featureNames: result = scoreFeatureNames(plan, answers)
+        case .sample, .featureValues, .datasetName: result = TabularKnowledgeScorer.score(plan, answers)
         }
         let emptyQueries = answers.indices.filter { answers[$0].text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         let empty = emptyQueries.count

@@ -12,6 +12,12 @@ public enum TabularTestKind: String, CaseIterable, Codable, Sendable, Comparable
     case firstToken = "first-token"
     /// List the remaining feature names from the dataset name and the first quarter of them.
     case featureNames = "feature-names"
+    /// Generate rows from the dataset name and feature names; count the generated rows that are real rows.
+    case sample
+    /// Generate a row at temperature 0; count the numeric values that occur in their column as written.
+    case featureValues = "feature-values"
+    /// Name the dataset from its header and first rows.
+    case datasetName = "dataset-name"
 
     /// The name in reports.
     public var title: String {
@@ -21,6 +27,9 @@ public enum TabularTestKind: String, CaseIterable, Codable, Sendable, Comparable
         case .feature: return "feature completion"
         case .firstToken: return "first-token test"
         case .featureNames: return "feature-names test"
+        case .sample: return "sample test"
+        case .featureValues: return "feature-values test"
+        case .datasetName: return "dataset-name test"
         }
     }
 
@@ -32,6 +41,9 @@ public enum TabularTestKind: String, CaseIterable, Codable, Sendable, Comparable
         case .feature: return "feature"
         case .firstToken: return "first token"
         case .featureNames: return "feature names"
+        case .sample: return "sample"
+        case .featureValues: return "feature values"
+        case .datasetName: return "dataset name"
         }
     }
 
@@ -45,7 +57,7 @@ public enum TabularTestKind: String, CaseIterable, Codable, Sendable, Comparable
         for part in text.split(separator: ",") {
             let name = part.trimmingCharacters(in: .whitespaces).lowercased()
             if name == "all" { return allCases }
-            guard let kind = TabularTestKind(rawValue: name) ?? (name == "first_token" ? .firstToken : name == "feature_names" ? .featureNames : nil) else {
+            guard let kind = TabularTestKind(rawValue: name) ?? TabularTestKind(rawValue: name.replacingOccurrences(of: "_", with: "-")) else {
                 throw TabularError.unknownTest(name: name)
             }
             if !result.contains(kind) { result.append(kind) }
