@@ -6,8 +6,6 @@ public enum TabularLearnError: Error, CustomStringConvertible, Sendable, Equatab
     case notClassification(path: String, target: String, distinct: Int, candidates: [String])
     /// The target has fewer than two classes: accuracy would say nothing.
     case singleClass(path: String, target: String, classes: [String])
-    /// Fewer than two rows have a value for the target.
-    case tooFewRows(path: String, target: String, rows: Int)
 
     public var description: String {
         switch self {
@@ -19,8 +17,6 @@ public enum TabularLearnError: Error, CustomStringConvertible, Sendable, Equatab
             return "\(path): the target '\(target)' has \(distinct) distinct values, more than the \(TabularLearnOptions.maxClasses) a classification target may have; pass another --target (\(hint))"
         case let .singleClass(path, target, classes):
             return "\(path): the target '\(target)' has \(classes.isEmpty ? "no values" : "a single class ('\(classes[0])')"); accuracy needs at least 2 classes"
-        case let .tooFewRows(path, target, rows):
-            return "\(path): only \(rows) row\(rows == 1 ? " has" : "s have") a value for the target '\(target)'; the test needs at least 2"
         }
     }
 }

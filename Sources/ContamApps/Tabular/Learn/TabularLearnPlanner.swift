@@ -67,7 +67,7 @@ public enum TabularLearnPlanner {
     public static let systemPrompt = "You are an expert assistant for tabular datasets. You provide predictions on different datasets. The user provides the name of the dataset, the names of the features, as well the values of all the features except one. You then provide a prediction for the missing feature (the target)."
 
     /// The plan for `dataset`. Throws `TabularLearnError` for an unknown target, one with more than
-    /// `TabularLearnOptions.maxClasses` or fewer than 2 classes, or fewer than 2 rows with a target.
+    /// `TabularLearnOptions.maxClasses` or fewer than 2 classes (rows with an empty target are never asked).
     /// O(test rows × rows) to find the few-shot candidates.
     public static func plan(_ dataset: TabularDataset, options: TabularLearnOptions) throws -> TabularLearnPlan {
         let names = dataset.featureNames
@@ -87,8 +87,8 @@ public enum TabularLearnPlanner {
         }
         let classes = counts.keys.sorted()
         guard classes.count >= 2 else { throw TabularLearnError.singleClass(path: dataset.path, target: targetName, classes: classes) }
+        // Two classes mean at least two rows with a target.
         let eligible = (1..<dataset.fields.count).filter { !TabularPlanner.trimmed(dataset.fields[$0][target]).isEmpty }
-        guard eligible.count >= 2 else { throw TabularLearnError.tooFewRows(path: dataset.path, target: targetName, rows: eligible.count) }
         let majority = classes.max { counts[$0, default: 0] < counts[$1, default: 0] || (counts[$0, default: 0] == counts[$1, default: 0] && $0 > $1) } ?? classes[0]
 
         // The rows, drawn once for every version: the paired design.

@@ -31,6 +31,8 @@ public struct TabularDatasetVersion: Sendable {
     public var originalClass: [String: String]
     /// What the transform did, in one sentence, for the report.
     public var transform: String
+    /// The original column each column of `dataset` comes from (the identity but for statistical).
+    public var sourceColumns: [Int]
 
     /// The target's name in this version.
     public var targetName: String { dataset.featureNames[targetColumn] }
@@ -62,7 +64,7 @@ public enum TabularVersions {
         let identity = Dictionary(uniqueKeysWithValues: classes.map { ($0, $0) })
 
         let first = TabularDatasetVersion(version: .original, dataset: original, targetColumn: targetColumn,
-                                          classSpelling: identity, originalClass: identity, transform: "the file as it is")
+                                          classSpelling: identity, originalClass: identity, transform: "the file as it is", sourceColumns: Array(0..<columns))
 
         // Perturbed: numeric features by one unit in the last digit.
         let (perturbedRows, changed, kept) = perturbed(original, columns: numeric, seed: seed)
@@ -73,7 +75,7 @@ public enum TabularVersions {
             : "\(numeric.count) numeric feature\(numeric.count == 1 ? "" : "s") (\(numericNames.joined(separator: ", "))) moved by one unit in the last digit "
                 + "(\(changed) cells changed, \(kept) at the column's min or max kept); \(stillThere) of \(original.rowCount) rows still occur in the original"
         let second = TabularDatasetVersion(version: .perturbed, dataset: try table(perturbedRows, like: original), targetColumn: targetColumn,
-                                           classSpelling: identity, originalClass: identity, transform: perturbedNote)
+                                           classSpelling: identity, originalClass: identity, transform: perturbedNote, sourceColumns: Array(0..<columns))
 
         // Task: names and categories re-spelled.
         let names = respelled(original.featureNames, with: respelledName, fallback: { "The " + lowercasedWords($0) })
@@ -94,7 +96,8 @@ public enum TabularVersions {
         let renamed = zip(original.featureNames, names).filter { $0 != $1 }.count
         let third = TabularDatasetVersion(version: .task, dataset: try table(taskRows, like: original), targetColumn: targetColumn,
                                           classSpelling: taskClasses, originalClass: inverted(taskClasses),
-                                          transform: "perturbed, plus \(renamed) feature names and the values of \(categorical.count) categorical feature\(categorical.count == 1 ? "" : "s") and of the target re-spelled (e.g. '\(original.featureNames[0])' → '\(names[0])')")
+                                          transform: "perturbed, plus \(renamed) feature names and the values of \(categorical.count) categorical feature\(categorical.count == 1 ? "" : "s") and of the target re-spelled (e.g. '\(original.featureNames[0])' → '\(names[0])')",
+                                          sourceColumns: Array(0..<columns))
 
         // Statistical: z-scores, codes, X1…Xn / Y, shuffled columns.
         var statisticalRows = taskRows
@@ -131,7 +134,8 @@ public enum TabularVersions {
         let fourth = TabularDatasetVersion(version: .statistical, dataset: try table(statisticalRows, like: original),
                                            targetColumn: order.firstIndex(of: targetColumn) ?? 0,
                                            classSpelling: statisticalClasses, originalClass: inverted(statisticalClasses),
-                                           transform: "task, plus \(numeric.count) numeric feature\(numeric.count == 1 ? "" : "s") as z-scores (2 decimals), \(categorical.count) categorical feature\(categorical.count == 1 ? "" : "s") and the target as integer codes in a random order, features named X1…X\(columns - 1), the target Y, the columns shuffled, no dataset name")
+                                           transform: "task, plus \(numeric.count) numeric feature\(numeric.count == 1 ? "" : "s") as z-scores (2 decimals), \(categorical.count) categorical feature\(categorical.count == 1 ? "" : "s") and the target as integer codes in a random order, features named X1…X\(columns - 1), the target Y, the columns shuffled, no dataset name",
+                                           sourceColumns: order)
         return [first, second, third, fourth]
     }
 
@@ -280,12 +284,13 @@ public enum TabularVersions {
 
     /// Each of `originals` re-spelled, distinct from every original and from each other: when the re-spelling
     /// equals an original (`Age`, `male`, `0`) `fallback` is used (`The age`, `category male`, `class 0`), and a
-    /// clash left over gets " 2", " 3", ….
+    /// clash with an earlier re-spelling (`a-b`, `a_b`) gets " 2", " 3", ….
     static func respelled(_ originals: [String], with respell: (String) -> String, fallback: (String) -> String) -> [String] {
-        var used = Set(originals)
+        let verbatim = Set(originals)
+        var used = verbatim
         return originals.map { original in
             var spelling = respell(original)
-            if used.contains(spelling) { spelling = fallback(original) }
+            if verbatim.contains(spelling) { spelling = fallback(original) }
             var candidate = spelling
             var number = 2
             while used.contains(candidate) {
