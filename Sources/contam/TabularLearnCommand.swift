@@ -17,7 +17,7 @@ enum TabularLearnCommand {
 
     static let spec = CommandSpec(
         name: "contam tabular learn",
-        overview: "Ask a model to predict a target on original, perturbed, re-spelled and statistical versions of a dataset: does memorization inflate its accuracy?",
+        overview: "Does memorization inflate few-shot accuracy? Predict a target on original, perturbed, re-spelled and statistical versions.",
         arguments: [.init("dataset", help: "The dataset (.csv, .tsv, .jsonl, .parquet, optionally compressed).")],
         options: [TabularModelCommands.endpoint, TabularModelCommands.modelName, TabularModelCommands.chat, TabularModelCommands.completion]
             + ModelClientOptions.connection
