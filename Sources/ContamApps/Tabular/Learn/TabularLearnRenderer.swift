@@ -152,8 +152,8 @@ public enum TabularLearnRenderer {
 
     // MARK: HTML
 
-    /// A self-contained page: the summary table, the verdict, then each version's queries with the answer
-    /// highlighted against the true class (as that version spells it).
+    /// A self-contained page: the summary table, the verdict, then each version's queries: the answer, and the value
+    /// read from it highlighted against the true class (as that version spells it).
     public static func html(_ report: TabularLearnReport, title: String) -> String {
         let h = ReportText.html
         var out = ReportText.htmlPageStart(title: title, css: ".right{background:#dfd}.wrongrow{background:#fdd}")
@@ -176,8 +176,8 @@ public enum TabularLearnRenderer {
             for outcome in result.outcomes {
                 out += "<tr class=\"\(outcome.correct ? "right" : "wrongrow")\"><td>\(outcome.index + 1)</td><td>\(outcome.line)</td><td><code>\(h(outcome.prompt))</code></td>"
                 out += "<td><code>\(h(outcome.versionTruth))</code>\(outcome.versionTruth == outcome.truth ? "" : " (\(h(outcome.truth)))")</td>"
-                out += "<td><pre>\(ReportText.htmlDiff(answer: outcome.answer, truth: outcome.versionTruth))</pre></td>"
-                out += "<td><code>\(h(outcome.predicted))</code>\(outcome.problem.map { " — \(h($0))" } ?? "")</td><td>\(outcome.correct ? "yes" : "no")</td></tr>\n"
+                out += "<td><pre>\(h(String(outcome.answer.prefix(2000))))</pre></td>"
+                out += "<td><code>\(ReportText.htmlDiff(answer: outcome.predicted, truth: outcome.versionTruth))</code>\(outcome.problem.map { " — \(h($0))" } ?? "")</td><td>\(outcome.correct ? "yes" : "no")</td></tr>\n"
             }
             out += "</table>\n"
         }

@@ -94,8 +94,10 @@ public struct TabularLearnReport: Sendable {
     public var requestsSent: Int
     public var cacheHits: Int
 
+    /// The result of `version`.
     public func result(_ version: TabularLearnVersion) -> TabularLearnVersionResult? { versions.first { $0.version == version } }
 
+    /// True when the verdict is accuracy inflated by memorization (`--fail-on-inflated`).
     public var inflated: Bool { verdict == .inflated }
 }
 

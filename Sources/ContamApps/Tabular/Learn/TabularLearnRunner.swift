@@ -6,6 +6,7 @@ import ContamModel
 public struct TabularLearnRunner: Sendable {
     public let client: ModelClient
 
+    /// A runner that asks through `client`.
     public init(client: ModelClient) {
         self.client = client
     }

@@ -146,6 +146,7 @@ public enum TabularVersions {
         public var mantissa: Int
         public var decimals: Int
 
+        /// The cell `mantissa` × 10^−`decimals`.
         public init(mantissa: Int, decimals: Int) {
             self.mantissa = mantissa
             self.decimals = decimals
