@@ -31,8 +31,9 @@ enum TabularLearnCommand {
         The same test rows, each with the same few-shot rows, are asked in four versions, each built on the last (seeded):
           original     the file as it is.
           perturbed    every numeric feature moved by +-1 unit of its last written digit (5.1 -> 5.0 or 5.2; 7 -> 6 or 8),
-                       decimals kept, never outside the column's [min, max] (a cell at a bound may stay); categorical
-                       features and the target unchanged.
+                       decimals kept (a cell written shorter than most of its column, 5 among 5.1 and 4.9, moves by
+                       the column's unit: 4.9 or 5.1), never outside the column's [min, max] (a cell at a bound may
+                       stay); categorical features and the target unchanged.
           task         perturbed, plus feature names in sentence case (sepal_length -> Sepal length, PassengerId ->
                        Passenger id) and categories and classes in lower-case words (Iris-setosa -> iris setosa; a
                        spelling that would not change gets "The ", "category " or "class " in front).

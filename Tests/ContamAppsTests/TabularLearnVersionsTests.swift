@@ -43,6 +43,9 @@ import ContamTestSupport
         for text in ["", "1e-05", ".5", "5.", "1.2.3", "abc", "--1", "1,5", "1234567890123456789"] {
             #expect(TabularVersions.DecimalCell(text) == nil, "\(text)")
         }
+        #expect(TabularVersions.DecimalCell("5")?.padded(to: 2) == .init(mantissa: 500, decimals: 2))
+        #expect(TabularVersions.DecimalCell("5.125")?.padded(to: 2) == .init(mantissa: 5125, decimals: 3))
+        #expect(TabularVersions.DecimalCell("123456789012345678")?.padded(to: 2) == .init(mantissa: 123456789012345678, decimals: 0), "too long to pad")
         #expect(TabularVersions.DecimalCell(mantissa: -1, decimals: 2).text == "-0.01")
         #expect(TabularVersions.DecimalCell(mantissa: 4, decimals: 3).text == "0.004")
     }
@@ -60,6 +63,10 @@ import ContamTestSupport
             for column in 0..<dataset.featureNames.count {
                 let cells = (1..<dataset.fields.count).map { dataset.fields[$0][column] }
                 let values = cells.compactMap(Double.init)
+                // The column's usual number of decimals: the most common (the larger on ties).
+                var counts = [Int: Int]()
+                for cell in cells { if let d = Self.units(cell)?.decimals { counts[d, default: 0] += 1 } }
+                let usual = counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key > $1.key) }.first?.key ?? 0
                 for row in 1..<dataset.fields.count {
                     let before = dataset.fields[row][column], after = perturbed.fields[row][column]
                     guard numeric.contains(column), !before.isEmpty else {
@@ -67,16 +74,20 @@ import ContamTestSupport
                         continue
                     }
                     let a = try #require(Self.units(before)), b = try #require(Self.units(after))
-                    #expect(a.decimals == b.decimals, "\(before) → \(after) keeps its decimals")
-                    let unit = pow(10, -Double(a.decimals))
-                    switch b.units - a.units {
-                    case 1: up += 1
-                    case -1: down += 1
-                    case 0:
-                        // Only when one of the two moves leaves the column's range.
+                    let decimals = max(a.decimals, usual)
+                    let unit = pow(10, -Double(decimals))
+                    if after == before {
                         let value = try #require(Double(before))
                         #expect(value - unit < values.min()! - 1e-9 || value + unit > values.max()! + 1e-9, "\(before) unchanged but not at a bound")
                         atBound += 1
+                        continue
+                    }
+                    #expect(b.decimals == decimals, "\(before) → \(after): its own decimals, or the column's \(usual) when written shorter")
+                    var scaled = a.units
+                    for _ in a.decimals..<decimals { scaled *= 10 }
+                    switch b.units - scaled {
+                    case 1: up += 1
+                    case -1: down += 1
                     default: Issue.record("\(before) → \(after) is not one unit")
                     }
                     let moved = try #require(Double(after))
@@ -89,6 +100,19 @@ import ContamTestSupport
             #expect(stillThere <= dataset.rowCount / 50, "\(stillThere) perturbed rows still in \(dataset.name)")
             #expect(versions[1].transform.contains("of \(dataset.rowCount) rows still occur in the original"))
         }
+    }
+
+    @Test func aCellWrittenShorterThanItsColumnMovesByTheColumnsUnit() throws {
+        // 5 is 5.0 with its trailing zero dropped: it moves by 0.1, not by 1. Age-like columns of integers with a few
+        // finer cells keep unit 1 for the integers and move the finer cells by their own last digit.
+        let dataset = try TabularFixtures.dataset("x,age,y\n5,22,a\n5.1,0.42,b\n4.9,30,a\n6.2,28.5,b\n4,40,a\n5.5,35,b\n")
+        for seed in UInt64(0)..<20 {
+            let rows = try TabularVersions.make(dataset, targetColumn: 2, seed: seed)[1].dataset.fields
+            #expect(["4.9", "5.1"].contains(rows[1][0]), "\(rows[1][0])")
+            #expect(["4", "4.1"].contains(rows[5][0]), "4 is the minimum: it stays or moves up by 0.1, got \(rows[5][0])")
+            #expect(["21", "23"].contains(rows[1][1]) && ["0.42", "0.43"].contains(rows[2][1]) && ["28.4", "28.6"].contains(rows[4][1]))
+        }
+        #expect(TabularVersions.usualDecimals([1, 1, 0, 2]) == 1 && TabularVersions.usualDecimals([0, 2]) == 2 && TabularVersions.usualDecimals([]) == 0)
     }
 
     @Test func numericColumnsAreThoseOfPlainDecimals() throws {

@@ -43,9 +43,11 @@ public struct TabularDatasetVersion: Sendable {
 ///
 /// - **perturbed** (tabmemcheck 0.1.6 `integer_perturbation` / `float_perturbation`, size 1): each cell of a
 ///   numeric feature moves by +1 or −1 (a fair coin) unit of its last written decimal place (`5.1` → `5.0` or
-///   `5.2`, `0.25` → `0.24` or `0.26`, `7` → `6` or `8`) and keeps its number of decimals. A move that would leave the
-///   column's [min, max] is not made (tabmemcheck clips to the bound, which for a cell at the bound is the same
-///   no-change; keeping the cell also keeps its decimals). Empty cells, categorical features and the target stay.
+///   `5.2`, `0.25` → `0.24` or `0.26`, `7` → `6` or `8`) and keeps its number of decimals. A cell written with fewer
+///   decimals than most of its column (files that drop trailing zeros write 5.0 as `5` among `5.1`, `4.9`) moves by
+///   the column's usual unit instead and is written with its decimals (`5` → `4.9` or `5.1`, not `4` or `6`: a
+///   jump of ten units). A move that would leave the column's [min, max] is not made (tabmemcheck clips to the
+///   bound, which for a cell at the bound is the same no-change). Empty cells, categorical features and the target stay.
 /// - **task**: feature names and the values of categorical features and of the target are re-spelled
 ///   (`respelledName`, `respelledValue`); numbers stay as perturbed.
 /// - **statistical**: numeric features become z-scores of the perturbed values (population standard deviation,
@@ -174,6 +176,19 @@ public enum TabularVersions {
             Decimal(sign: mantissa < 0 ? .minus : .plus, exponent: -decimals, significand: Decimal(mantissa.magnitude))
         }
 
+        /// The same value with at least `decimals` decimals (`5` → `5.0`); itself when it has as many, or when
+        /// the mantissa would not fit.
+        public func padded(to decimals: Int) -> DecimalCell {
+            guard decimals > self.decimals else { return self }
+            var scaled = mantissa
+            for _ in self.decimals..<decimals {
+                let (product, overflow) = scaled.multipliedReportingOverflow(by: 10)
+                if overflow || product.magnitude > 999_999_999_999_999_999 { return self }
+                scaled = product
+            }
+            return DecimalCell(mantissa: scaled, decimals: decimals)
+        }
+
         /// Written with its number of decimals: `-0.05`, `7`, `5.10` (zero without a sign).
         public var text: String {
             var digits = String(mantissa.magnitude)
@@ -198,8 +213,9 @@ public enum TabularVersions {
         }
     }
 
-    /// The rows (header first) with every numeric cell of `columns` moved by ±1 unit of its last decimal place,
-    /// within the column's [min, max]; and how many cells changed and how many were kept at a bound.
+    /// The rows (header first) with every numeric cell of `columns` moved by ±1 unit of its last decimal place
+    /// (or of the column's usual one, when the cell is written shorter), within the column's [min, max]; and how
+    /// many cells changed and how many were kept at a bound.
     static func perturbed(_ dataset: TabularDataset, columns: [Int], seed: UInt64) -> (rows: [[String]], changed: Int, kept: Int) {
         var rows = dataset.fields
         var rng = TabularRandom(seed: seed, stream: "learn-perturb")
@@ -208,9 +224,10 @@ public enum TabularVersions {
             let cells = (1..<rows.count).map { DecimalCell(TabularPlanner.trimmed(rows[$0][column])) }
             let values = cells.compactMap { $0?.value }
             guard let low = values.min(), let high = values.max() else { continue }
+            let usual = usualDecimals(cells.compactMap { $0?.decimals })
             for row in 1..<rows.count {
                 guard let cell = cells[row - 1] else { continue }
-                var moved = cell
+                var moved = cell.padded(to: usual)
                 moved.mantissa += rng.next() & 1 == 0 ? -1 : 1
                 if moved.value < low || moved.value > high {
                     kept += 1
@@ -227,6 +244,14 @@ public enum TabularVersions {
     public static func rowsStillInOriginal(_ rows: [[String]], original: TabularDataset) -> Int {
         let originalRows = Set(original.fields.dropFirst().map { $0.joined(separator: "\u{1F}") })
         return rows.dropFirst().filter { originalRows.contains($0.joined(separator: "\u{1F}")) }.count
+    }
+
+    /// The most common number of decimals of a column's cells (the larger on ties): its precision, which files
+    /// that drop trailing zeros (`5` for 5.0, `2.1` for 2.10) write only on most cells.
+    static func usualDecimals(_ decimals: [Int]) -> Int {
+        var counts = [Int: Int]()
+        for d in decimals { counts[d, default: 0] += 1 }
+        return counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }?.key ?? 0
     }
 
     /// A z-score with 2 decimals, never `-0.00`.
