@@ -13,7 +13,13 @@ public enum TabularLearnRenderer {
         let rows = report.versions.map { result in
             [result.version.rawValue, percent(result.accuracy), "\(percent(result.ciLow)) – \(percent(result.ciHigh))", "\(result.correct)/\(result.n)", result.note]
         }
-        out += ReportText.table(header: ["VERSION", "ACCURACY", "95 % CI", "CORRECT", "NOTE"], rows: rows)
+        // An empty note would leave the padding of the column before it at the end of the line.
+        let table = ReportText.table(header: ["VERSION", "ACCURACY", "95 % CI", "CORRECT", "NOTE"], rows: rows)
+        out += table.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            var line = Substring(line)
+            while line.last == " " { line.removeLast() }
+            return String(line)
+        }.joined(separator: "\n")
         out += "\n"
         out += String(format: "Drop (original − perturbed): %.1f points; ", 100 * report.drop)
         out += "\(report.originalOnly) row\(report.originalOnly == 1 ? "" : "s") right only in the original, \(report.perturbedOnly) only in the perturbed version; "
