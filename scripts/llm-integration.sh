@@ -30,7 +30,7 @@ trap '"$server" stop "$pid"' EXIT
 echo "llm-integration: model server pid $pid at $url" >&2
 export CONTAM_LLM_URL="$url" CONTAM_LLM_MODEL=smollm2
 
-swift test --disable-xctest --filter 'TabularLLMIntegrationTests|ProbeExtractLLMIntegrationTests|ProbeItemsLLMIntegrationTests|ProbeDistributionLLMIntegrationTests'
+swift test --disable-xctest --filter 'TabularLLMIntegrationTests|ProbeExtractLLMIntegrationTests|ProbeItemsLLMIntegrationTests|ProbeDistributionLLMIntegrationTests|TabularLearnLLMIntegrationTests'
 
 # The CLI end to end: a report, then the same command again served from the cache.
 swift build >/dev/null

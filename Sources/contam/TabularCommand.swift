@@ -7,7 +7,7 @@ import ContamCommandLine
 enum TabularCommand: NestedSubcommand {
     static let nested = NestedCommands(
         spec: CommandSpec(name: "contam tabular", overview: "Test whether a model memorized tabular datasets (CSV), or whether a corpus contains them.",
-                          arguments: [.init("subcommand", help: "test, scan, prompts, score or exposure."),
+                          arguments: [.init("subcommand", help: "test, scan, prompts, score, exposure or learn."),
                                       .init("arguments", help: "The sub-command's arguments and options.", variadic: true, optional: true)]),
         discussion: ["Memorization tests after Bordt et al. 2024 (\"Elephants Never Forget\"): header, row, feature and",
                      "first-token completion and feature names, each with a baseline, a p-value and a verdict. Any",
@@ -17,7 +17,7 @@ enum TabularCommand: NestedSubcommand {
             (TabularModelCommands.scanSpec, TabularModelCommands.scan),
             (TabularModelCommands.promptsSpec, TabularModelCommands.prompts),
             (TabularModelCommands.scoreSpec, TabularModelCommands.score),
-        ] + TabularExposureCommand.commands)
+        ] + TabularExposureCommand.commands + TabularLearnCommand.commands)
 
     static var spec: CommandSpec { nested.spec }
     static var help: String { nested.help }
