@@ -108,7 +108,7 @@ public struct TabularRowOrder: Codable, Sendable, Equatable {
         var notes = columns.map { column -> String in
             switch column.kind {
             case .id: return "\(column.name) is a running id (unique integers, \(column.detail)): the next row's value follows from the previous one"
-            case .sorted: return "the rows are sorted by \(column.name) (\(column.detail)): the next row's value is close to the previous one"
+            case .sorted: return "the rows are sorted by \(column.name) (\(column.detail)): the next row's value is the previous one's or comes just after it"
             case .grouped: return "the rows are grouped by \(column.name) (\(column.detail)): the next row usually repeats the previous row's value"
             }
         }
