@@ -88,11 +88,6 @@ public enum TabularKnowledgeScorer {
         zip(names, values).compactMap { name, value in value.map { "\(name) = \($0)" } }.joined(separator: ", ")
     }
 
-    /// A rate in percent that stays readable when tiny ("3.2e-05 %" rather than "0.00 %").
-    static func smallPercent(_ rate: Double) -> String {
-        rate > 0 && rate < 0.0001 ? String(format: "%.1e %%", rate * 100) : TabularScorer.percent(rate)
-    }
-
     static func queryList(_ indices: [Int]) -> String {
         indices.prefix(10).map { String($0 + 1) }.joined(separator: ", ") + (indices.count > 10 ? ", …" : "")
     }
@@ -135,7 +130,7 @@ public enum TabularKnowledgeScorer {
         if !invalid.isEmpty { notes.append("\(invalid.count) answer\(invalid.count == 1 ? "" : "s") gave no usable sample, counted as misses (quer\(invalid.count == 1 ? "y" : "ies") \(queryList(invalid)))") }
         if hits > 0 { notes.append("the hits are \(hitRows.count) distinct real row\(hitRows.count == 1 ? "" : "s")") }
         return TabularTestResult(test: .sample, verdict: verdict, statistic: Double(hits), outOf: n, statisticText: "\(hits)/\(n) samples are real rows",
-                                 baseline: rate, baselineText: "\(smallPercent(rate)) (real rows in the column-shuffled table)",
+                                 baseline: rate, baselineText: "\(TabularScorer.percent(rate)) (real rows in the column-shuffled table)",
                                  pValue: p, reason: reason,
                                  figures: ["valid samples": Double(valid), "mean fraction of features of the closest real row": meanCloseness, "distinct real rows": Double(hitRows.count)],
                                  notes: notes, queries: outcomes)

@@ -287,9 +287,11 @@ public enum TabularScorer {
         return hits
     }
 
+    /// A rate in percent, readable when tiny ("3.2e-05 %" rather than "0.00 %").
     static func percent(_ value: Double) -> String {
         let p = value * 100
         if p == 0 { return "0 %" }
+        if p < 0.01 { return String(format: "%.1e %%", p) }
         if p < 0.1 { return String(format: "%.2f %%", p) }
         if p < 10 { return String(format: "%.1f %%", p) }
         return String(format: "%.0f %%", p)
