@@ -46,6 +46,73 @@ import ContamTestSupport
         }
     }
 
+    /// Hands its bytes over a few at a time (1 to 7 per read), as a pipe or a slow disk would.
+    final class Trickle: ByteSource {
+        let bytes: [UInt8]
+        var position = 0
+        var call = 0
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+        func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+            call += 1
+            let n = min(buffer.count, 1 + call % 7, bytes.count - position)
+            for k in 0..<n { buffer[k] = bytes[position + k] }
+            position += n
+            return n
+        }
+    }
+
+    /// Reads `source` with output buffers cycling through `sizes`.
+    func readCycling(_ source: ByteSource, sizes: [Int]) throws -> [UInt8] {
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: sizes.max()!)
+        var call = 0
+        while true {
+            let size = sizes[call % sizes.count]
+            call += 1
+            let n = try buffer.withUnsafeMutableBytes { try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<size])) }
+            if n == 0 { return out }
+            out.append(contentsOf: buffer[..<n])
+        }
+    }
+
+    /// Compressed (text) and raw (random bytes) blocks, several frames, read in pieces into buffers of 1 byte
+    /// up: the bytes come back whole, and every cut inside a frame is an error, never a shorter "complete" file.
+    @Test func trickledInputAndTinyBuffersFindEveryFrameEnd() throws {
+        var rng = SeededRandom(seed: 5)
+        let random = (0..<3000).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let compressor = ZstdCompressor()
+        let parts: [[UInt8]] = [sampleText(4000), random, [], Array(sampleText(700).reversed())]
+        var frames: [[UInt8]] = []
+        for part in parts { frames.append(try part.withUnsafeBytes { try compressor.compress($0) }) }
+        let stream = frames.flatMap { $0 }
+        for sizes in [[1], [1, 7, 4096], [7], [5, 1]] {
+            #expect(try readCycling(ZstdStreamReader(Trickle(stream), path: "t.zst"), sizes: sizes) == parts.flatMap { $0 }, "\(sizes)")
+        }
+        // Every cut that does not fall on a frame boundary is an error.
+        var boundaries = Set([0])
+        var end = 0
+        for frame in frames { end += frame.count; boundaries.insert(end) }
+        for cut in stride(from: 1, to: stream.count, by: 3) where !boundaries.contains(cut) {
+            for sizes in [[1], [1, 7, 4096]] {
+                #expect(throws: StorageError.self, "cut at \(cut), reads of \(sizes)") {
+                    try readCycling(ZstdStreamReader(Trickle(Array(stream.prefix(cut))), path: "t.zst"), sizes: sizes)
+                }
+            }
+        }
+    }
+
+    /// Found by the fuzzer: a frame whose raw block is cut short, trickled into one-byte buffers, read as a
+    /// complete 26-byte file (the decoder's hint inside the block equalled the one at a frame start).
+    @Test func aRawBlockCutShortIsTruncatedHoweverItArrives() throws {
+        let input: [UInt8] = [0x28, 0xb5, 0x2f, 0xfd, 0x04, 0x00, 0x00, 0x01, 0x00] + [UInt8](repeating: 0, count: 23) + [0x57, 0xc7, 0x46]
+        for sizes in [[1 << 16], [1, 7, 4096, 1 << 16], [1]] {
+            for source in [MemoryByteSource(input) as ByteSource, Trickle(input)] {
+                let error = #expect(throws: StorageError.self, "\(sizes)") { try readCycling(ZstdStreamReader(source, path: "cut.zst"), sizes: sizes) }
+                #expect(error.map { "\($0)".contains("truncated") } == true)
+            }
+        }
+    }
+
     @Test func framesCarryAContentChecksumThatCatchesAFlippedByte() throws {
         let text = sampleText(20_000)
         let frame = try text.withUnsafeBytes { try ZstdCompressor().compress($0) }

@@ -95,18 +95,6 @@ public final class ZstdStreamReader: ByteSource {
 
     deinit { ZSTD_freeDCtx(context) }
 
-    /// What a decoder waiting at a frame boundary answers when called with no input.
-    private static let freshFrameHint: Int = {
-        let context = ZSTD_createDCtx()
-        defer { ZSTD_freeDCtx(context) }
-        var byte: UInt8 = 0
-        return withUnsafeMutableBytes(of: &byte) { out in
-            var inBuffer = ZSTD_inBuffer(src: nil, size: 0, pos: 0)
-            var outBuffer = ZSTD_outBuffer(dst: out.baseAddress, size: 1, pos: 0)
-            return ZSTD_decompressStream(context, &outBuffer, &inBuffer)
-        }
-    }()
-
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard buffer.count > 0 else { return 0 }
         while true {
@@ -150,9 +138,14 @@ public final class ZstdStreamReader: ByteSource {
                 // Output may remain inside the decoder after all input is consumed: keep calling while the buffer came back full.
                 outputPending = outBuffer.pos == outBuffer.size
             }
-            // zstd returns 0 when a frame ends, except when the frame's last bytes come out in a call that only
-            // flushes (no input consumed): that call already reports the hint of a fresh frame. Treat it as a boundary.
-            frameOpen = hint != 0 && !(inputPosition == consumedBefore && produced == 0 && hint == Self.freshFrameHint)
+            // zstd returns 0 exactly when a frame is decoded and flushed. A call that consumed input and returned
+            // a hint is inside a frame; a call that only flushes says nothing new (its hint can equal a fresh
+            // frame's even inside a block, so it is never read as a boundary).
+            if hint == 0 {
+                frameOpen = false
+            } else if inputPosition > consumedBefore {
+                frameOpen = true
+            }
             if produced > 0 { return produced }
         }
     }
