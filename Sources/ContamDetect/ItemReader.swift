@@ -62,6 +62,9 @@ public struct ItemSet: Sendable {
     public var invalidUTF8Replaced = 0
     /// What the walks of item directories did not read.
     public var skippedInputs: [SkippedInput] = []
+
+    /// Items that come from no file (a request of `contam serve`): no inputs to write back.
+    public init(items: [CheckItem] = []) { self.items = items }
 }
 
 /// Reads benchmark items from JSONL (`--field`, `--id-field`), plain text (one item per file, or per line

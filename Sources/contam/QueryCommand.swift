@@ -1,6 +1,7 @@
 import Foundation
 import ContamStorage
 import ContamIndex
+import ContamApps
 import ContamCommandLine
 
 /// `contam query INDEX count|locate|longest TEXT`: explore an index.
@@ -29,26 +30,6 @@ enum QueryCommand: Subcommand {
         ],
         discussion: "Exit codes: 0 answered (has: every n-gram present), 1 has: some n-gram absent, 2 bad index or usage, 3 internal error.")
 
-    struct HasAnswer: Encodable {
-        var query: String
-        var present: Bool
-        var falsePositiveRate: Double
-        var ngrams: [SketchNGramAnswer]
-    }
-
-    struct CountAnswer: Encodable {
-        var query: String
-        var tokens: Int
-        var count: Int
-    }
-
-    struct LocateAnswer: Encodable {
-        var query: String
-        var tokens: Int
-        var count: Int
-        var occurrences: [PhraseQuery.Located]
-    }
-
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         let (path, mode, text) = (arguments.positionals[0], arguments.positionals[1], arguments.positionals[2])
         guard ["count", "locate", "longest", "has"].contains(mode) else {
@@ -59,12 +40,10 @@ enum QueryCommand: Subcommand {
         let json = try arguments[Self.json]
         let opened = try OpenedIndex.open(path: path)
         if mode == "has" {
-            let index = opened.sketched
-            let answers = try index.sketchAnswers(for: text)
-            let present = answers.allSatisfy(\.present)
+            let answer = try QueryAnswer.has(text, index: opened.sketched)
+            let (answers, present) = (answer.ngrams, answer.present)
             if json {
-                let rate = index.sketches.reduce(0) { $0 + $1.parameters.targetFalsePositiveRate }
-                Console.line(JSONOutput.line(HasAnswer(query: text, present: present, falsePositiveRate: rate, ngrams: answers)))
+                Console.line(JSONOutput.line(answer))
             } else if answers.count == 1 {
                 Console.line(present ? "present (probably: the sketch has false positives, never false negatives)" : "absent")
             } else {
@@ -76,22 +55,16 @@ enum QueryCommand: Subcommand {
         let index = try opened.requireFull(for: mode)
         let query = PhraseQuery(index: index)
         let color = Console.stdoutIsTerminal
-        if mode != "has" && query.tokens(of: text).isEmpty {
-            throw arguments.error("the text has no token to look up (after \(query.index.tokenizerOptions.summary) normalization)")
-        }
+        if let problem = QueryAnswer.noTokenProblem(text, query: query) { throw arguments.error(problem) }
         switch mode {
         case "count":
-            let (tokens, count) = query.count(text)
-            if json {
-                Console.line(JSONOutput.line(CountAnswer(query: text, tokens: tokens, count: count)))
-            } else {
-                Console.line("\(count)")
-            }
+            let answer = QueryAnswer.count(text, query: query)
+            Console.line(json ? JSONOutput.line(answer) : "\(answer.count)")
         case "locate":
-            let (count, occurrences) = try query.locate(text, limit: limit, contextBytes: context)
-            let tokens = query.tokens(of: text).count
+            let answer = try QueryAnswer.locate(text, query: query, limit: limit, contextBytes: context)
+            let (count, occurrences, tokens) = (answer.count, answer.occurrences, answer.tokens)
             if json {
-                Console.line(JSONOutput.line(LocateAnswer(query: text, tokens: tokens, count: count, occurrences: occurrences)))
+                Console.line(JSONOutput.line(answer))
             } else {
                 Console.line("\(count) occurrence\(count == 1 ? "" : "s") of \(tokens) token\(tokens == 1 ? "" : "s")\(count > occurrences.count ? " (showing \(occurrences.count))" : "")")
                 for (i, occurrence) in occurrences.enumerated() {

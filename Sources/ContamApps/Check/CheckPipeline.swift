@@ -68,28 +68,9 @@ public enum CheckPipeline {
         if request.writeCleanPath != nil, let input = set.inputs.first(where: { $0.cleanCopyRefusal != nil }) {
             throw DetectError.cleanCopyUnsupported(path: input.path, reason: input.cleanCopyRefusal ?? "")
         }
-        let checker = ContaminationChecker(membership: membership, options: options)
-        progress?.begin("checking \(set.items.count) items")
-        let total = set.items.count
-        let results = try checker.check(set.items) { done in progress?.update(done: done, total: total, bytes: false) }
-        progress?.finish()
-        var notes: [String] = []
-        if set.skippedRecords > 0 {
-            notes.append("\(set.skippedRecords) malformed record\(set.skippedRecords == 1 ? "" : "s") skipped (--skip-bad-records), first: \(set.skipReasons.first ?? "")")
-        }
-        if set.invalidUTF8Replaced > 0 { notes.append("\(set.invalidUTF8Replaced) invalid UTF-8 sequences in items replaced by U+FFFD") }
-        if let skipped = SkippedInput.summary(set.skippedInputs, listed: request.listSkippedInputs) {
-            notes.append(skipped + (request.listSkippedInputs ? ": " + set.skippedInputs.map { "\($0.path) (\($0.reason.phrase))" }.joined(separator: ", ") : ""))
-        }
-        let evaluator = checker.evaluator(for: results.map(\.tokenized))
-        let gpt3N = options.methods.contains(.gpt3) ? evaluator.gpt3NgramLength : nil
-        var sketchOnly: CheckReport.SketchOnlyCheck?
-        if case .sketch(let index) = membership {
-            sketchOnly = CheckReport.SketchOnlyCheck(ngramSizes: index.sketchNGramSizes, falsePositiveRate: index.sketchFalsePositiveRate)
-        }
-        let report = CheckReport(indexPath: request.indexPath, tokenizerOptions: membership.tokenizerOptions, options: options,
-                                 gpt3NgramLength: gpt3N, firstPassNgramLength: checker.firstPass(for: evaluator)?.ngramLength,
-                                 sketchOnly: sketchOnly, results: results, notes: notes)
+        let (report, checker) = try check(set, indexPath: request.indexPath, options: options, membership: membership,
+                                          listSkippedInputs: request.listSkippedInputs, progress: progress)
+        let results = report.results
         var messages: [String] = []
         if let htmlPath = request.htmlPath {
             let html = try HTMLReport.render(report, documents: checker.documents)
@@ -124,4 +105,56 @@ public enum CheckPipeline {
         }
         return CheckOutcome(report: report, standardOutput: standardOutput, messages: messages, exitCode: exitCode)
     }
+
+    /// Checks items already read (`set`) and builds the report: what `run` does between reading the items and
+    /// rendering. With `shouldStop`, items are checked one after another on the calling thread and the check
+    /// throws `CheckInterrupted` as soon as `shouldStop` returns true (between items); without it they are
+    /// spread over `options.threads` threads. Also returns the checker (its document cache feeds `--html`).
+    public static func check(_ set: ItemSet, indexPath: String, options: CheckOptions, membership: CheckMembership, listSkippedInputs: Bool = false,
+                             progress: (any ProgressReporter)? = nil, shouldStop: (() -> Bool)? = nil) throws -> (report: CheckReport, checker: ContaminationChecker) {
+        let checker = ContaminationChecker(membership: membership, options: options)
+        progress?.begin("checking \(set.items.count) items")
+        let total = set.items.count
+        let results: [ItemResult]
+        if let shouldStop {
+            // One item at a time on the caller's thread, asking between items whether to go on (a server's time limit).
+            let tokenized = try checker.tokenize(set.items)
+            let evaluator = checker.evaluator(for: tokenized)
+            let firstPass = checker.firstPass(for: evaluator)
+            var done: [ItemResult] = []
+            for k in set.items.indices {
+                if shouldStop() { throw CheckInterrupted(itemsDone: k, items: total) }
+                done.append(try checker.check(set.items[k], tokenized: tokenized[k], evaluator: evaluator, firstPass: firstPass))
+            }
+            results = done
+        } else {
+            results = try checker.check(set.items) { done in progress?.update(done: done, total: total, bytes: false) }
+        }
+        progress?.finish()
+        var notes: [String] = []
+        if set.skippedRecords > 0 {
+            notes.append("\(set.skippedRecords) malformed record\(set.skippedRecords == 1 ? "" : "s") skipped (--skip-bad-records), first: \(set.skipReasons.first ?? "")")
+        }
+        if set.invalidUTF8Replaced > 0 { notes.append("\(set.invalidUTF8Replaced) invalid UTF-8 sequences in items replaced by U+FFFD") }
+        if let skipped = SkippedInput.summary(set.skippedInputs, listed: listSkippedInputs) {
+            notes.append(skipped + (listSkippedInputs ? ": " + set.skippedInputs.map { "\($0.path) (\($0.reason.phrase))" }.joined(separator: ", ") : ""))
+        }
+        let evaluator = checker.evaluator(for: results.map(\.tokenized))
+        let gpt3N = options.methods.contains(.gpt3) ? evaluator.gpt3NgramLength : nil
+        var sketchOnly: CheckReport.SketchOnlyCheck?
+        if case .sketch(let index) = membership {
+            sketchOnly = CheckReport.SketchOnlyCheck(ngramSizes: index.sketchNGramSizes, falsePositiveRate: index.sketchFalsePositiveRate)
+        }
+        let report = CheckReport(indexPath: indexPath, tokenizerOptions: membership.tokenizerOptions, options: options,
+                                 gpt3NgramLength: gpt3N, firstPassNgramLength: checker.firstPass(for: evaluator)?.ngramLength,
+                                 sketchOnly: sketchOnly, results: results, notes: notes)
+        return (report, checker)
+    }
+}
+
+/// A check stopped by its caller (`CheckPipeline.check(_:…shouldStop:)`) before every item was done.
+public struct CheckInterrupted: Error, CustomStringConvertible, Sendable {
+    public var itemsDone: Int
+    public var items: Int
+    public var description: String { "the check stopped after \(itemsDone) of \(items) items" }
 }

@@ -52,6 +52,11 @@ public struct PhraseQuery {
         return (total, try found.map { try located($0, length: tokens.count, contextBytes: contextBytes) })
     }
 
+    /// Up to `limit` occurrences of a sequence of normalized tokens (already tokenized with the index's options), with their passages.
+    public func locate(tokens: [String], limit: Int = PhraseQuery.defaultLimit, contextBytes: Int = PhraseQuery.defaultContextBytes) throws -> [Located] {
+        try index.occurrences(of: tokens[...], limit: limit).map { try located($0, length: tokens.count, contextBytes: contextBytes) }
+    }
+
     /// The longest span of `text` occurring in the corpus, with its count and one source.
     public func longest(_ text: String, contextBytes: Int = PhraseQuery.defaultContextBytes) throws -> Longest {
         let queryTokens = self.tokens(of: text)

@@ -1,0 +1,152 @@
+import Foundation
+import ContamIndex
+import ContamDetect
+
+/// The API of `contam serve`: pure request → response handlers over indexes opened once (mmap'd) at start.
+/// `handle` routes a request to the infini-gram-compatible endpoint (`POST /`) or to contam's own
+/// (`/v1/…`), documented in docs/serve.md ("API"). Thread-safe: every stored property is immutable and
+/// the indexes are read-only mappings, so any number of workers may call `handle` at once. Long handlers
+/// (check, trace, ntd, search) look at `HTTPRequest.isPastDeadline` between units of work and answer 503.
+/// No request reads a file other than an opened index's own documents.
+public final class ServeAPI: Sendable {
+    /// Bounds on what one request may ask for; a request over them gets 413.
+    public struct Limits: Sendable {
+        /// Tokens of a query (count, locate, longest, has, infini-gram queries).
+        public var maxQueryTokens = 1_000
+        /// Tokens of a text to trace, and of each item to check.
+        public var maxTextTokens = 10_000
+        /// Items of one /v1/check request.
+        public var maxCheckItems = 1_000
+
+        public init() {}
+    }
+
+    /// One served index.
+    struct Served: Sendable {
+        var name: String
+        var path: String
+        var opened: OpenedIndex
+    }
+
+    let served: [Served]
+    public let limits: Limits
+
+    /// Opens each index once. Throws `ServeError` for a duplicate or empty name, or an index that does not open.
+    public init(indexes: [(name: String, path: String)], limits: Limits = Limits()) throws {
+        guard !indexes.isEmpty else { throw ServeError.noIndex }
+        var seen = Set<String>()
+        var served: [Served] = []
+        for (name, path) in indexes {
+            guard !name.isEmpty else { throw ServeError.badName(path: path) }
+            guard seen.insert(name).inserted else { throw ServeError.duplicateName(name) }
+            do {
+                served.append(Served(name: name, path: path, opened: try OpenedIndex.open(path: path)))
+            } catch {
+                throw ServeError.cannotOpen(name: name, path: path, reason: "\(error)")
+            }
+        }
+        self.served = served
+        self.limits = limits
+    }
+
+    /// The names of the served indexes, in the order given.
+    public var indexNames: [String] { served.map(\.name) }
+
+    /// Answers one request (never throws, never traps on input): 404 for an unknown path, 405 with `Allow`
+    /// for a wrong method, 400 for a bad body or parameter, 413 for a request over `limits`, 503 past the deadline.
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        do {
+            return try route(request)
+        } catch let error as APIError {
+            var response = HTTPResponse.error(error.status, error.message)
+            if let allow = error.allow { response.headers.append(("Allow", allow)) }
+            return response
+        } catch let error as CheckInterrupted {
+            return .error(503, "the request ran past the server's time limit: \(error); send fewer items")
+        } catch let error as DetectError {
+            if case .itemTooLong = error { return .error(413, "\(error)") }
+            return .error(400, "\(error)")
+        } catch let error as IndexError {
+            switch error {
+            case .incompatibleOptions, .invalidArgument: return .error(400, "\(error)")
+            default: return .error(500, "\(error)")
+            }
+        } catch {
+            return .error(500, "internal error: \(error)")
+        }
+    }
+
+    func route(_ request: HTTPRequest) throws -> HTTPResponse {
+        let path = request.path
+        func require(_ method: String) throws {
+            guard request.method == method else { throw APIError(405, "\(path) takes \(method), not \(request.method)", allow: method) }
+        }
+        if path.hasPrefix("/v1/documents/") || path == "/v1/documents" {
+            try require("GET")
+            return try document(request)
+        }
+        switch path {
+        case "/":
+            try require("POST")
+            return try infiniGram(request)
+        case "/v1/indexes":
+            try require("GET")
+            return indexList().response()
+        case "/v1/count", "/v1/locate", "/v1/longest", "/v1/has", "/v1/check", "/v1/trace":
+            try require("POST")
+            let body = try APIRequestBody(request.body)
+            switch path {
+            case "/v1/count": return try count(body)
+            case "/v1/locate": return try locate(body)
+            case "/v1/longest": return try longest(body)
+            case "/v1/has": return try has(body)
+            case "/v1/check": return try check(body, request: request)
+            default: return try trace(body, request: request)
+            }
+        default:
+            throw APIError(404, "no endpoint \(path); see docs/serve.md (POST /, GET /v1/indexes, POST /v1/count, /v1/locate, /v1/longest, /v1/has, /v1/check, /v1/trace, GET /v1/documents/SHARD/DOC)")
+        }
+    }
+
+    /// The index a request names (`name`), or the only one served when it names none.
+    func served(named name: String?, field: String = "index") throws -> Served {
+        guard let name else {
+            if served.count == 1 { return served[0] }
+            throw APIError(400, "\(field): missing; this server has several indexes (\(indexNames.joined(separator: ", "))), name one")
+        }
+        guard let found = served.first(where: { $0.name == name }) else {
+            throw APIError(400, "\(field): unknown index '\(name)' (served: \(indexNames.joined(separator: ", ")))")
+        }
+        return found
+    }
+
+    /// The full index of `served`, or a 400 saying that `what` needs one.
+    func full(_ served: Served, for what: String) throws -> Index {
+        switch served.opened {
+        case .full(let index): return index
+        case .sketchOnly: throw APIError(400, "index '\(served.name)' is sketch-only (built with --sketch-only); \(what) needs a full index")
+        }
+    }
+
+    /// 413 when `tokens` is over `limit`.
+    func checkLength(_ tokens: Int, limit: Int, what: String = "query") throws {
+        if tokens > limit { throw APIError(413, "\(what) too long: \(tokens) tokens, the limit is \(limit)") }
+    }
+}
+
+/// Why `ServeAPI` could not start.
+public enum ServeError: Error, CustomStringConvertible, Sendable {
+    case noIndex
+    case badName(path: String)
+    case duplicateName(String)
+    case cannotOpen(name: String, path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .noIndex: return "no index to serve; give at least one index directory"
+        case let .badName(path): return "the index at \(path) has an empty name; give each index a name (NAME=PATH)"
+        case let .duplicateName(name): return "two indexes are named '\(name)'; give each a different name (NAME=PATH)"
+        case let .cannotOpen(name, path, reason): return "index '\(name)' (\(path)) does not open: \(reason)"
+        }
+    }
+}
