@@ -1,4 +1,5 @@
 import Foundation
+import ContamStorage
 
 /// What every report renderer (check, tabular, probe) writes the same way: terminal colours, aligned tables,
 /// HTML escaping and a character diff of an answer against the truth.
@@ -135,9 +136,5 @@ public enum ReportText {
     }
 
     /// One JSON line (keys sorted, slashes unescaped): the `--json` output of every report.
-    public static func jsonLine<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
-    }
+    public static func jsonLine<T: Encodable>(_ value: T) -> String { JSONOutput.line(value) }
 }

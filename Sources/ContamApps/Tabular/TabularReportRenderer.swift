@@ -1,4 +1,5 @@
 import Foundation
+import ContamStorage
 
 /// Renders tabular test reports: a human report per dataset (with an answer-vs-truth diff per query, coloured
 /// on a terminal), a summary table over datasets, Markdown, a self-contained HTML page, and JSON.
@@ -243,11 +244,7 @@ public enum TabularReportRenderer {
     // MARK: JSON
 
     /// One report as a single line of JSON (keys sorted).
-    public static func json(_ report: TabularDatasetReport) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(report)) ?? Data("{}".utf8), as: UTF8.self)
-    }
+    public static func json(_ report: TabularDatasetReport) -> String { JSONOutput.line(report) }
 
     // MARK: Helpers
 
