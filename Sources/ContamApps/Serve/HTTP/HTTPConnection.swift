@@ -15,6 +15,8 @@ struct HTTPConnection {
     private var buffer: [UInt8] = []
     /// The peer closed its side.
     private var peerClosed = false
+    /// What one `recv` reads into, allocated once per connection.
+    private var scratch = [UInt8](repeating: 0, count: HTTPConnection.readChunk)
 
     static let pollSlice: Duration = .milliseconds(200)
     static let readChunk = 64 << 10
@@ -135,13 +137,11 @@ struct HTTPConnection {
         let now = ContinuousClock.now
         if now >= deadline { return .timedOut }
         if !waitReadable(for: min(Self.pollSlice, deadline - now)) { return .slice }
-        let start = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: Self.readChunk))
-        let read = buffer.withUnsafeMutableBytes { raw in
-            recv(descriptor, raw.baseAddress! + start, Self.readChunk, 0)
+        let read = scratch.withUnsafeMutableBytes { raw in recv(descriptor, raw.baseAddress, raw.count, 0) }
+        if read > 0 {
+            buffer.append(contentsOf: scratch[0..<read])
+            return .data
         }
-        buffer.removeLast(read > 0 ? Self.readChunk - read : Self.readChunk)
-        if read > 0 { return .data }
         if read == 0 {
             peerClosed = true
             return .closed
