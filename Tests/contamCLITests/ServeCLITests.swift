@@ -237,6 +237,15 @@ func jsonObject(_ text: String) -> [String: Any]? {
                 #expect(sameJSON(expected, answered), "\(type) \(phrase)")
             }
         }
+        // Trace: the same spans, counts, ranks and sources as one index holding both parts.
+        let generation = Self.phrases.joined(separator: " and ") + ". " + longText + " THE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND"
+        for minMatch in [2, 4, 8] {
+            let body: [String: Any] = ["text": generation, "min_match": minMatch, "max_sources": 4]
+            let expected = try single.post("/v1/trace", body), answered = try front.post("/v1/trace", body)
+            #expect(expected.status == 200)
+            #expect((expected.json?["span_count"] as? Int ?? 0) > 0)
+            #expect(sameJSON(expected.json, answered.json), "trace min_match \(minMatch): \(expected.text.prefix(300)) vs \(answered.text.prefix(300))")
+        }
         let shards = one?["shards"] as? Int ?? 0
         for shard in 0..<shards {
             for doc in 0..<3 {

@@ -92,7 +92,7 @@ public final class ServeAPI: Sendable {
         case "/v1/indexes":
             try require("GET")
             return indexList().response()
-        case "/v1/count", "/v1/locate", "/v1/longest", "/v1/has", "/v1/check", "/v1/trace":
+        case "/v1/count", "/v1/locate", "/v1/longest", "/v1/has", "/v1/check", "/v1/trace", "/v1/part":
             try require("POST")
             let body = try APIRequestBody(request.body)
             switch path {
@@ -101,6 +101,7 @@ public final class ServeAPI: Sendable {
             case "/v1/longest": return try longest(body)
             case "/v1/has": return try has(body)
             case "/v1/check": return try check(body, request: request)
+            case "/v1/part": return try part(body)
             default: return try trace(body, request: request)
             }
         default:

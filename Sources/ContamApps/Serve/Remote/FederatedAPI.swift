@@ -10,7 +10,8 @@ import ContamModel
 ///
 /// Merging: count = sum, has = an n-gram present in any part, longest = the longest span (the leftmost on a
 /// tie) counted in every part, locate = the parts' occurrences in part order (which is shard order),
-/// documents by union shard number; infini-gram's `count`, `prob` and `find` likewise. A part that does not
+/// documents by union shard number, trace from the parts' matching statistics (`FederatedTraceCorpus`);
+/// infini-gram's `count`, `prob` and `find` likewise. A part that does not
 /// answer, or answers with a server error, fails the whole request with 503 naming it: never a lower count.
 /// A client error (4xx) of a part is the client's and is passed on as it is.
 public final class FederatedAPI: Sendable {
@@ -132,6 +133,7 @@ public final class FederatedAPI: Sendable {
         case "/v1/longest": return try longest(union, fields)
         case "/v1/has": return try has(union, fields)
         case "/": return try infiniGram(union, fields)
+        case "/v1/trace": return try trace(union, fields, request: request)
         default:
             throw APIError(501, "\(path) is not answered across --remote parts yet; send it to each part's server (index '\(union.name)' is on \(union.parts.map(\.label).joined(separator: ", ")))")
         }
