@@ -292,18 +292,18 @@ extension WebPage {
     } else {
       source = [el("h3", null, "Source"), el("div", { class: "text none" }, "No source passage: no verbatim span of at least the minimum length, and no near-verbatim alignment.")];
     }
-    const spanList = spans.length ? [el("h3", null, "Verbatim spans"), el("table", { class: "summary" },
+    const spanList = spans.length ? [el("h3", null, "Verbatim spans"), el("div", { class: "scroll" }, el("table", { class: "summary" },
       el("thead", null, el("tr", null, el("th", null, "span"), el("th", null, "tokens"), el("th", null, "occurrences"), el("th", null, "sources"))),
       el("tbody", null, spans.map((s) => el("tr", null, el("td", null, s.text), el("td", { class: "num" }, s.tokens), el("td", { class: "num" }, s.occurrences),
-        el("td", null, s.sources.map((src) => el("div", null, (src.document || "") + " ", openButton(src.shard, src.doc, [src.byte_start, src.byte_end]))))))))] : [];
-    out.replaceChildren(
+        el("td", null, s.sources.map((src) => el("div", null, (src.document || "") + " ", openButton(src.shard, src.doc, [src.byte_start, src.byte_end])))))))))] : [];
+    out.replaceChildren(...[
       el("h2", null, item.flagged ? "Flagged " : "Not flagged ", badges),
       el("p", { class: "meta" }, "against ", el("code", null, data.index), " · " + figures.join(" · ")),
       evidence.length ? el("ul", { class: "evidence" }, evidence) : null,
       data.notes.map((note) => el("p", { class: "note" }, "Note: " + note)),
       el("p", { class: "legend" }, "Legend: ", el("mark", { class: "m" }, "longest verbatim span"), " ", el("mark", { class: "e" }, "other verbatim spans")),
       el("div", { class: "pair" }, el("div", { class: "side" }, el("h3", null, "Text"), itemText), el("div", { class: "side" }, source)),
-      spanList);
+      spanList].flat(Infinity).filter((child) => child !== null));
   }
 
   // ---- trace: /v1/trace, spans highlighted; selecting one shows its sources
@@ -325,7 +325,7 @@ extension WebPage {
   function renderTrace() {
     const { text, data } = state.trace;
     $("trace-summary").textContent = data.span_count + " span" + (data.span_count === 1 ? "" : "s") + " of at least " + data.min_match +
-      " tokens occur verbatim in the corpus (" + data.tokens + " tokens traced)" + (data.spans.length < data.span_count ? "; the " + data.spans.length + " rarest shown" : "");
+      " tokens " + (data.span_count === 1 ? "occurs" : "occur") + " verbatim in the corpus (" + data.tokens + " tokens traced)" + (data.spans.length < data.span_count ? "; the " + data.spans.length + " rarest shown" : "");
     $("trace-result").hidden = data.spans.length === 0;
     const toIndex = scalarOffsets(text);
     const ranges = data.spans.map((span, rank) => ({ start: toIndex(span.char_start), end: toIndex(span.char_end), cls: "t", rank }));

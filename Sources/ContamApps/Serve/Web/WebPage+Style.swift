@@ -40,7 +40,7 @@ legend{font-weight:600;font-size:.9em}
 .text.none{color:#777;font-family:inherit}
 .pager{display:flex;align-items:center;gap:.8em;margin:.5em 0}
 .summary{border-collapse:collapse;margin:.6em 0}.summary th,.summary td{border:1px solid #d8dbe0;padding:.3em .6em;text-align:left;vertical-align:top}
-.summary th{background:#f4f5f7}.num{text-align:right;white-space:nowrap}
+.summary th{background:#f4f5f7}.scroll{overflow-x:auto}.num{text-align:right;white-space:nowrap}
 .badge{display:inline-block;font-size:.8em;font-weight:600;padding:.1em .55em;border-radius:9px;margin:0 .3em .2em 0}
 .badge.dirty{background:#fde2e1;color:#a4161a}.badge.notclean{background:#fff1c2;color:#7a5b00}.badge.clean{background:#e8f5e9;color:#2e6b30}
 .evidence{margin:.4em 0 .8em;padding-left:1.3em;color:#333}
