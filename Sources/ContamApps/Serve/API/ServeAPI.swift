@@ -6,7 +6,7 @@ import ContamDetect
 /// `handle` routes a request to the infini-gram-compatible endpoint (`POST /`) or to contam's own
 /// (`/v1/…`), documented in docs/serve.md ("API"). Thread-safe: every stored property is immutable and
 /// the indexes are read-only mappings, so any number of workers may call `handle` at once. Long handlers
-/// (check, trace, ntd, search) look at `HTTPRequest.isPastDeadline` between units of work and answer 503.
+/// (check, trace, ntd, search) look at `HTTPRequest.isPastDeadline` between units of work and answer 504.
 /// No request reads a file other than an opened index's own documents.
 public final class ServeAPI: Sendable {
     /// Bounds on what one request may ask for; a request over them gets 413.
@@ -53,7 +53,7 @@ public final class ServeAPI: Sendable {
     public var indexNames: [String] { served.map(\.name) }
 
     /// Answers one request (never throws, never traps on input): 404 for an unknown path, 405 with `Allow`
-    /// for a wrong method, 400 for a bad body or parameter, 413 for a request over `limits`, 503 past the deadline.
+    /// for a wrong method, 400 for a bad body or parameter, 413 for a request over `limits`, 504 past the deadline.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         do {
             return try route(request)
@@ -62,7 +62,7 @@ public final class ServeAPI: Sendable {
             if let allow = error.allow { response.headers.append(("Allow", allow)) }
             return response
         } catch let error as CheckInterrupted {
-            return .error(503, "the request ran past the server's time limit: \(error); send fewer items")
+            return .error(504, "the request ran past the server's time limit: \(error); send fewer items")
         } catch let error as DetectError {
             if case .itemTooLong = error { return .error(413, "\(error)") }
             return .error(400, "\(error)")
