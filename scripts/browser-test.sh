@@ -32,12 +32,20 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 "$contam" index corpora/python-tutorial.jsonl.zst corpora/licenses -o "$work/corpus.idx" >/dev/null 2>"$work/index.log" \
   || { cat "$work/index.log" >&2; exit 1; }
-# A free port: bound by the kernel's choice, then released for the server (loopback; a race is unlikely).
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-"$contam" serve "corpus=$work/corpus.idx" --host 127.0.0.1 --port "$port" 2>"$work/serve.log" &
+# Port 0: the server picks a free port and prints its URL on stdout once it listens.
+"$contam" serve "corpus=$work/corpus.idx" --host 127.0.0.1 --port 0 >"$work/serve.out" 2>"$work/serve.log" &
 server_pid=$!
+url=""
+for _ in $(seq 300); do
+  url=$(grep -m1 -o 'http://[^ ]*' "$work/serve.out" 2>/dev/null || true)
+  [ -n "$url" ] && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "browser-test: contam serve exited:" >&2; cat "$work/serve.log" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "browser-test: contam serve printed no URL within 30 s" >&2; cat "$work/serve.log" >&2; exit 1; }
+url=${url%/}
 mkdir -p "$work/profile"
-if ! python3 scripts/browser-test.py --contam "$contam" --index "$work/corpus.idx" --url "http://127.0.0.1:$port" \
+if ! python3 scripts/browser-test.py --contam "$contam" --index "$work/corpus.idx" --url "$url" \
     --chromium "$browser" --artifacts "$artifacts" --profile "$work/profile" --items corpora/items; then
   echo "browser-test: the server's log:" >&2
   tail -n 40 "$work/serve.log" >&2
