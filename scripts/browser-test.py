@@ -11,7 +11,7 @@ import argparse
 import base64
 import json
 import os
-import shutil
+import signal
 import socket
 import struct
 import subprocess
@@ -187,7 +187,7 @@ def main():
         check(headers.get("X-Content-Type-Options") == "nosniff", "GET / lacks X-Content-Type-Options: nosniff")
 
     # Chromium with a DevTools port of its choosing (written to DevToolsActivePort in the profile).
-    flags = ["--headless", "--disable-gpu", "--hide-scrollbars", "--no-first-run", "--no-default-browser-check",
+    flags = ["--headless", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars", "--no-first-run", "--no-default-browser-check",
              "--remote-debugging-port=0", f"--user-data-dir={args.profile}", "--window-size=1280,1000"]
     if os.geteuid() == 0:
         flags.append("--no-sandbox")  # chromium refuses to run as root otherwise (containers, CI)
@@ -349,6 +349,8 @@ def run(page, args, cli):
 
 
 if __name__ == "__main__":
+    # SIGTERM (the shell script's cleanup) unwinds like an error, so the finally block stops chromium.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     try:
         main()
     except AssertionError as failure:

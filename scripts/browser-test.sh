@@ -21,7 +21,13 @@ artifacts=.build/artifacts/browser-test
 mkdir -p "$artifacts"
 work=$(mktemp -d)
 server_pid=""
+driver_pid=""
 cleanup() {
+  # The driver first (it stops its chromium on SIGTERM), then the server.
+  if [ -n "$driver_pid" ]; then
+    kill "$driver_pid" 2>/dev/null || true
+    wait "$driver_pid" 2>/dev/null || true
+  fi
   if [ -n "$server_pid" ]; then
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
@@ -45,9 +51,14 @@ done
 [ -n "$url" ] || { echo "browser-test: contam serve printed no URL within 30 s" >&2; cat "$work/serve.log" >&2; exit 1; }
 url=${url%/}
 mkdir -p "$work/profile"
-if ! python3 scripts/browser-test.py --contam "$contam" --index "$work/corpus.idx" --url "$url" \
-    --chromium "$browser" --artifacts "$artifacts" --profile "$work/profile" --items corpora/items; then
+# In the background so that a signal reaches the traps at once, not after the driver ends.
+python3 scripts/browser-test.py --contam "$contam" --index "$work/corpus.idx" --url "$url" \
+  --chromium "$browser" --artifacts "$artifacts" --profile "$work/profile" --items corpora/items &
+driver_pid=$!
+if ! wait "$driver_pid"; then
+  driver_pid=""
   echo "browser-test: the server's log:" >&2
   tail -n 40 "$work/serve.log" >&2
   exit 1
 fi
+driver_pid=""
