@@ -40,9 +40,9 @@ public enum QueryAnswer {
         return Count(query: text, tokens: tokens, count: count)
     }
 
-    /// Occurrences of the phrase, up to `limit` of them located with `contextBytes` of context.
-    public static func locate(_ text: String, query: PhraseQuery, limit: Int, contextBytes: Int) throws -> Locate {
-        let (count, occurrences) = try query.locate(text, limit: limit, contextBytes: contextBytes)
+    /// Occurrences of the phrase, up to `limit` of them after the first `offset` located with `contextBytes` of context.
+    public static func locate(_ text: String, query: PhraseQuery, offset: Int = 0, limit: Int, contextBytes: Int) throws -> Locate {
+        let (count, occurrences) = try query.locate(text, offset: offset, limit: limit, contextBytes: contextBytes)
         return Locate(query: text, tokens: query.tokens(of: text).count, count: count, occurrences: occurrences)
     }
 

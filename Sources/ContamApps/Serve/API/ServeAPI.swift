@@ -81,13 +81,21 @@ public final class ServeAPI: Sendable {
         func require(_ method: String) throws {
             guard request.method == method else { throw APIError(405, "\(path) takes \(method), not \(request.method)", allow: method) }
         }
+        // The web page (Serve/Web): GET / is the page, POST / the infini-gram endpoint.
+        if path != "/", WebPage.paths.contains(path) {
+            try require("GET")
+            return WebPage.response(for: path) ?? .error(404, "no asset \(path)")
+        }
         if path.hasPrefix("/v1/documents/") || path == "/v1/documents" {
             try require("GET")
             return try document(request)
         }
         switch path {
         case "/":
-            try require("POST")
+            if request.method == "GET", let page = WebPage.response(for: path) { return page }
+            guard request.method == "POST" else {
+                throw APIError(405, "/ takes GET (the web page) or POST (infini-gram queries), not \(request.method)", allow: "GET, POST")
+            }
             return try infiniGram(request)
         case "/v1/indexes":
             try require("GET")
@@ -105,7 +113,7 @@ public final class ServeAPI: Sendable {
             default: return try trace(body, request: request)
             }
         default:
-            throw APIError(404, "no endpoint \(path); see docs/serve.md (POST /, GET /v1/indexes, POST /v1/count, /v1/locate, /v1/longest, /v1/has, /v1/check, /v1/trace, GET /v1/documents/SHARD/DOC)")
+            throw APIError(404, "no endpoint \(path); see docs/serve.md (GET / for the web page, POST /, GET /v1/indexes, POST /v1/count, /v1/locate, /v1/longest, /v1/has, /v1/check, /v1/trace, GET /v1/documents/SHARD/DOC)")
         }
     }
 
