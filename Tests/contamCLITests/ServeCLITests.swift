@@ -178,6 +178,8 @@ func jsonObject(_ text: String) -> [String: Any]? {
         #expect(try guarded.post("/v1/count", ["query": "free"]).status == 401)
         #expect(try guarded.connect().exchange("POST", "/v1/count", body: #"{"query": "free"}"#, headers: [("Authorization", "Bearer tok-123")]).status == 200)
         #expect(try guarded.get("/healthz").status == 200)
+        // The page loads without the token (it holds no data, and asks for the token).
+        #expect(try guarded.get("/").status == 200)
         let (status, stderr) = guarded.stop(SIGINT)
         #expect(status == 0)
         #expect(!stderr.contains("tok-123"))
@@ -230,6 +232,10 @@ func jsonObject(_ text: String) -> [String: Any]? {
                 #expect(expected.status == answered.status, "\(path) \(phrase)")
                 #expect(sameJSON(expected.json, answered.json), "\(path) \(phrase): \(expected.text) vs \(answered.text)")
             }
+            for offset in [1, 7, 30, 100] {
+                let body: [String: Any] = ["query": phrase, "limit": 9, "offset": offset]
+                #expect(sameJSON(try single.post("/v1/locate", body).json, try front.post("/v1/locate", body).json), "locate offset \(offset) \(phrase)")
+            }
             for type in ["count", "prob", "find"] {
                 var expected = try #require(try single.post("/", ["query_type": type, "query": phrase]).json)
                 var answered = try #require(try front.post("/", ["query_type": type, "query": phrase]).json)
@@ -257,6 +263,7 @@ func jsonObject(_ text: String) -> [String: Any]? {
             }
         }
         #expect(try front.get("/v1/documents/\(shards)/0").status == 404)
+        #expect(try front.get("/").headers["content-type"]?.hasPrefix("text/html") == true)
 
         // A remote that goes away is an error naming it, never a lower count.
         second.stop(SIGKILL)

@@ -212,7 +212,8 @@ public final class HTTPServer: @unchecked Sendable {
         if request.method == "GET" && request.path == "/healthz" {
             return isStopping ? .json(#"{"status":"shutting down"}"#, status: 503) : .json(#"{"status":"ok"}"#)
         }
-        if let token, !token.accepts(authorization: request.header("authorization")) {
+        // The page and its assets hold no data; the page asks for the token and sends it with every API call.
+        if let token, !WebPage.isPageRequest(request), !token.accepts(authorization: request.header("authorization")) {
             var response = HTTPResponse.error(401, "this server needs Authorization: Bearer TOKEN")
             response.headers.append(("WWW-Authenticate", "Bearer realm=\"contam\""))
             return response

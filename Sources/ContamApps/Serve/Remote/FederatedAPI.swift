@@ -1,6 +1,7 @@
 import Foundation
 import ContamStorage
 import ContamModel
+import ContamIndex
 
 /// `contam serve --remote URL…`: answers for indexes whose shards are spread over several `contam serve`
 /// processes as if they were one. An index name stands for the union of the local index of that name (if
@@ -117,6 +118,7 @@ public final class FederatedAPI: Sendable {
         guard federated.contains(path), request.method == "POST" else {
             // The web page and every error of a wrong path or method are the local API's (or its shapes).
             if let local { return local.handle(request) }
+            if request.method == "GET", let page = WebPage.response(for: path) { return page }
             if federated.contains(path) { throw APIError(405, "\(path) takes POST, not \(request.method)", allow: "POST") }
             throw APIError(404, "no endpoint \(path); see docs/serve.md")
         }
@@ -191,15 +193,38 @@ public final class FederatedAPI: Sendable {
         return Self.response(merged)
     }
 
+    /// Occurrences `offset ..< offset + limit` of the union: the parts' counts say which part holds which of
+    /// them, so each part is asked only for its own stretch (a page never repeats or skips an occurrence).
     func locate(_ union: UnionIndex, _ fields: [String: Any]) throws -> HTTPResponse {
-        let answers = try ask(union.parts, "/v1/locate", fields)
-        let limit = (fields["limit"] as? NSNumber)?.intValue ?? 10
-        var merged = answers[0]
-        merged["count"] = answers.reduce(0) { $0 + Self.int($1["count"]) }
+        let body = APIRequestBody(fields: fields)
+        let limit = try body.int("limit", default: PhraseQuery.defaultLimit, range: 1...1_000)
+        let offset = try body.int("offset", default: 0, range: 0...Int(Int32.max))
+        var countFields = fields
+        for key in ["limit", "offset", "context"] { countFields[key] = nil }
+        let counts = try ask(union.parts, "/v1/count", countFields).map { Self.int($0["count"]) }
+        var stretches: [(part: Int, offset: Int, limit: Int)] = []
+        var before = 0, wanted = limit
+        for (k, count) in counts.enumerated() where wanted > 0 {
+            let skip = max(0, offset - before)
+            if skip < count {
+                let take = min(count - skip, wanted)
+                stretches.append((k, skip, take))
+                wanted -= take
+            }
+            before += count
+        }
+        var merged = try ask([union.parts[0]], "/v1/count", countFields)[0]
+        merged["count"] = counts.reduce(0, +)
         var occurrences: [[String: Any]] = []
-        for (part, answer) in zip(union.parts, answers) {
-            for var occurrence in (answer["occurrences"] as? [[String: Any]]) ?? [] where occurrences.count < limit {
-                occurrence["shard"] = Self.int(occurrence["shard"]) + part.shardOffset
+        let answers = try ask(stretches.map { union.parts[$0.part] }, "/v1/locate", stretches.map { stretch in
+            var partFields = fields
+            partFields["offset"] = stretch.offset
+            partFields["limit"] = stretch.limit
+            return partFields
+        })
+        for (stretch, answer) in zip(stretches, answers) {
+            for var occurrence in (answer["occurrences"] as? [[String: Any]]) ?? [] {
+                occurrence["shard"] = Self.int(occurrence["shard"]) + union.parts[stretch.part].shardOffset
                 occurrences.append(occurrence)
             }
         }
@@ -296,11 +321,16 @@ public final class FederatedAPI: Sendable {
 
     /// The answers of every part to `fields` at `path`, in part order, asked in parallel.
     func ask(_ parts: [Part], _ path: String, _ fields: [String: Any]) throws -> [[String: Any]] {
+        try ask(parts, path, parts.map { _ in fields })
+    }
+
+    /// As `ask`, with a body of its own for each part.
+    func ask(_ parts: [Part], _ path: String, _ bodies: [[String: Any]]) throws -> [[String: Any]] {
         guard !parts.isEmpty else { return [] }
-        let body = Self.text(fields)
+        let texts = bodies.map { Self.text($0) }
         let results = LockedBox([Result<[String: Any], Error>?](repeating: nil, count: parts.count))
         let call = { @Sendable (k: Int) in
-            let result = Result { try self.call(parts[k], method: "POST", path: path, body: body) }
+            let result = Result { try self.call(parts[k], method: "POST", path: path, body: texts[k]) }
             results.update { $0[k] = result }
         }
         if parts.count == 1 { call(0) } else { DispatchQueue.concurrentPerform(iterations: parts.count, execute: call) }
