@@ -149,6 +149,28 @@ func jsonObject(_ text: String) -> [String: Any]? {
         #expect((trace.json?["span_count"] as? Int ?? 0) >= 1)
     }
 
+    @Test func queryWithServerPrintsWhatTheLocalQueryPrints() throws {
+        let index = try Self.split().whole
+        let server = try ServeProcess(["lic=\(index)", "--quiet"])
+        defer { server.stop() }
+        let longText = "you may convey verbatim copies of the Program's source code as you receive it, in any medium, provided that you"
+        for (mode, text) in [("count", "free software"), ("locate", "free software"), ("longest", longText), ("has", longText), ("has", "zebra quartz nothing"),
+                             ("count", "no such phrase zebra quartz")] {
+            for extra in [[], ["--json"], ["--limit", "2", "--context", "30"]] {
+                let local = try CLI.run(["query", index, mode, text] + extra)
+                let remote = try CLI.run(["query", "lic", mode, text, "--server", server.url] + extra)
+                #expect(local.status == remote.status, "\(mode) \(extra)")
+                #expect(local.stdout == remote.stdout, "\(mode) \(extra)")
+            }
+        }
+        let unknown = try CLI.run(["query", "nope", "count", "free", "--server", server.url])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("unknown index 'nope'"))
+        let gone = try CLI.run(["query", "lic", "count", "free", "--server", "http://127.0.0.1:9"])
+        #expect(gone.status == 2)
+        #expect(gone.stderr.contains("http://127.0.0.1:9"))
+    }
+
     @Test func errorsHaveTheirStatus() throws {
         let index = try Self.split().whole
         let server = try ServeProcess(["lic=\(index)", "--quiet", "--max-body-bytes", "2000"])
