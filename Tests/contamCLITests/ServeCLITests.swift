@@ -295,6 +295,17 @@ func jsonObject(_ text: String) -> [String: Any]? {
         #expect(front.stop().status == 0)
     }
 
+    @Test func partsThatTokenizeDifferentlyAreRefusedAtStart() throws {
+        let split = try Self.split()
+        let folded = try ServeProcess(["lic=\(split.parts[0])", "--quiet"])
+        defer { folded.stop() }
+        let cased = try ServeProcess(["lic=\(try CLI.buildIndex(["corpora/licenses"], named: "cased.idx", options: ["--keep-case"]))", "--quiet"])
+        defer { cased.stop() }
+        let front = try CLI.run(["serve", "--remote", folded.url, "--remote", cased.url, "--port", "0"])
+        #expect(front.status == 2)
+        #expect(front.stderr.contains("cannot be a shard of the same index"))
+    }
+
     @Test func loadOfKeepAliveCountsAndChecksHasNoErrorAndNoWrongAnswer() throws {
         let index = try Self.split().whole
         let server = try ServeProcess(["lic=\(index)", "--quiet", "--queue", "256"])
