@@ -30,6 +30,7 @@ from infini_gram import cpp_engine
 engine = cpp_engine.Engine_U8([sys.argv[1]], 255, 255, 4, False, 1, 3, 3, set(), 512, False, {})
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes; without this each answer waits for a delayed ACK
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         answer = json.dumps({"count": engine.count(input_ids=list(body["query"].encode("utf-8"))).count}).encode()
@@ -111,7 +112,7 @@ def main():
         checked = 0
         for phrase in phrases[:: max(1, len(phrases) // 30)]:
             served = post(contam_url, "/v1/count", {"query": phrase})["count"]
-            cli = json.loads(subprocess.run([contam, "query", contam_index, "count", phrase, "--json"], check=True, capture_output=True, text=True).stdout)["count"]
+            cli = json.loads(subprocess.run([contam, "query", "--json", "--", contam_index, "count", phrase], check=True, capture_output=True, text=True).stdout)["count"]
             if served != cli:
                 sys.exit(f"serve-bench: contam serve counted {served} for {phrase!r}, the CLI {cli}")
             checked += 1
