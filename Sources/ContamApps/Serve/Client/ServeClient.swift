@@ -39,7 +39,7 @@ public struct ServeClient: Sendable {
         do {
             answer = try SocketHTTPTransport.exchange(method: method, url: url, headers: headers, body: body, timeout: timeoutSeconds, maxResponseBytes: 1 << 30)
         } catch {
-            throw ServeClientError("server \(baseURL.absoluteString) did not answer \(method) \(path): \(error)")
+            throw ServeClientError("server \(baseURL.absoluteString) did not answer \(method) \(path): \(Self.reason(error))")
         }
         guard answer.status == 200 else {
             let message = ((try? JSONSerialization.jsonObject(with: answer.body)) as? [String: Any])?["error"] as? String
@@ -47,6 +47,18 @@ public struct ServeClient: Sendable {
             throw ServeClientError("server \(baseURL.absoluteString) answered \(answer.status) to \(method) \(path): \(message)")
         }
         return answer.body
+    }
+
+    /// A network failure in words.
+    static func reason(_ error: Error) -> String {
+        guard let error = error as? URLError else { return "\(error)" }
+        switch error.code {
+        case .cannotConnectToHost: return "connection refused (is contam serve running there?)"
+        case .cannotFindHost: return "the host name does not resolve"
+        case .timedOut: return "no answer within the time limit"
+        case .networkConnectionLost: return "the connection closed before the answer was complete"
+        default: return "network error \(error.code.rawValue)"
+        }
     }
 
     func decode<T: Decodable>(_ data: Data, as type: T.Type, path: String) throws -> T {

@@ -352,7 +352,7 @@ public final class FederatedAPI: Sendable {
                                                                 maxResponseBytes: 256 << 20)
                 (status, bytes) = (exchange.status, exchange.body)
             } catch {
-                throw PartFailure.unavailable(part.label, "\(error)")
+                throw PartFailure.unavailable(part.label, ServeClient.reason(error))
             }
         } else if let local {
             let target = path
@@ -394,7 +394,7 @@ public final class FederatedAPI: Sendable {
             } catch let error as FederationError {
                 throw error
             } catch {
-                lastError = "\(error)"
+                lastError = ServeClient.reason(error)
             }
             Thread.sleep(forTimeInterval: 0.2)
         } while Date() < deadline
