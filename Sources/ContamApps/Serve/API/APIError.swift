@@ -13,6 +13,13 @@ public struct APIError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { message }
 
+    /// The error shape, with `Allow` for a 405.
+    var response: HTTPResponse {
+        var response = HTTPResponse.error(status, message)
+        if let allow { response.headers.append(("Allow", allow)) }
+        return response
+    }
+
     /// A parameter missing or of the wrong kind.
     static func badParameter(_ name: String, _ expected: String) -> APIError {
         APIError(400, "\(name): expected \(expected)")

@@ -58,9 +58,7 @@ public final class ServeAPI: Sendable {
         do {
             return try route(request)
         } catch let error as APIError {
-            var response = HTTPResponse.error(error.status, error.message)
-            if let allow = error.allow { response.headers.append(("Allow", allow)) }
-            return response
+            return error.response
         } catch let error as CheckInterrupted {
             return .error(504, "the request ran past the server's time limit: \(error); send fewer items")
         } catch let error as DetectError {

@@ -95,9 +95,7 @@ public final class FederatedAPI: Sendable {
         do {
             return try route(request)
         } catch let error as APIError {
-            var response = HTTPResponse.error(error.status, error.message)
-            if let allow = error.allow { response.headers.append(("Allow", allow)) }
-            return response
+            return error.response
         } catch let failure as PartFailure {
             return failure.response
         } catch {
