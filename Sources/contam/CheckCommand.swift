@@ -189,7 +189,7 @@ enum CheckCommand: Subcommand {
     static func runCombine(_ arguments: ParsedArguments) throws -> Int32 {
         let fixed: [any DeclaredOption] = [field, idField, records, lines, format, columns, InputOptions.include, InputOptions.exclude, InputOptions.split,
                                            InputOptions.verbose, skipBadRecords, method, minMatch, maxSources, minSpan, similarity, seedLength, maxItemTokens,
-                                           keepCase, dropPunct, noFirstPass, partial, writeClean]
+                                           keepCase, dropPunct, noFirstPass, partial]
         for option in fixed where try arguments.wasGiven(option) {
             throw arguments.error("\(option.name) was fixed when the parts were checked (--partial); give it there, not with --combine")
         }
@@ -202,6 +202,7 @@ enum CheckCommand: Subcommand {
         if wantsJSON && wantsMarkdown { throw arguments.error("--json and --markdown cannot be combined; --html FILE can go with either") }
         request.output = wantsJSON ? .json : (wantsMarkdown ? .markdown : .table)
         request.htmlPath = try arguments[html]
+        request.writeCleanPath = try arguments[writeClean]  // refused by the combine, with the reason
         request.flaggedOnly = try arguments[flaggedOnly]
         request.color = Console.stdoutIsTerminal && request.output == .table
         let outcome = try CheckPipeline.combine(request, partialPaths: paths, allowMissingParts: try arguments[allowMissingParts])
