@@ -115,20 +115,21 @@ mapfile -t jobs < <(N=4 CONTAM="$contam" CORPUS="$corpus" ITEMS="$items" OUT="$w
 [ "${#jobs[@]}" = 4 ] || { echo "slurm-local: submit.sh printed ${#jobs[@]} job ids, not 4" >&2; exit 1; }
 echo "slurm-local: submitted index array ${jobs[0]}, merge ${jobs[1]}, check array ${jobs[2]}, combine ${jobs[3]}" >&2
 
-# Waits until a job (every task of an array) has ended; prints "STATE EXITCODE" of each task.
-job_states() { scontrol show job -o "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\) .*ExitCode=\([0-9:]*\) .*/\1 \2/p'; }
-for job in "${jobs[@]}"; do
+# "STATE EXITCODE REASON" of each task of a job (every task of an array).
+job_states() { scontrol show job -o "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\) Reason=\([^ ]*\) .*ExitCode=\([0-9:]*\) .*/\1 \3 \2/p'; }
+# Waits for each job in order (up to 2 minutes each); the first that ends badly, or can never start, fails the run.
+for k in 0 1 2 3; do
   for _ in $(seq 1 240); do
-    states=$(job_states "$job")
+    states=$(job_states "${jobs[$k]}")
+    grep -q 'DependencyNeverSatisfied' <<<"$states" && { echo "slurm-local: job ${jobs[$k]} can never start (a job it depends on failed)" >&2; exit 1; }
     if [ -n "$states" ] && ! grep -qE '^(PENDING|RUNNING|CONFIGURING|COMPLETING)' <<<"$states"; then break; fi
     sleep 0.5
   done
-done
-for k in 0 1 2; do
+  [ "$k" = 3 ] && break
   bad=$(job_states "${jobs[$k]}" | grep -v '^COMPLETED 0:0' || true)
   [ -z "$bad" ] || { echo "slurm-local: job ${jobs[$k]} ended badly: $bad" >&2; exit 1; }
 done
-combine_state=$(job_states "${jobs[3]}")
+combine_state=$(job_states "${jobs[3]}" | cut -d" " -f1,2)
 echo "slurm-local: all jobs ended in $(( $(date +%s) - started ))s; combine: $combine_state" >&2
 
 # One machine: the same corpus indexed whole, the same items checked.
