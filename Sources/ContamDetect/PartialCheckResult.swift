@@ -199,6 +199,12 @@ public struct PartialCheckResult: Codable, Sendable, Equatable {
             for (i, length) in answer.matchingLengths.enumerated() where length < 0 || length > m - i {
                 return "item \(k + 1): matching length \(length) at token \(i) of \(m)"
             }
+            if let n = firstPassNgramLength {
+                // A missing hit would read as "absent from every filter" and clear the item: every n-gram needs its answer.
+                guard n >= 1, let hits = answer.sketchHits, hits.utf8.count == max(0, m - n + 1) else {
+                    return "item \(k + 1): the first pass needs a sketch answer for each of its \(max(0, m - (firstPassNgramLength ?? 0) + 1)) n-grams"
+                }
+            }
             if let hits = answer.sketchHits, hits.contains(where: { $0 != "0" && $0 != "1" }) { return "item \(k + 1): sketch hits must be 0s and 1s" }
             for run in answer.runs {
                 guard run.start >= 0, run.length >= 1, run.start <= m - run.length, run.count >= 0, (run.documentCount ?? 0) >= 0 else {

@@ -14,7 +14,7 @@ import ContamTestSupport
 @Suite(.serialized) struct CheckPartsTests {
     static let partCount = 3
 
-    /// The parts (small shards, so each part has several) and their merge, built once.
+    /// The parts (small shards, so each part has several) and their merge, in a temporary directory removed with it.
     final class Fixture: @unchecked Sendable {
         let directory: String
         let parts: [String]
@@ -79,8 +79,6 @@ import ContamTestSupport
         deinit { try? FileManager.default.removeItem(atPath: directory) }
     }
 
-    static let fixture = Result { try Fixture() }
-
     func request(_ fixture: Fixture, items: String, fields: [String], methods: [ContaminationMethod], output: CheckRequest.Output) -> CheckRequest {
         var request = CheckRequest(indexPath: fixture.mergedPath, itemPaths: [items])
         request.reader.fields = fields
@@ -113,7 +111,7 @@ import ContamTestSupport
 
     @Test(arguments: [CheckRequest.Output.json, .table, .markdown])
     func sampleItemsCombineIntoTheMergedIndexsReport(output: CheckRequest.Output) throws {
-        let fixture = try Self.fixture.get()
+        let fixture = try Fixture()  // removed with its directory when the test ends
         var request = request(fixture, items: "\(repositoryRoot)/corpora/items/benchmark.jsonl", fields: ["question", "answer"],
                               methods: ContaminationMethod.allCases, output: output)
         request.failOn = [try FailOnRule(parsing: "gpt3:0.2")]
@@ -126,7 +124,7 @@ import ContamTestSupport
 
     @Test(arguments: [true, false])
     func randomItemsCombineIntoTheMergedIndexsReport(firstPass: Bool) throws {
-        let fixture = try Self.fixture.get()
+        let fixture = try Fixture()  // removed with its directory when the test ends
         for methods in [ContaminationMethod.allCases, [.lmeval13], [.gpt3, .gpt4], [.exactsubstr, .palm, .llama2]] {
             var request = request(fixture, items: fixture.randomItems, fields: ["text"], methods: methods, output: .json)
             request.options.firstPass = firstPass
@@ -162,7 +160,7 @@ import ContamTestSupport
     }
 
     @Test func combineRefusesMissingDuplicatedAndForeignParts() throws {
-        let fixture = try Self.fixture.get()
+        let fixture = try Fixture()  // removed with its directory when the test ends
         let paths = try partials(fixture, label: "errors")
         let missing = combineError([paths[0], paths[2]])
         #expect(missing.contains("part 2/3 is missing") && missing.contains(paths[0]), "\(missing)")
@@ -200,10 +198,19 @@ import ContamTestSupport
         try tampered.write(to: tamperedPath)
         let damaged = combineError([paths[0], tamperedPath, paths[2]])
         #expect(damaged.contains(tamperedPath) && damaged.contains("matching length"), "\(damaged)")
+        // A first pass without its sketch answers would clear items on no evidence: refused.
+        var unsketched = try PartialCheckResult.read(path: paths[1])
+        if unsketched.firstPassNgramLength != nil {
+            unsketched.answers[0].sketchHits = nil
+            try unsketched.write(to: tamperedPath)
+            let noHits = combineError([paths[0], tamperedPath, paths[2]])
+            #expect(noHits.contains(tamperedPath) && noHits.contains("sketch answer"), "\(noHits)")
+        }
+        #expect(unsketched.firstPassNgramLength == 13, "lmeval13 on a default index runs the first pass")
     }
 
     @Test func mergeOrdersPartsAndRefusesMissingDuplicatedAndForeignOnes() throws {
-        let fixture = try Self.fixture.get()
+        let fixture = try Fixture()  // removed with its directory when the test ends
         func mergeError(_ inputs: [String]) -> String {
             do {
                 _ = try IndexMerger.merge(inputs: inputs, outputPath: "\(fixture.directory)/never.idx", replaceExisting: false, buildCommand: "test")

@@ -30,6 +30,13 @@ import ContamTestSupport
             #expect(combined.stderr == whole.stderr, "\(output)")
         }
 
+        let html = try CLI.run(["check", "\(dir)/merged.idx"] + Self.items + ["--method", "all", "--quiet", "--html", "\(dir)/merged.html"])
+        let combinedHTML = try CLI.run(["check", "--combine"] + partials + ["--index-name", "\(dir)/merged.idx", "--html", "\(dir)/combined.html"])
+        #expect(html.status == 0 && combinedHTML.status == 0, "\(combinedHTML.stderr)")
+        #expect(combinedHTML.stdout == html.stdout)
+        let mergedPage = try #require(FileManager.default.contents(atPath: "\(dir)/merged.html"))
+        #expect(FileManager.default.contents(atPath: "\(dir)/combined.html") == mergedPage, "the HTML reports differ")
+
         let missing = try CLI.run(["check", "--combine", partials[0], partials[2]])
         #expect(missing.status == 2 && missing.stderr.contains("part 2/3 is missing") && missing.stderr.contains(partials[0]), "\(missing.stderr)")
         let twice = try CLI.run(["check", "--combine"] + partials + [partials[1]])
