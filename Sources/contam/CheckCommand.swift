@@ -74,14 +74,14 @@ enum CheckCommand: Subcommand {
     static let quiet = Option.flag("--quiet", "-q", help: "No progress display.")
     static let partial = Option.string("--partial", value: "file", help: "Check against one part of a --shard K/N split and write a partial result (JSON) to FILE instead of a report; 'contam check --combine' turns the parts' partial results into the merged index's report.")
     static let combine = Option.flag("--combine", help: "The arguments are partial results (--partial), one per part of a split: print the report, verdicts and exit code of one check on the merged index. Items and check options come from the partials.")
-    static let indexName = Option.string("--index-name", value: "name", help: "With --combine: the index the report names (default: the merged index's parts).")
+    static let indexName = Option.string("--index-name", value: "name", help: "With --combine: the index the report names, e.g. the merged index's path (default: 'the merged parts').")
     static let allowMissingParts = Option.flag("--allow-missing-parts", help: "With --combine: report on the parts given even when some are missing (noted); by default a missing part is refused.")
 
     static let spec = CommandSpec(
         name: "contam check",
         overview: "Check benchmark items or model generations against an index: verbatim and near-verbatim overlap, published contamination definitions, reports and a CI gate.",
         arguments: [
-            .init("index", help: "Index directory built by 'contam index'."),
+            .init("index", help: "Index directory built by 'contam index' (with --combine: the partial results instead).", optional: true),
             .init("items", help: "Items: JSON Lines or one JSON document (.jsonl .json .ndjson: an array of records or an object, pretty-printed or not), CSV/TSV (--field names the column), plain text (.txt .md, source code: one item per file, or per line with --lines), .zst of any, directories of them, or - for stdin.", variadic: true, optional: true),
         ],
         options: [
@@ -153,7 +153,7 @@ enum CheckCommand: Subcommand {
 
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
         if try arguments[combine] { return try runCombine(arguments) }
-        guard arguments.positionals.count >= 2 else { throw arguments.error("missing argument <items>") }
+        guard arguments.positionals.count >= 2 else { throw arguments.error("missing argument <\(arguments.positionals.isEmpty ? "index" : "items")>") }
         for option in [indexName as any DeclaredOption, allowMissingParts] where try arguments.wasGiven(option) {
             throw arguments.error("\(option.name) goes with --combine")
         }
@@ -194,6 +194,9 @@ enum CheckCommand: Subcommand {
             throw arguments.error("\(option.name) was fixed when the parts were checked (--partial); give it there, not with --combine")
         }
         let paths = arguments.positionals
+        guard !paths.isEmpty else {
+            throw arguments.error("--combine needs the partial results, one per part ('contam check PART ITEMS --partial FILE' writes them)")
+        }
         var request = CheckRequest(indexPath: try arguments[indexName] ?? "the merged parts", itemPaths: [])
         let countsPossible = try arguments[failOnPossible]
         request.failOn = try arguments[failOn].map { FailOnRule(method: $0.method, fraction: $0.fraction, countsPossible: countsPossible) }
