@@ -47,6 +47,8 @@ let package = Package(
         .executableTarget(name: "contam", dependencies: ["ContamApps", "ContamCommandLine"], swiftSettings: crossModule),
         // In-process query latency for Benchmarks/index-bench.py; not part of the test suite.
         .executableTarget(name: "contam-bench", dependencies: ["ContamText", "ContamIndex", "ContamDetect"], path: "Benchmarks/QueryBench", swiftSettings: crossModule),
+        // Keep-alive HTTP load for Benchmarks/serve-bench.py; not part of the test suite.
+        .executableTarget(name: "contam-http-load", path: "Benchmarks/HTTPLoad"),
         // Oracles, fixtures and helpers shared by the test targets (the brute-force corpus, seeded random,
         // temporary directories, the CLI runner).
         .target(name: "ContamTestSupport", dependencies: ["ContamStorage", "ContamText", "ContamIndex", "ContamDetect"], path: "Tests/ContamTestSupport"),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what contam needs to build on a fresh Debian machine: the codec libraries (zstd, zlib, bzip2, xz,
-# lz4, brotli; their -dev packages, with pkg-config) and the system codec tools the tests compare against.
+# lz4, brotli; their -dev packages, with pkg-config), the system codec tools the tests compare against, and
+# headless Chromium for the browser test (unless CONTAM_SKIP_BROWSER=1).
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 need=()
@@ -14,6 +15,10 @@ command -v bzip2 >/dev/null 2>&1 || need+=(bzip2)
 command -v xz >/dev/null 2>&1 || need+=(xz-utils)
 # deploy/check-deploy.py (the Kubernetes manifests' test) reads YAML with Debian's python3.
 /usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
+# Headless Chromium for the browser test of `contam serve`'s page (scripts/browser-test.sh); CONTAM_SKIP_BROWSER=1 skips it.
+if [ "${CONTAM_SKIP_BROWSER:-0}" != 1 ]; then
+  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need+=(chromium fonts-dejavu-core)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
   sudo_cmd=""

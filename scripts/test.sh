@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: first the real-model integration tests of `contam tabular` (they start a small
-# language model on loopback; set CONTAM_SKIP_LLM=1 to skip them), the Slurm recipe on a local cluster
-# (CONTAM_SKIP_SLURM=1 skips it), then every unit test with its oracle and the
+# language model on loopback; set CONTAM_SKIP_LLM=1 to skip them), the browser test of the web page
+# (CONTAM_SKIP_BROWSER=1 skips it) and the Slurm recipe on a local cluster (CONTAM_SKIP_SLURM=1 skips it),
+# then every unit test with its oracle and the
 # end-to-end tests of the contam binary on corpora/, after a short fuzz run (CONTAM_SKIP_FUZZ=1 skips it). Installs
 # what is missing first. Usage: scripts/test.sh
 set -euo pipefail
@@ -21,9 +22,16 @@ fi
 # The Slurm recipe of deploy/slurm/ on a throwaway single-node cluster (about a minute; installs slurm-wlm and
 # munge if missing, stops every daemon it started): CONTAM_SKIP_SLURM=1 skips it.
 if [ "${CONTAM_SKIP_SLURM:-0}" != 1 ]; then
-  scripts/slurm-local.sh >&2
+  scripts/slurm-local.sh "$(swift build --show-bin-path)/contam" >&2
 else
   echo "test: CONTAM_SKIP_SLURM=1: the local Slurm cluster test skipped" >&2
+fi
+# The web page of `contam serve` in headless Chromium (scripts/browser-test.sh: a search, a check and a trace
+# through the UI; screenshots in .build/artifacts/browser-test/). CONTAM_SKIP_BROWSER=1 skips it.
+if [ "${CONTAM_SKIP_BROWSER:-0}" != 1 ]; then
+  CONTAM_BIN="$(swift build --show-bin-path)/contam" scripts/browser-test.sh >&2
+else
+  echo "test: CONTAM_SKIP_BROWSER=1: browser test skipped" >&2
 fi
 # A short fuzz run of every target (scripts/fuzz.sh; its own release build with libFuzzer and AddressSanitizer,
 # about 4-6 minutes on 2 cores, then CONTAM_FUZZ_SECONDS each, default 20); a crash fails the run. CONTAM_SKIP_FUZZ=1 skips it.

@@ -43,19 +43,27 @@ public final class SocketHTTPTransport: HTTPTransport {
 
     /// The whole exchange, blocking the calling thread until it is done or `deadline` has passed. (Name
     /// resolution is not bounded by the deadline: `getaddrinfo` cannot be interrupted.)
-    static func exchange(_ url: URL, headers: [(String, String)], body: Data, deadline: Deadline, maxResponseBytes: Int) throws -> HTTPExchange {
+    static func exchange(_ url: URL, method: String = "POST", headers: [(String, String)], body: Data, deadline: Deadline, maxResponseBytes: Int) throws -> HTTPExchange {
         guard url.scheme?.lowercased() == "http", let host = url.host else { throw URLError(.unsupportedURL) }
         let port = url.port ?? 80
         let fd = try connect(host: host, port: port, deadline: deadline)
         defer { close(fd) }
         var target = url.path.isEmpty ? "/" : url.path
         if let query = url.query { target += "?" + query }
-        var head = "POST \(target) HTTP/1.1\r\nHost: \(host)\(url.port.map { ":\($0)" } ?? "")\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host)\(url.port.map { ":\($0)" } ?? "")\r\nContent-Length: \(body.count)\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         head += "\r\n"
         try send(fd, Array(head.utf8) + body, deadline: deadline)
         var reader = ResponseReader(fd: fd, deadline: deadline)
         return try reader.response(maxBodyBytes: maxResponseBytes)
+    }
+
+    /// One exchange on the calling thread (blocking it): `method` (GET or POST) to `url`, with the same
+    /// deadline, limits and errors as `post`. For callers that are threads already (`contam serve`'s fan-out).
+    public static func exchange(method: String, url: URL, headers: [(String, String)] = [], body: Data = Data(), timeout: Double,
+                                maxResponseBytes: Int = ModelClient.Configuration.defaultMaxResponseBytes) throws -> HTTPExchange {
+        try exchange(url, method: method, headers: headers, body: body, deadline: Deadline(secondsFromNow: timeout),
+                     maxResponseBytes: min(max(0, maxResponseBytes), 1 << 50))
     }
 
     /// A connected socket to `host:port` (every resolved address tried in turn).

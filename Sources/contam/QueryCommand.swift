@@ -12,6 +12,9 @@ enum QueryCommand: Subcommand {
     static let context = Option.integer("--context", value: "bytes", default: PhraseQuery.defaultContextBytes, range: 0...100_000,
                                         help: "Bytes of original text shown on each side of a match (default {default}).")
     static let json = Option.flag("--json", help: "Print JSON (count: an object with a \"count\" field).")
+    static let server = Option.string("--server", value: "url",
+                                      help: "Ask a 'contam serve' at url instead of opening an index; the index argument is then the served index's name. Same output.")
+    static let tokenEnv = Option.string("--token-env", value: "name", help: "With --server: send the bearer token held in environment variable name.")
 
     static let spec = CommandSpec(
         name: "contam query",
@@ -21,12 +24,13 @@ enum QueryCommand: Subcommand {
             .init("mode", help: "count: occurrences of the phrase; locate: where it occurs, in the original text; longest: the longest span of the text found in the corpus; has: whether the phrase's n-gram(s) are in the n-gram sketch (probabilistic: false positives at the sketch's rate, never false negatives)."),
             .init("text", help: "The phrase or text (tokenized with the index's own options)."),
         ],
-        options: [limit, context, json],
+        options: [limit, context, json, server, tokenEnv],
         examples: [
             "contam query /tmp/licenses.idx count \"the GNU General Public License\"",
             "contam query /tmp/licenses.idx locate \"free software foundation\" --limit 3",
             "contam query /tmp/licenses.idx has \"you may convey verbatim copies of the program's source code as you receive it\"",
             "contam query /tmp/licenses.idx longest \"you may convey verbatim copies of the program's source code\"",
+            "contam query licenses count \"free software\" --server http://localhost:8080",
         ],
         discussion: "Exit codes: 0 answered (has: every n-gram present), 1 has: some n-gram absent, 2 bad index or usage, 3 internal error.")
 
@@ -38,9 +42,15 @@ enum QueryCommand: Subcommand {
         let limit = try arguments[Self.limit]
         let context = try arguments[Self.context]
         let json = try arguments[Self.json]
-        let opened = try OpenedIndex.open(path: path)
+        let client = try serveClient(arguments)
+        let opened = client == nil ? try OpenedIndex.open(path: path) : nil
+        /// The answer of `endpoint` from the server, or `local()` from the index.
+        func answer<T: Decodable>(_ endpoint: String, _ fields: [String: Any] = [:], as type: T.Type, local: () throws -> T) throws -> T {
+            guard let client else { return try local() }
+            return try client.post(endpoint, fields.merging(["index": path, "query": text]) { $1 }, as: type)
+        }
         if mode == "has" {
-            let answer = try QueryAnswer.has(text, index: opened.sketched)
+            let answer = try answer("/v1/has", as: QueryAnswer.Has.self) { try QueryAnswer.has(text, index: opened!.sketched) }
             let (answers, present) = (answer.ngrams, answer.present)
             if json {
                 Console.line(JSONOutput.line(answer))
@@ -52,16 +62,17 @@ enum QueryCommand: Subcommand {
             }
             return present ? ExitCode.ok : ExitCode.found
         }
-        let index = try opened.requireFull(for: mode)
-        let query = PhraseQuery(index: index)
+        let query = try opened.map { PhraseQuery(index: try $0.requireFull(for: mode)) }
         let color = Console.stdoutIsTerminal
-        if let problem = QueryAnswer.noTokenProblem(text, query: query) { throw arguments.error(problem) }
+        if let query, let problem = QueryAnswer.noTokenProblem(text, query: query) { throw arguments.error(problem) }
         switch mode {
         case "count":
-            let answer = QueryAnswer.count(text, query: query)
+            let answer = try answer("/v1/count", as: QueryAnswer.Count.self) { QueryAnswer.count(text, query: query!) }
             Console.line(json ? JSONOutput.line(answer) : "\(answer.count)")
         case "locate":
-            let answer = try QueryAnswer.locate(text, query: query, limit: limit, contextBytes: context)
+            let answer = try answer("/v1/locate", ["limit": limit, "context": context], as: QueryAnswer.Locate.self) {
+                try QueryAnswer.locate(text, query: query!, limit: limit, contextBytes: context)
+            }
             let (count, occurrences, tokens) = (answer.count, answer.occurrences, answer.tokens)
             if json {
                 Console.line(JSONOutput.line(answer))
@@ -73,7 +84,7 @@ enum QueryCommand: Subcommand {
                 }
             }
         default:
-            let answer = try query.longest(text, contextBytes: context)
+            let answer = try answer("/v1/longest", ["context": context], as: PhraseQuery.Longest.self) { try query!.longest(text, contextBytes: context) }
             if json {
                 Console.line(JSONOutput.line(answer))
             } else if answer.matchTokens == 0 {
@@ -88,6 +99,22 @@ enum QueryCommand: Subcommand {
             }
         }
         return ExitCode.ok
+    }
+
+    /// The client of `--server`, nil without it.
+    static func serveClient(_ arguments: ParsedArguments) throws -> ServeClient? {
+        guard let url = try arguments[Self.server] else {
+            if try arguments[Self.tokenEnv] != nil { throw arguments.error("--token-env goes with --server") }
+            return nil
+        }
+        var token: String?
+        if let variable = try arguments[Self.tokenEnv] {
+            guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
+                throw arguments.error("--token-env \(variable): the environment variable \(variable) is not set or empty")
+            }
+            token = value
+        }
+        return try ServeClient(url: url, token: token)
     }
 
     static func describe(_ occurrence: PhraseQuery.Located, number: Int) -> String {

@@ -12,7 +12,7 @@ enum ExitCode {
 
 let subcommands: [any Subcommand.Type] = [
     IndexCommand.self, QueryCommand.self, StatsCommand.self, VerifyCommand.self, MergeCommand.self,
-    CheckCommand.self,
+    CheckCommand.self, ServeCommand.self,
     TabularCommand.self, ProbeCommand.self,
 ]
 

@@ -245,7 +245,7 @@ enum ServeAPIFixture {
         #expect(raw("POST", "/v1/check", #"{"items": [{"text": "a"}], "methods": ["nope"]}"#).status == 400)
         let past = api.handle(HTTPRequest(method: "POST", target: "/v1/trace", path: "/v1/trace", body: Array(#"{"text": "you may convey verbatim copies of the program"}"#.utf8),
                                           deadline: ContinuousClock.now - .seconds(1)))
-        #expect(past.status == 503)
+        #expect(past.status == 504)
         #expect(throws: ServeError.self) { try ServeAPI(indexes: [(name: "a", path: "/nonexistent/index")]) }
         let path = try ServeAPIFixture.get().path
         #expect(throws: ServeError.self) { try ServeAPI(indexes: [(name: "a", path: path), (name: "a", path: path)]) }

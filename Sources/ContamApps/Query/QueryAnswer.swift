@@ -4,7 +4,7 @@ import ContamIndex
 /// `/v1/longest`, `/v1/has`, which give the same objects): built here once so that both print the same numbers.
 public enum QueryAnswer {
     /// `query has`: whether every n-gram of the phrase is in the n-gram sketch.
-    public struct Has: Encodable, Sendable {
+    public struct Has: Codable, Sendable {
         public var query: String
         public var present: Bool
         /// The sum of the shards' target false-positive rates (a bound on the chance that one absent n-gram shows as present).
@@ -13,14 +13,14 @@ public enum QueryAnswer {
     }
 
     /// `query count`.
-    public struct Count: Encodable, Sendable {
+    public struct Count: Codable, Sendable {
         public var query: String
         public var tokens: Int
         public var count: Int
     }
 
     /// `query locate`.
-    public struct Locate: Encodable, Sendable {
+    public struct Locate: Codable, Sendable {
         public var query: String
         public var tokens: Int
         public var count: Int
@@ -40,9 +40,9 @@ public enum QueryAnswer {
         return Count(query: text, tokens: tokens, count: count)
     }
 
-    /// Occurrences of the phrase, up to `limit` of them located with `contextBytes` of context.
-    public static func locate(_ text: String, query: PhraseQuery, limit: Int, contextBytes: Int) throws -> Locate {
-        let (count, occurrences) = try query.locate(text, limit: limit, contextBytes: contextBytes)
+    /// Occurrences of the phrase, up to `limit` of them after the first `offset` located with `contextBytes` of context.
+    public static func locate(_ text: String, query: PhraseQuery, offset: Int = 0, limit: Int, contextBytes: Int) throws -> Locate {
+        let (count, occurrences) = try query.locate(text, offset: offset, limit: limit, contextBytes: contextBytes)
         return Locate(query: text, tokens: query.tokens(of: text).count, count: count, occurrences: occurrences)
     }
 

@@ -66,11 +66,25 @@ public final class Index: SketchedIndex, @unchecked Sendable {
     }
 
     public func occurrences(of tokens: ArraySlice<String>, limit: Int) -> [CorpusOccurrence] {
+        occurrences(of: tokens, offset: 0, limit: limit)
+    }
+
+    /// Up to `limit` occurrences after the first `offset`, for paging: occurrences are numbered shard by shard,
+    /// in suffix-array order within a shard, so consecutive pages never repeat or skip one; each page is then
+    /// sorted by position within a shard. Offset 0 is `occurrences(of:limit:)`. Cost: one range search per shard.
+    public func occurrences(of tokens: ArraySlice<String>, offset: Int, limit: Int) -> [CorpusOccurrence] {
         guard !tokens.isEmpty, limit > 0 else { return [] }
         var result: [CorpusOccurrence] = []
+        var skip = max(offset, 0)
         for (shardIndex, shard) in shards.enumerated() where result.count < limit {
             let sa = shard.suffixArray
-            let range = sa.range(of: shard.ids(of: tokens))
+            var range = sa.range(of: shard.ids(of: tokens))
+            if skip >= range.count {
+                skip -= range.count
+                continue
+            }
+            range = (range.lowerBound + skip)..<range.upperBound
+            skip = 0
             // Sorted by position so the order is deterministic and reads like the corpus.
             for position in sa.positions(in: range, limit: limit - result.count).sorted() {
                 // A position outside every document comes only from a damaged suffix array: skip it.

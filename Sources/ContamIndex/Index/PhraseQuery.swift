@@ -44,11 +44,11 @@ public struct PhraseQuery {
         return (tokens.count, index.count(of: tokens[...]))
     }
 
-    /// Up to `limit` occurrences with their passages.
-    public func locate(_ phrase: String, limit: Int = PhraseQuery.defaultLimit, contextBytes: Int = PhraseQuery.defaultContextBytes) throws -> (count: Int, occurrences: [Located]) {
+    /// Up to `limit` occurrences with their passages, after the first `offset` (paging; see `Index.occurrences(of:offset:limit:)`).
+    public func locate(_ phrase: String, offset: Int = 0, limit: Int = PhraseQuery.defaultLimit, contextBytes: Int = PhraseQuery.defaultContextBytes) throws -> (count: Int, occurrences: [Located]) {
         let tokens = self.tokens(of: phrase).map(\.text)
         let total = index.count(of: tokens[...])
-        let found = index.occurrences(of: tokens[...], limit: limit)
+        let found = index.occurrences(of: tokens[...], offset: offset, limit: limit)
         return (total, try found.map { try located($0, length: tokens.count, contextBytes: contextBytes) })
     }
 

@@ -19,5 +19,5 @@ public struct APIError: Error, CustomStringConvertible, Sendable {
     }
 
     /// The request ran past its time limit (`HTTPRequest.deadline`) and stopped early.
-    static let pastDeadline = APIError(503, "the request ran past the server's time limit and was stopped; ask for less (a shorter text, fewer items, smaller limits)")
+    static let pastDeadline = APIError(504, "the request ran past the server's time limit and was stopped; ask for less (a shorter text, fewer items, smaller limits)")
 }

@@ -40,12 +40,13 @@ extension ServeAPI {
         return JSONValue.encoded(QueryAnswer.count(text, query: query)).response()
     }
 
-    /// `POST /v1/locate`: `query locate --json`, with `limit` and `context`.
+    /// `POST /v1/locate`: `query locate --json`, with `limit`, `context` and `offset` (occurrences to skip, for paging).
     func locate(_ body: APIRequestBody) throws -> HTTPResponse {
         let (query, text) = try phraseQuery(body, for: "locate")
         let limit = try body.int("limit", default: PhraseQuery.defaultLimit, range: 1...1_000)
         let context = try body.int("context", default: PhraseQuery.defaultContextBytes, range: 0...10_000)
-        return JSONValue.encoded(try QueryAnswer.locate(text, query: query, limit: limit, contextBytes: context)).response()
+        let offset = try body.int("offset", default: 0, range: 0...Int(Int32.max))
+        return JSONValue.encoded(try QueryAnswer.locate(text, query: query, offset: offset, limit: limit, contextBytes: context)).response()
     }
 
     /// `POST /v1/longest`: `query longest --json`, with `context`.

@@ -6,7 +6,7 @@ import ContamDetect
 /// `handle` routes a request to the infini-gram-compatible endpoint (`POST /`) or to contam's own
 /// (`/v1/…`), documented in docs/serve.md ("API"). Thread-safe: every stored property is immutable and
 /// the indexes are read-only mappings, so any number of workers may call `handle` at once. Long handlers
-/// (check, trace, ntd, search) look at `HTTPRequest.isPastDeadline` between units of work and answer 503.
+/// (check, trace, ntd, search) look at `HTTPRequest.isPastDeadline` between units of work and answer 504.
 /// No request reads a file other than an opened index's own documents.
 public final class ServeAPI: Sendable {
     /// Bounds on what one request may ask for; a request over them gets 413.
@@ -53,7 +53,7 @@ public final class ServeAPI: Sendable {
     public var indexNames: [String] { served.map(\.name) }
 
     /// Answers one request (never throws, never traps on input): 404 for an unknown path, 405 with `Allow`
-    /// for a wrong method, 400 for a bad body or parameter, 413 for a request over `limits`, 503 past the deadline.
+    /// for a wrong method, 400 for a bad body or parameter, 413 for a request over `limits`, 504 past the deadline.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         do {
             return try route(request)
@@ -62,7 +62,7 @@ public final class ServeAPI: Sendable {
             if let allow = error.allow { response.headers.append(("Allow", allow)) }
             return response
         } catch let error as CheckInterrupted {
-            return .error(503, "the request ran past the server's time limit: \(error); send fewer items")
+            return .error(504, "the request ran past the server's time limit: \(error); send fewer items")
         } catch let error as DetectError {
             if case .itemTooLong = error { return .error(413, "\(error)") }
             return .error(400, "\(error)")
@@ -81,18 +81,26 @@ public final class ServeAPI: Sendable {
         func require(_ method: String) throws {
             guard request.method == method else { throw APIError(405, "\(path) takes \(method), not \(request.method)", allow: method) }
         }
+        // The web page (Serve/Web): GET / is the page, POST / the infini-gram endpoint.
+        if path != "/", WebPage.paths.contains(path) {
+            try require("GET")
+            return WebPage.response(for: path) ?? .error(404, "no asset \(path)")
+        }
         if path.hasPrefix("/v1/documents/") || path == "/v1/documents" {
             try require("GET")
             return try document(request)
         }
         switch path {
         case "/":
-            try require("POST")
+            if request.method == "GET", let page = WebPage.response(for: path) { return page }
+            guard request.method == "POST" else {
+                throw APIError(405, "/ takes GET (the web page) or POST (infini-gram queries), not \(request.method)", allow: "GET, POST")
+            }
             return try infiniGram(request)
         case "/v1/indexes":
             try require("GET")
             return indexList().response()
-        case "/v1/count", "/v1/locate", "/v1/longest", "/v1/has", "/v1/check", "/v1/trace":
+        case "/v1/count", "/v1/locate", "/v1/longest", "/v1/has", "/v1/check", "/v1/trace", "/v1/part":
             try require("POST")
             let body = try APIRequestBody(request.body)
             switch path {
@@ -101,10 +109,11 @@ public final class ServeAPI: Sendable {
             case "/v1/longest": return try longest(body)
             case "/v1/has": return try has(body)
             case "/v1/check": return try check(body, request: request)
+            case "/v1/part": return try part(body)
             default: return try trace(body, request: request)
             }
         default:
-            throw APIError(404, "no endpoint \(path); see docs/serve.md (POST /, GET /v1/indexes, POST /v1/count, /v1/locate, /v1/longest, /v1/has, /v1/check, /v1/trace, GET /v1/documents/SHARD/DOC)")
+            throw APIError(404, "no endpoint \(path); see docs/serve.md (GET / for the web page, POST /, GET /v1/indexes, POST /v1/count, /v1/locate, /v1/longest, /v1/has, /v1/check, /v1/trace, GET /v1/documents/SHARD/DOC)")
         }
     }
 
