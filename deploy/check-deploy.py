@@ -130,7 +130,7 @@ def main():
         part_script = script(path, containers(statefulset)[0])
         for j in range(parts):
             printed = run(part_script, dict(env, HOSTNAME=f"contam-part-{j}"), fake_dir)
-            want = f"<serve><part-{j + 1}={fake_dir}{out}/part-{j + 1}><--host><0.0.0.0><--port><8080>\n"
+            want = f"<serve><corpus={fake_dir}{out}/part-{j + 1}><--host><0.0.0.0><--port><8080>\n"
             if printed != want:
                 problem(path, f"pod contam-part-{j} runs {printed.strip()!r}, not {want.strip()!r}")
         printed = run(script(path, containers(front)[0]), env, fake_dir)
@@ -138,7 +138,7 @@ def main():
         remotes = [arguments[i + 1] for i, a in enumerate(arguments) if a == "--remote"]
         if arguments[:1] != ["serve"] or remotes != [f"http://contam-part-{j}.contam-part:8080" for j in range(parts)]:
             problem(path, f"the front runs {printed.strip()!r}: want serve with one --remote per part pod")
-        known = {"--host", "--port", "--remote", "--token-env"}
+        known = {"--host", "--port", "--remote", "--token-env", "--remote-timeout"}
         for a in arguments[1:]:
             if a.startswith("--") and a not in known:
                 problem(path, f"the front passes {a}, which is not an option of contam serve")

@@ -7,8 +7,10 @@
 #   - the merged index's documents, tokens and phrase counts with a single-machine build;
 #   - the combined check (--combine of the 4 partial results) with a check on the merged index: the same JSON
 #     report byte for byte, and the same exit code (--fail-on);
-#   - its verdicts and verbatim figures per item with a single-machine build and check.
-# Every daemon it started is stopped by its PID on exit, failure or interrupt (trap), and the script checks that
+#   - its verdicts and verbatim figures per item with a single-machine build and check;
+#   - counts through deploy/kubernetes/serve.yaml's recipe (a `contam serve` per part, a --remote front) with the
+#     merged index's.
+# Every daemon and server it started is stopped by its PID on exit, failure or interrupt (trap), and the script checks that
 # none is left. Needs root (munged's key, apt-get). Usage: scripts/slurm-local.sh [CONTAM_BINARY]
 # (default: .build/debug/contam, built by scripts/test.sh's swift build).
 set -euo pipefail
@@ -160,4 +162,24 @@ for line in open(sys.argv[1]):
     o = json.loads(line)
     print(o["id"], sorted(o["methods"].items()), o["longest_match_tokens"], o["covered_tokens"], o["near_verbatim"])' "$1"; }
 diff -u <(verdicts "$work/single.json") <(verdicts "$work/out/report.txt") >&2 || { echo "slurm-local: verdicts differ from one build's" >&2; exit 1; }
-echo "slurm-local: ok: 4 parts built, merged and checked as Slurm array jobs; merged figures, combined report ($(wc -l < "$work/out/report.txt") items) and exit code ($merged_status) match one machine" >&2
+# The serving recipe of deploy/kubernetes/serve.yaml on the parts the cluster built: one `contam serve` per part,
+# all under one index name, and a front with --remote to each; its counts must be the merged index's.
+for k in 1 2 3 4; do
+  "$contam" serve "corpus=$work/out/part-$k" --port 0 --quiet > "$work/serve-$k.url" 2> "$work/serve-$k.log" &
+  pids+=($!)
+done
+remotes=()
+for k in 1 2 3 4; do
+  for _ in $(seq 1 40); do grep -q http "$work/serve-$k.url" && break; sleep 0.25; done
+  remotes+=(--remote "$(grep -o 'http://[^ ]*' "$work/serve-$k.url" | head -n 1 | sed 's#/$##')")
+done
+"$contam" serve --port 0 --quiet "${remotes[@]}" > "$work/front.url" 2> "$work/front.log" &
+pids+=($!)
+for _ in $(seq 1 40); do grep -q http "$work/front.url" && break; sleep 0.25; done
+front=$(grep -o 'http://[^ ]*' "$work/front.url" | head -n 1 | sed 's#/$##')
+for phrase in "the" "free software foundation" "for x in range"; do
+  want=$("$contam" query "$work/out/merged.idx" count "$phrase")
+  got=$(curl -s --max-time 10 "$front/v1/count" -d "{\"index\": \"corpus\", \"query\": \"$phrase\"}" | python3 -c 'import json, sys; print(json.load(sys.stdin)["count"])')
+  [ "$got" = "$want" ] || { echo "slurm-local: the serve front counts '$phrase' $got times, the merged index $want" >&2; exit 1; }
+done
+echo "slurm-local: ok: 4 parts built, merged and checked as Slurm array jobs; merged figures, combined report ($(wc -l < "$work/out/report.txt") items) and exit code ($merged_status) match one machine; a contam serve --remote front over the 4 parts counts as the merged index" >&2
