@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ContamStorage
+@testable import ContamText
 @testable import ContamCorpus
 @testable import ContamIndex
 @testable import ContamDetect
@@ -22,11 +23,12 @@ import ContamTestSupport
         let mergedPath: String
         let randomItems: String
 
-        init() throws {
+        init(tokenizer: TokenizerOptions = TokenizerOptions()) throws {
             directory = try temporaryDirectory("check-parts")
             var parts: [String] = []
             for k in 1...CheckPartsTests.partCount {
                 var options = IndexBuildOptions()
+                options.tokenizer = tokenizer
                 options.part = try InputPart(index: k, count: CheckPartsTests.partCount)
                 options.shardTokens = 20_000
                 let path = "\(directory)/part-\(k)"
@@ -135,6 +137,21 @@ import ContamTestSupport
                 #expect(merged.report.results.contains { $0.firstPass != nil }, "the first pass cleared some random items")
             }
         }
+    }
+
+    /// Other tokenizers change which tokens are words and what documents re-tokenize to: the same identity holds.
+    @Test(arguments: ["drop-punct", "lmeval", "strip-markup keep-case"])
+    func otherTokenizersCombineIntoTheMergedIndexsReport(tokenizer name: String) throws {
+        let tokenizer: TokenizerOptions = switch name {
+        case "drop-punct": TokenizerOptions(dropPunctuation: true)
+        case "lmeval": .lmeval
+        default: TokenizerOptions(keepCase: true, stripMarkup: true)
+        }
+        let fixture = try Fixture(tokenizer: tokenizer)
+        let request = request(fixture, items: "\(repositoryRoot)/corpora/items/benchmark.jsonl", fields: ["question", "answer"],
+                              methods: ContaminationMethod.allCases, output: .json)
+        let merged = try CheckPipeline.run(request, membership: .suffixArray(fixture.merged))
+        expectSame(try combined(fixture, request, label: "tokenizer"), merged, "sample items, \(name)")
     }
 
     func partials(_ fixture: Fixture, label: String, items: String = "\(repositoryRoot)/corpora/items/benchmark.jsonl", fields: [String] = ["question", "answer"]) throws -> [String] {
