@@ -13,6 +13,8 @@ command -v zstd >/dev/null 2>&1 || need+=(zstd)
 command -v gzip >/dev/null 2>&1 || need+=(gzip)
 command -v bzip2 >/dev/null 2>&1 || need+=(bzip2)
 command -v xz >/dev/null 2>&1 || need+=(xz-utils)
+# deploy/check-deploy.py (the Kubernetes manifests' test) reads YAML with Debian's python3.
+/usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
 # Headless Chromium for the browser test of `contam serve`'s page (scripts/browser-test.sh); CONTAM_SKIP_BROWSER=1 skips it.
 if [ "${CONTAM_SKIP_BROWSER:-0}" != 1 ]; then
   command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need+=(chromium fonts-dejavu-core)

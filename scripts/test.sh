@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: first the real-model integration tests of `contam tabular` (they start a small
-# language model on loopback; set CONTAM_SKIP_LLM=1 to skip them) and the browser test of the web page
-# (CONTAM_SKIP_BROWSER=1 skips it), then every unit test with its oracle and the
+# language model on loopback; set CONTAM_SKIP_LLM=1 to skip them), the browser test of the web page
+# (CONTAM_SKIP_BROWSER=1 skips it) and the Slurm recipe on a local cluster (CONTAM_SKIP_SLURM=1 skips it),
+# then every unit test with its oracle and the
 # end-to-end tests of the contam binary on corpora/, after a short fuzz run (CONTAM_SKIP_FUZZ=1 skips it). Installs
 # what is missing first. Usage: scripts/test.sh
 set -euo pipefail
@@ -17,6 +18,13 @@ if [ "${CONTAM_SKIP_LLM:-0}" != 1 ]; then
   scripts/llm-integration.sh >&2
 else
   echo "test: CONTAM_SKIP_LLM=1: real-model integration tests skipped" >&2
+fi
+# The Slurm recipe of deploy/slurm/ on a throwaway single-node cluster (about a minute; installs slurm-wlm and
+# munge if missing, stops every daemon it started): CONTAM_SKIP_SLURM=1 skips it.
+if [ "${CONTAM_SKIP_SLURM:-0}" != 1 ]; then
+  scripts/slurm-local.sh "$(swift build --show-bin-path)/contam" >&2
+else
+  echo "test: CONTAM_SKIP_SLURM=1: the local Slurm cluster test skipped" >&2
 fi
 # The web page of `contam serve` in headless Chromium (scripts/browser-test.sh: a search, a check and a trace
 # through the UI; screenshots in .build/artifacts/browser-test/). CONTAM_SKIP_BROWSER=1 skips it.

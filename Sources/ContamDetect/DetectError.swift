@@ -19,6 +19,8 @@ public enum DetectError: Error, CustomStringConvertible, Equatable {
     case inconsistentCorpus(String)
     /// `--documents`: a line names no document of the index.
     case unknownDocument(path: String, line: Int, id: String)
+    /// A partial check result (`check --partial`) that cannot be read, or that does not belong with the others.
+    case badPartial(path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -50,6 +52,8 @@ public enum DetectError: Error, CustomStringConvertible, Equatable {
             return "index damaged: \(detail)"
         case let .unknownDocument(path, line, id):
             return "\(path):\(line): no document '\(id)' in the index (give external ids, or FILE:LINE as 'contam check' prints sources)."
+        case let .badPartial(path, detail):
+            return "\(path): \(detail)."
         case let .cleanCopyUnsupported(path, reason):
             return "\(path): --write-clean cannot write this input without the flagged items: \(reason); use --json to list the flagged items and filter the file yourself, or convert it to JSON Lines."
         }

@@ -72,17 +72,22 @@ enum CheckCommand: Subcommand {
     static let noFirstPass = Option.flag("--no-first-pass", help: "Ask the suffix array about every item, even those the n-gram sketch proves clean (computes their verbatim figures).")
     static let threads = Option.integer("--threads", value: "n", default: CheckOptions().threads, range: 1...256, help: "Worker threads (default: {default}).")
     static let quiet = Option.flag("--quiet", "-q", help: "No progress display.")
+    static let partial = Option.string("--partial", value: "file", help: "Check against one part of a --shard K/N split and write a partial result (JSON) to FILE instead of a report; 'contam check --combine' turns the parts' partial results into the merged index's report.")
+    static let combine = Option.flag("--combine", help: "The arguments are partial results (--partial), one per part of a split: print the report, verdicts and exit code of one check on the merged index. Items and check options come from the partials.")
+    static let indexName = Option.string("--index-name", value: "name", help: "With --combine: the index the report names, e.g. the merged index's path (default: 'the merged parts').")
+    static let allowMissingParts = Option.flag("--allow-missing-parts", help: "With --combine: report on the parts given even when some are missing (noted); by default a missing part is refused.")
 
     static let spec = CommandSpec(
         name: "contam check",
         overview: "Check benchmark items or model generations against an index: verbatim and near-verbatim overlap, published contamination definitions, reports and a CI gate.",
         arguments: [
-            .init("index", help: "Index directory built by 'contam index'."),
-            .init("items", help: "Items: JSON Lines or one JSON document (.jsonl .json .ndjson: an array of records or an object, pretty-printed or not), CSV/TSV (--field names the column), plain text (.txt .md, source code: one item per file, or per line with --lines), .zst of any, directories of them, or - for stdin.", variadic: true),
+            .init("index", help: "Index directory built by 'contam index' (with --combine: the partial results instead).", optional: true),
+            .init("items", help: "Items: JSON Lines or one JSON document (.jsonl .json .ndjson: an array of records or an object, pretty-printed or not), CSV/TSV (--field names the column), plain text (.txt .md, source code: one item per file, or per line with --lines), .zst of any, directories of them, or - for stdin.", variadic: true, optional: true),
         ],
         options: [
             field, idField, records, lines, format, columns, InputOptions.include, InputOptions.exclude, InputOptions.split, InputOptions.verbose, skipBadRecords, method, minMatch, maxSources, minSpan, similarity, seedLength,
             maxItemTokens, keepCase, dropPunct, json, markdown, html, writeClean, failOn, failOnPossible, flaggedOnly, noFirstPass, threads, quiet,
+            partial, combine, indexName, allowMissingParts,
         ],
         examples: [
             "contam check sample.idx corpora/items/benchmark.jsonl --field question --field answer --method all",
@@ -91,6 +96,8 @@ enum CheckCommand: Subcommand {
             "contam check corpus.idx dev-v2.0.json --records 'data[].paragraphs[].qas[]' --field question",
             "generate-answers | contam check corpus.idx - --lines --json > overlaps.jsonl",
             "contam check corpus.idx test.jsonl --method near --html report.html --markdown",
+            "contam check out/part-3 test.jsonl --method gpt3,near --partial out/check-3.json   # one job per part, then:",
+            "contam check --combine out/check-*.json --index-name corpus.idx --fail-on gpt3",
         ],
         discussion: """
         Every item gets the verbatim figures (longest exact match in tokens and characters, the fraction of its
@@ -127,6 +134,14 @@ enum CheckCommand: Subcommand {
           undecided items as dirty; --write-clean leaves them out. Pass --method (the default, near, would be
           undecided for nearly every item). See docs/check.md.
 
+        PARTS OF A SPLIT (contam index --shard K/N):
+          'contam check PART ITEMS --partial FILE' checks the items against one part and writes what a check on
+          the merged index could ask that part (matching statistics, counts and first occurrences of every
+          maximal run, document counts, Bloom-filter hits, the source documents): one job per part. 'contam
+          check --combine FILE...' gives exactly the report, verdicts and exit code of one check on the merged
+          index ('contam merge' of the parts), for every method. The partials must be of one split, each part
+          once, none missing, with the same items and options (each refusal names the file). See docs/scale.md.
+
         EXIT CODES:
           0  success; no --fail-on threshold exceeded
           1  a --fail-on threshold was exceeded (contamination found)
@@ -137,6 +152,11 @@ enum CheckCommand: Subcommand {
     )
 
     static func run(_ arguments: ParsedArguments) async throws -> Int32 {
+        if try arguments[combine] { return try runCombine(arguments) }
+        guard arguments.positionals.count >= 2 else { throw arguments.error("missing argument <\(arguments.positionals.isEmpty ? "index" : "items")>") }
+        for option in [indexName as any DeclaredOption, allowMissingParts] where try arguments.wasGiven(option) {
+            throw arguments.error("\(option.name) goes with --combine")
+        }
         let request = try self.request(from: arguments)
         let index = try OpenedIndex.open(path: request.indexPath)
         let tokenizerOptions = index.manifest.tokenizer
@@ -152,7 +172,43 @@ enum CheckCommand: Subcommand {
             throw IndexError.incompatibleOptions(path: index.path, detail: "this index was built with --sketch-only: the default method (near) needs a full index; pass --method lmeval13 or --method palm")
         }
         let progress = ProgressDisplay(enabled: try !arguments[quiet])
+        if let partialPath = try arguments[partial] {
+            for option in [json as any DeclaredOption, markdown, html, writeClean, failOn, failOnPossible, flaggedOnly] where try arguments.wasGiven(option) {
+                throw arguments.error("\(option.name) shapes the report, which 'contam check --combine' writes: give it there, not with --partial")
+            }
+            Console.err(try CheckPipeline.writePartial(request, index: index, partialPath: partialPath, progress: progress) + "\n")
+            return ExitCode.ok
+        }
         let outcome = try CheckPipeline.run(request, membership: CheckMembership(index), progress: progress)
+        Console.out(outcome.standardOutput)
+        for message in outcome.messages { Console.err(message + "\n") }
+        return outcome.exitCode
+    }
+
+    /// `--combine PARTIAL...`: the report of the merged index from the parts' partial results.
+    static func runCombine(_ arguments: ParsedArguments) throws -> Int32 {
+        let fixed: [any DeclaredOption] = [field, idField, records, lines, format, columns, InputOptions.include, InputOptions.exclude, InputOptions.split,
+                                           InputOptions.verbose, skipBadRecords, method, minMatch, maxSources, minSpan, similarity, seedLength, maxItemTokens,
+                                           keepCase, dropPunct, noFirstPass, partial]
+        for option in fixed where try arguments.wasGiven(option) {
+            throw arguments.error("\(option.name) was fixed when the parts were checked (--partial); give it there, not with --combine")
+        }
+        let paths = arguments.positionals
+        guard !paths.isEmpty else {
+            throw arguments.error("--combine needs the partial results, one per part ('contam check PART ITEMS --partial FILE' writes them)")
+        }
+        var request = CheckRequest(indexPath: try arguments[indexName] ?? "the merged parts", itemPaths: [])
+        let countsPossible = try arguments[failOnPossible]
+        request.failOn = try arguments[failOn].map { FailOnRule(method: $0.method, fraction: $0.fraction, countsPossible: countsPossible) }
+        request.options.threads = try arguments[threads]
+        let (wantsJSON, wantsMarkdown) = (try arguments[json], try arguments[markdown])
+        if wantsJSON && wantsMarkdown { throw arguments.error("--json and --markdown cannot be combined; --html FILE can go with either") }
+        request.output = wantsJSON ? .json : (wantsMarkdown ? .markdown : .table)
+        request.htmlPath = try arguments[html]
+        request.writeCleanPath = try arguments[writeClean]  // refused by the combine, with the reason
+        request.flaggedOnly = try arguments[flaggedOnly]
+        request.color = Console.stdoutIsTerminal && request.output == .table
+        let outcome = try CheckPipeline.combine(request, partialPaths: paths, allowMissingParts: try arguments[allowMissingParts])
         Console.out(outcome.standardOutput)
         for message in outcome.messages { Console.err(message + "\n") }
         return outcome.exitCode

@@ -174,7 +174,10 @@ enum IndexCommand: Subcommand {
                                 Double(summary.indexBytes) / Double(max(corpus.textBytes, 1)), summary.seconds, megabytes / summary.seconds,
                                 Quantity.count(Int(Double(corpus.tokens) / summary.seconds))))
             if let part = options.part {
-                Console.line("  part \(part) of the input files: \(corpus.inputFiles) file(s) (\(summary.manifest.shards.flatMap(\.sources).prefix(3).joined(separator: ", "))\(corpus.inputFiles > 3 ? ", …" : "")); combine the parts with 'contam merge'")
+                // A file whose documents fill several shards is listed by each: name it once.
+                var seen = Set<String>()
+                let files = summary.manifest.shards.flatMap(\.sources).filter { seen.insert($0).inserted }
+                Console.line("  part \(part) of the input files: \(corpus.inputFiles) file(s) (\(files.prefix(3).joined(separator: ", "))\(files.count > 3 ? ", …" : "")); combine the parts with 'contam merge'")
             }
             if options.sketchOnly {
                 Console.line(String(format: "  sketch only: reading, tokenizing and hashing %.1fs; peak memory %@", summary.readingSeconds,

@@ -85,7 +85,7 @@ import ContamTestSupport
 
     /// `--shard K/N` then `contam merge`: sketch-only parts (sized for the whole corpus without
     /// --sketch-ngrams) OR into the very file a build over everything writes; full-index parts answer
-    /// counts as the whole index does. A part given twice is refused, a missing one noted.
+    /// counts as the whole index does. A part given twice is refused, and a missing one (unless --allow-missing-parts).
     @Test func shardPartsMergeIntoTheWholeIndex() throws {
         let dir = try temporaryDirectory("cli"); defer { try? FileManager.default.removeItem(atPath: dir) }
         let corpus = ["corpora/licenses", "corpora/python-faq.csv", "corpora/python-tutorial.jsonl.zst"]
@@ -104,9 +104,11 @@ import ContamTestSupport
         #expect(combined == whole, "the parts' sketches OR into the sketch of the whole corpus")
 
         let twice = try CLI.run(["merge", parts[0], parts[1], parts[0], "-o", "\(dir)/twice.sketch"])
-        #expect(twice.status == 2 && twice.stderr.contains("indexes too (part 1/3 and part 1/3)"), "\(twice.stderr)")
+        #expect(twice.status == 2 && twice.stderr.contains("part 1/3 is given twice"), "\(twice.stderr)")
         let partial = try CLI.run(["merge", parts[0], parts[2], "-o", "\(dir)/partial.sketch"])
-        #expect(partial.status == 0 && partial.stderr.contains("part 2/3 is missing"), "\(partial.stderr)")
+        #expect(partial.status == 2 && partial.stderr.contains("part 2/3 is missing"), "\(partial.stderr)")
+        let allowed = try CLI.run(["merge", parts[0], parts[2], "-o", "\(dir)/partial.sketch", "--allow-missing-parts"])
+        #expect(allowed.status == 0 && allowed.stderr.contains("part 2/3 is missing"), "\(allowed.stderr)")
         let stats = try CLI.run(["stats", parts[1], "--fpr-probes", "0"])
         #expect(stats.stdout.contains("part 2/3 of a --shard split"))
 

@@ -70,6 +70,12 @@ public enum CheckPipeline {
         }
         let (report, checker) = try check(set, indexPath: request.indexPath, options: options, membership: membership,
                                           listSkippedInputs: request.listSkippedInputs, progress: progress)
+        return try outcome(report, checker: checker, set: set, request: request)
+    }
+
+    /// The outputs of a finished check: the `--html` and `--write-clean` files (`set` is needed for the latter),
+    /// stdout, the messages and the `--fail-on` exit code.
+    static func outcome(_ report: CheckReport, checker: ContaminationChecker, set: ItemSet?, request: CheckRequest) throws -> CheckOutcome {
         let results = report.results
         var messages: [String] = []
         if let htmlPath = request.htmlPath {
@@ -81,7 +87,7 @@ public enum CheckPipeline {
             }
             messages.append("wrote \(htmlPath) (\(report.summary.flagged) flagged item\(report.summary.flagged == 1 ? "" : "s"))")
         }
-        if let cleanPath = request.writeCleanPath {
+        if let cleanPath = request.writeCleanPath, let set {
             // An undecided item is not known to be clean, so it is left out too.
             let (kept, dropped) = try CleanItemsWriter.write(set, dropping: { results[$0].isFlagged || results[$0].isUndecided }, to: cleanPath)
             let undecided = results.filter { !$0.isFlagged && $0.isUndecided }.count
@@ -131,14 +137,7 @@ public enum CheckPipeline {
             results = try checker.check(set.items) { done in progress?.update(done: done, total: total, bytes: false) }
         }
         progress?.finish()
-        var notes: [String] = []
-        if set.skippedRecords > 0 {
-            notes.append("\(set.skippedRecords) malformed record\(set.skippedRecords == 1 ? "" : "s") skipped (--skip-bad-records), first: \(set.skipReasons.first ?? "")")
-        }
-        if set.invalidUTF8Replaced > 0 { notes.append("\(set.invalidUTF8Replaced) invalid UTF-8 sequences in items replaced by U+FFFD") }
-        if let skipped = SkippedInput.summary(set.skippedInputs, listed: listSkippedInputs) {
-            notes.append(skipped + (listSkippedInputs ? ": " + set.skippedInputs.map { "\($0.path) (\($0.reason.phrase))" }.joined(separator: ", ") : ""))
-        }
+        let notes = notes(for: set, listSkippedInputs: listSkippedInputs)
         let evaluator = checker.evaluator(for: results.map(\.tokenized))
         let gpt3N = options.methods.contains(.gpt3) ? evaluator.gpt3NgramLength : nil
         var sketchOnly: CheckReport.SketchOnlyCheck?
@@ -149,6 +148,19 @@ public enum CheckPipeline {
                                  gpt3NgramLength: gpt3N, firstPassNgramLength: checker.firstPass(for: evaluator)?.ngramLength,
                                  sketchOnly: sketchOnly, results: results, notes: notes)
         return (report, checker)
+    }
+
+    /// The report's notes about reading the items: skipped records, replaced UTF-8, inputs the walks did not read.
+    static func notes(for set: ItemSet, listSkippedInputs: Bool) -> [String] {
+        var notes: [String] = []
+        if set.skippedRecords > 0 {
+            notes.append("\(set.skippedRecords) malformed record\(set.skippedRecords == 1 ? "" : "s") skipped (--skip-bad-records), first: \(set.skipReasons.first ?? "")")
+        }
+        if set.invalidUTF8Replaced > 0 { notes.append("\(set.invalidUTF8Replaced) invalid UTF-8 sequences in items replaced by U+FFFD") }
+        if let skipped = SkippedInput.summary(set.skippedInputs, listed: listSkippedInputs) {
+            notes.append(skipped + (listSkippedInputs ? ": " + set.skippedInputs.map { "\($0.path) (\($0.reason.phrase))" }.joined(separator: ", ") : ""))
+        }
+        return notes
     }
 }
 

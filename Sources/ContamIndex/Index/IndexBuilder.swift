@@ -172,6 +172,7 @@ public final class IndexBuilder {
         var manifest = IndexManifest(createdAt: ISO8601DateFormatter().string(from: Date()), buildCommand: options.buildCommand,
                                      tokenizer: options.tokenizer, shards: shards, corpus: statistics, buildSeconds: seconds)
         manifest.part = options.part
+        manifest.splitFingerprint = options.part.map { IndexManifest.splitFingerprint(files: allSources, part: $0, tokenizer: options.tokenizer) }
         manifest.inputFormat = options.corpus.format?.rawValue
         manifest.linesAreDocuments = options.corpus.linesAreDocuments ? true : nil
         try manifest.write(directory: directory.temporaryPath)

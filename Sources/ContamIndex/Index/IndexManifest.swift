@@ -107,6 +107,9 @@ public struct IndexManifest: Codable, Equatable, Sendable {
     }
     /// The part of the input files this index holds (`--shard K/N`); nil for all of them.
     public var part: InputPart? = nil
+    /// With `part`: the fingerprint of the whole split (`splitFingerprint(files:part:tokenizer:)`), alike in
+    /// every part of it; nil in manifests from before it and for sketch-only parts.
+    public var splitFingerprint: String? = nil
     /// `--format` when it overrode the formats the file names say (nil: by name, also in older manifests).
     public var inputFormat: String? = nil
     /// `--lines`: one document per line of a text file (nil in older manifests: false).

@@ -11,13 +11,25 @@ import ContamCorpus
 /// Inputs must share tokenizer options and kind (all full or all sketch-only). The output is written
 /// atomically.
 public enum IndexMerger {
-    /// Merges `inputs` into a new index at `outputPath`; returns its manifest, and `missingPartsNote` of
-    /// the inputs (when they are parts of one `--shard` split that they do not cover).
-    public static func merge(inputs: [String], outputPath: String, replaceExisting: Bool,
+    /// Merges `inputs` into a new index at `outputPath`; returns its manifest, and a note naming
+    /// the missing parts when `allowMissingParts` let an incomplete split through.
+    /// Parts of one `--shard K/N` split are merged in part order, whatever order they are given in; a part of
+    /// another split, a part given twice, and (unless `allowMissingParts`) a missing part are refused.
+    public static func merge(inputs given: [String], outputPath: String, replaceExisting: Bool, allowMissingParts: Bool = false,
                              buildCommand: String) throws -> (manifest: IndexManifest, missingParts: String?) {
-        guard inputs.count >= 1 else { throw IndexError.invalidArgument("contam merge needs at least one input index") }
+        guard given.count >= 1 else { throw IndexError.invalidArgument("contam merge needs at least one input index") }
         let started = Date()
-        let manifests = try inputs.map { try IndexManifest.read(directory: $0) }
+        let givenManifests = try given.map { try IndexManifest.read(directory: $0) }
+        let order: [Int]
+        let missingNote: String?
+        do {
+            (order, missingNote) = try SplitParts.check(zip(given, givenManifests).map { SplitParts.Input(path: $0, part: $1.part, split: $1.splitFingerprint) },
+                                                        allowMissing: allowMissingParts)
+        } catch {
+            throw IndexError.incompatibleOptions(path: error.path, detail: error.detail)
+        }
+        let inputs = order.map { given[$0] }
+        let manifests = order.map { givenManifests[$0] }
         let first = manifests[0]
         for (path, manifest) in zip(inputs, manifests).dropFirst() {
             guard manifest.tokenizer == first.tokenizer else {
@@ -105,7 +117,7 @@ public enum IndexMerger {
         if manifests.allSatisfy({ $0.linesAreDocuments == true }) { manifest.linesAreDocuments = true }
         try manifest.write(directory: directory.temporaryPath)
         try directory.commit()
-        return (manifest, missingPartsNote(manifests))
+        return (manifest, missingNote)
     }
 
     /// Refuses two inputs that index the same file (a part given twice, overlapping builds): the merged
@@ -121,17 +133,5 @@ public enum IndexMerger {
                 owner[source] = i
             }
         }
-    }
-
-    /// "parts 1/4, 2/4, 4/4: part 3/4 is missing" when the inputs are parts of one `--shard K/N` split
-    /// that they do not cover; nil otherwise.
-    static func missingPartsNote(_ manifests: [IndexManifest]) -> String? {
-        let parts = manifests.compactMap(\.part)
-        guard parts.count == manifests.count, let count = parts.first?.count, parts.allSatisfy({ $0.count == count }) else { return nil }
-        let present = Set(parts.map(\.index))
-        let missing = (1...count).filter { !present.contains($0) }
-        guard !missing.isEmpty else { return nil }
-        return "parts \(present.sorted().map { "\($0)/\(count)" }.joined(separator: ", ")): " +
-            "\(missing.count == 1 ? "part" : "parts") \(missing.map { "\($0)/\(count)" }.joined(separator: ", ")) \(missing.count == 1 ? "is" : "are") missing"
     }
 }
