@@ -165,6 +165,12 @@ public struct PartialCheckResult: Codable, Sendable, Equatable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DetectError.badPartial(path: path, detail: "cannot read the file")
         }
+        return try decoded(data, source: path)
+    }
+
+    /// Decodes and validates a partial result received from `source` (a file, or a server of a `--remote` union),
+    /// with the checks of `read(path:)`.
+    public static func decoded(_ data: Data, source path: String) throws -> PartialCheckResult {
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw DetectError.badPartial(path: path, detail: "not a JSON object")
         }
@@ -230,12 +236,17 @@ public struct PartialCheckResult: Codable, Sendable, Equatable {
         return nil
     }
 
-    /// Writes the file atomically (never over an existing non-file).
-    public func write(to path: String) throws {
+    /// The JSON of the file format.
+    public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    /// Writes the file atomically (never over an existing non-file).
+    public func write(to path: String) throws {
         do {
-            try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try encoded().write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw DetectError.cannotWrite(path: path, message: error.localizedDescription)
         }

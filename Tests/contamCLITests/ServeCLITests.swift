@@ -274,6 +274,16 @@ func jsonObject(_ text: String) -> [String: Any]? {
             #expect((expected.json?["span_count"] as? Int ?? 0) > 0)
             #expect(sameJSON(expected.json, answered.json), "trace min_match \(minMatch): \(expected.text.prefix(300)) vs \(answered.text.prefix(300))")
         }
+        // Check: the parts' partial results combine into the merged index's answer, for every method.
+        let items: [[String: Any]] = [generation, longText, "the weather in the mountains was cold and clear", Self.phrases[4] + ", free of charge, to any person obtaining"]
+            .enumerated().map { ["id": "i\($0.offset)", "text": $0.element] }
+        for methods in [nil, ["all"]] as [[String]?] {
+            var body: [String: Any] = ["items": items]
+            if let methods { body["methods"] = methods }
+            let expected = try single.post("/v1/check", body), answered = try front.post("/v1/check", body)
+            #expect(expected.status == 200)
+            #expect(sameJSON(expected.json, answered.json), "check \(methods ?? []): \(expected.text.prefix(400)) vs \(answered.text.prefix(400))")
+        }
         let shards = one?["shards"] as? Int ?? 0
         for shard in 0..<shards {
             for doc in 0..<3 {

@@ -64,8 +64,9 @@ extension ServeAPI {
         return JSONValue.encoded(try QueryAnswer.has(text, index: served.opened.sketched)).response()
     }
 
-    /// `POST /v1/check`: `check --json`'s objects for the items of the body, one per item in order.
-    func check(_ body: APIRequestBody, request: HTTPRequest) throws -> HTTPResponse {
+    /// The index, items and options of a `/v1/check` body (alike on every part of a `--remote` union, so
+    /// that their partial results combine).
+    func checkInput(_ body: APIRequestBody) throws -> (served: Served, items: [CheckItem], options: CheckOptions) {
         let served = try self.served(named: try body.string("index"))
         guard let objects = try body.objects("items"), !objects.isEmpty else { throw APIError(400, "items: missing or empty (a list of {\"id\"?, \"text\"} objects)") }
         if objects.count > limits.maxCheckItems { throw APIError(413, "items: \(objects.count) items, the limit is \(limits.maxCheckItems)") }
@@ -89,6 +90,21 @@ extension ServeAPI {
         options.firstPass = try body.bool("first_pass", default: options.firstPass)
         options.maxItemTokens = limits.maxTextTokens
         options.threads = 1
+        return (served, items, options)
+    }
+
+    /// `POST /v1/check`: `check --json`'s objects for the items of the body, one per item in order. With
+    /// `"partial": true` (what a `--remote` front asks of each part), this part's `PartialCheckResult` instead.
+    func check(_ body: APIRequestBody, request: HTTPRequest) throws -> HTTPResponse {
+        let (served, items, options) = try checkInput(body)
+        if try body.bool("partial", default: false) {
+            let index = try full(served, for: "a partial check")
+            let checker = ContaminationChecker(membership: .suffixArray(index), options: options)
+            let tokenized = try checker.tokenize(items)
+            let partial = try PartialCheckRecorder(index: index, options: options, tokenized: tokenized)
+                .record(items: items, tokenized: tokenized, indexPath: served.name, notes: [])
+            return .json(String(decoding: try partial.encoded(), as: UTF8.self))
+        }
         let (report, _) = try CheckPipeline.check(ItemSet(items: items), indexPath: served.name, options: options,
                                                   membership: CheckMembership(served.opened), shouldStop: { request.isPastDeadline })
         return JSONValue.object([

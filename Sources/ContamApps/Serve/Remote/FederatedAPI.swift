@@ -11,7 +11,8 @@ import ContamIndex
 ///
 /// Merging: count = sum, has = an n-gram present in any part, longest = the longest span (the leftmost on a
 /// tie) counted in every part, locate = the parts' occurrences in part order (which is shard order),
-/// documents by union shard number, trace from the parts' matching statistics (`FederatedTraceCorpus`);
+/// documents by union shard number, trace from the parts' matching statistics (`FederatedTraceCorpus`), check
+/// from the parts' partial results (`FederatedCheck`);
 /// infini-gram's `count`, `prob` and `find` likewise. A part that does not
 /// answer, or answers with a server error, fails the whole request with 503 naming it: never a lower count.
 /// A client error (4xx) of a part is the client's and is passed on as it is.
@@ -134,8 +135,9 @@ public final class FederatedAPI: Sendable {
         case "/v1/has": return try has(union, fields)
         case "/": return try infiniGram(union, fields)
         case "/v1/trace": return try trace(union, fields, request: request)
+        case "/v1/check": return try check(union, fields)
         default:
-            throw APIError(501, "\(path) is not answered across --remote parts yet; send it to each part's server (index '\(union.name)' is on \(union.parts.map(\.label).joined(separator: ", ")))")
+            throw APIError(404, "no endpoint \(path)")
         }
     }
 
@@ -338,8 +340,26 @@ public final class FederatedAPI: Sendable {
         return try outcomes.map { try $0.get() }
     }
 
+    /// The answers of every part to `fields` at `path` as bytes (each a JSON object with status 200), in part order.
+    func askRaw(_ parts: [Part], _ path: String, _ fields: [String: Any]) throws -> [Data] {
+        let body = Self.text(fields)
+        let results = LockedBox([Result<Data, Error>?](repeating: nil, count: parts.count))
+        DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+            let result = Result { try self.callRaw(parts[k], method: "POST", path: path, body: body).bytes }
+            results.update { $0[k] = result }
+        }
+        let outcomes = results.value.map { $0! }
+        for outcome in outcomes { if case .failure(let failure as PartFailure) = outcome, case .client = failure { throw failure } }
+        return try outcomes.map { try $0.get() }
+    }
+
     /// One part's JSON object answer.
     func call(_ part: Part, method: String, path: String, body: String?) throws -> [String: Any] {
+        try callRaw(part, method: method, path: path, body: body).object
+    }
+
+    /// One part's answer: its bytes, parsed as a JSON object (the status checked).
+    func callRaw(_ part: Part, method: String, path: String, body: String?) throws -> (bytes: Data, object: [String: Any]) {
         let status: Int, bytes: Data
         if let remote = part.remote {
             guard let url = URL(string: remote.absoluteString + path) else { throw PartFailure.unavailable(part.label, "bad path \(path)") }
@@ -373,7 +393,7 @@ public final class FederatedAPI: Sendable {
         }
         if (400..<500).contains(status) { throw PartFailure.client(status, object["error"] as? String ?? "error \(status)", part.label) }
         guard status == 200 else { throw PartFailure.unavailable(part.label, "answered \(status): \(object["error"] as? String ?? "")") }
-        return object
+        return (bytes, object)
     }
 
     /// The remote's `/v1/indexes`, tried until it answers or `timeout` has passed.
