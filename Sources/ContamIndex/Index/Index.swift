@@ -109,6 +109,13 @@ public final class Index: SketchedIndex, @unchecked Sendable {
         return (text, tokenizer.tokens(in: text))
     }
 
+    /// The passage showing tokens `tokenRange` of a document with about `contextBytes` of context each side
+    /// (`Passage.extract` of the whole document), decompressing and tokenizing only the part of the document
+    /// around it (`IndexShard.passage`). nil when the range is not inside the document.
+    public func passage(_ ref: CorpusDocumentRef, tokenRange: Range<Int>, contextBytes: Int) throws -> Passage? {
+        try shard(ref).passage(document: ref.document, tokenRange: tokenRange, contextBytes: contextBytes, tokenizer: tokenizer)
+    }
+
     /// The raw text of a document, from the zstd store.
     public func documentText(_ ref: CorpusDocumentRef) throws -> [UInt8] {
         try shard(ref).text(of: ref.document)

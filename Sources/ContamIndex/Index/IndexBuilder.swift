@@ -247,6 +247,9 @@ final class ShardBuilder: @unchecked Sendable {
     private let sketchOptions: SketchBuildOptions?
     /// N-gram occurrences of the documents so far (sizes the sketch exactly).
     private var ngramCount = 0
+    /// Store offset of the text of every `checkpointStride`-th token position (`DocumentTable` checkpoints).
+    private var checkpoints: [UInt64] = []
+    private static let checkpointStride = DocumentTable.defaultCheckpointStride
 
     var tokenCount: Int { tokens.count }
     var documentCount: Int { documents.count }
@@ -270,12 +273,25 @@ final class ShardBuilder: @unchecked Sendable {
         let base = tokens.base
         let limit = tokens.capacity - 1  // room for the separator
         var end = firstToken
+        // The store offset this document's text will get, and the checkpoint mask (the stride is a power of two).
+        let textBase = store.byteCount
+        let mask = Self.checkpointStride - 1
+        var checkpoints = self.checkpoints
+        self.checkpoints = []
+        var previousStart = -1
         vocabulary.withTable { table in
             document.text.withUnsafeBytes { text in
-                tokenizer.forEachToken(in: text) { normalized, _ in
+                tokenizer.forEachToken(in: text) { normalized, range in
                     guard end < limit else { overflow = true; return }
                     // Safe: end < limit < capacity, and `tokens` (a stored let of self) keeps the buffer mapped.
                     base[end] = table.id(of: normalized)
+                    if end & mask == 0 {
+                        // A token that starts where the one before it does (one scalar made several tokens, as "…"
+                        // folds to three dots) is no place to restart tokenizing: flagged unusable.
+                        let flag: UInt64 = range.lowerBound == previousStart ? DocumentTable.unusableCheckpoint : 0
+                        checkpoints.append((textBase + UInt64(range.lowerBound)) | flag)
+                    }
+                    previousStart = range.lowerBound
                     end &+= 1
                 }
             }
@@ -283,13 +299,19 @@ final class ShardBuilder: @unchecked Sendable {
         tokens.setCount(end)
         if overflow {
             tokens.truncate(to: firstToken)
+            checkpoints.removeLast(checkpoints.count - (firstToken + mask) / Self.checkpointStride)
+            self.checkpoints = checkpoints
             return false
         }
         let count = tokens.count - firstToken
-        if count == 0 { return true }
+        if count == 0 { self.checkpoints = checkpoints; return true }
         if let sketchOptions { ngramCount += sketchOptions.ngramCount(documentTokens: count) }
+        // The separator's checkpoint (never used to cut text) is the end of the document's text: still nondecreasing.
+        if tokens.count & mask == 0 { checkpoints.append(textBase + UInt64(document.text.count)) }
+        self.checkpoints = checkpoints
         tokens.append(0)  // document separator: never matched, so no match crosses documents
         let storeOffset = try store.append(document.text)
+        assert(storeOffset == textBase, "the store moved while a document was tokenized")
         let sourceIndex: UInt32
         if let known = sourceIndexByPath[sourcePath] {
             sourceIndex = known
@@ -332,7 +354,7 @@ final class ShardBuilder: @unchecked Sendable {
                 try writer.finish()
                 try vocabulary.write(to: ShardFile.vocabulary.path(inShard: directory))
                 try store.finish()
-                try documents.finish()
+                try documents.finish(checkpoints: checkpoints, stride: Self.checkpointStride)
                 if let sketchParameters {
                     try ShardSketchWriter.write(parameters: sketchParameters, tokens: text, vocabulary: vocabulary,
                                                 to: ShardFile.sketch.path(inShard: directory))

@@ -75,8 +75,7 @@ public struct PhraseQuery {
 
     func located(_ occurrence: CorpusOccurrence, length: Int, contextBytes: Int) throws -> Located {
         let info = try index.documentInfo(occurrence.document)
-        let (text, tokens) = try index.documentTokens(occurrence.document)
-        let passage = Passage.extract(text: text, tokens: tokens, tokenRange: occurrence.tokenOffset..<(occurrence.tokenOffset + length), contextBytes: contextBytes)
+        let passage = try index.passage(occurrence.document, tokenRange: occurrence.tokenOffset..<(occurrence.tokenOffset + length), contextBytes: contextBytes)
         return Located(shard: occurrence.document.shard, document: occurrence.document.document, documentID: info.externalID,
                        source: info.sourcePath, record: info.recordNumber, tokenOffset: occurrence.tokenOffset, passage: passage)
     }
