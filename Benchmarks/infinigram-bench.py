@@ -14,13 +14,15 @@ in this one run:
            over all shards), infini-gram through its C++ engine from Python (`Engine_U8.count`, with its default
            prefetch depths and with prefetching off); medians and p99 of per-phrase medians over R runs;
   locate:  10 hits with their text (80 bytes of context each side), for rare phrases (1-3 occurrences) and
-           frequent ones (>= 1,000): contam `PhraseQuery.locate(limit: 10)` against infini-gram `search_docs(maxnum=10,
-           max_disp_len = phrase + 160 bytes)` plus decoding the returned bytes;
+           frequent ones (>= 1,000): contam `PhraseQuery.locate(limit: 10)` (its frame cache emptied before every
+           call: each is a first query) against infini-gram `search_docs(maxnum=10, max_disp_len = phrase + 160
+           bytes)` plus decoding the returned bytes;
   CLI:     wall time of `contam --help`, `contam query IDX count P` and `contam query IDX locate P --limit 10`
            processes (median of K), for the same frequent and rare phrases;
   agreement: how many counts are equal, and for the others the first of these that explains the difference,
            by brute-force regex counts over the raw text: word boundaries (infini-gram matches inside words),
            case (contam folds case), whitespace (contam ignores it), else punctuation/normalization.
+--before BINDIR adds the same contam measurements for another build (the branch's base) on its own index.
 infini-gram goes into a venv of its own (CONTAM_IG_VENV, default ~/.cache/contam-infinigram), never a dependency
 of contam. In 2.6.0 the `u8` wrapper cannot be built with vocabulary 256, so the C++ engine is constructed
 directly with vocabulary 255 and EOS 255 (the document separator byte). Prints Markdown tables.
@@ -164,26 +166,31 @@ def cli_median(cmd, runs):
     return statistics.median(times)
 
 
-def regex_count(text, pattern, flags=0):
-    return sum(1 for _ in re.finditer(pattern, text, flags))
+def bounded_count(text, needle, words_alnum):
+    """Occurrences of needle in text (str.find, overlapping) not inside a longer word at either end."""
+    count, i = 0, text.find(needle)
+    while i >= 0:
+        j = i + len(needle)
+        if not (words_alnum[0] and i > 0 and text[i - 1].isalnum()) and not (words_alnum[1] and j < len(text) and text[j].isalnum()):
+            count += 1
+        i = text.find(needle, i + 1)
+    return count
 
 
-def explain(raw_text, phrase, ig, contam):
+def explain(raw_text, lowered, phrase, ig, contam):
     """The first difference in matching rules that accounts for ig != contam, from brute-force counts."""
-    words = phrase.split()
-    alnum = "A-Za-z0-9\u00c0-\uffff"
-    lead = f"(?<![{alnum}])" if re.match(f"[{alnum}]", phrase) else ""
-    trail = f"(?![{alnum}])" if re.search(f"[{alnum}]$", phrase) else ""
-    exact_ws = re.escape(phrase)
-    bounded = lead + exact_ws + trail
-    if regex_count(raw_text, bounded) == contam:
+    edges = (phrase[:1].isalnum(), phrase[-1:].isalnum())
+    if bounded_count(raw_text, phrase, edges) == contam:
         return "word boundaries (infini-gram counts matches inside longer words)"
-    if regex_count(raw_text, bounded, re.IGNORECASE) == contam:
-        return "word boundaries and case (contam folds case)" if regex_count(raw_text, exact_ws) != regex_count(raw_text, bounded) else "case (contam folds case)"
-    flexible = lead + r"\s+".join(re.escape(w) for w in words) + trail
-    if regex_count(raw_text, flexible, re.IGNORECASE) == contam:
-        return "whitespace (contam ignores the whitespace between tokens)"
-    return "punctuation spacing or Unicode normalization (contam ignores spaces around punctuation, folds typography)"
+    if bounded_count(lowered, phrase.lower(), edges) == contam:
+        return "case (contam folds case), with word boundaries"
+    pattern = r"\s+".join(re.escape(w) for w in phrase.lower().split())
+    flexible = sum(1 for m in re.finditer(pattern, lowered)
+                   if not (edges[0] and m.start() > 0 and lowered[m.start() - 1].isalnum())
+                   and not (edges[1] and m.end() < len(lowered) and lowered[m.end()].isalnum()))
+    if flexible == contam:
+        return "whitespace (contam ignores the whitespace between tokens: a newline or two spaces match a space)"
+    return "punctuation spacing or Unicode normalization (contam ignores spaces around punctuation, folds typography and NFKC)"
 
 
 def main():
@@ -197,6 +204,8 @@ def main():
     ap.add_argument("--no-build", action="store_true", help="use the release build as it is")
     ap.add_argument("--reuse-indexes", action="store_true", help="skip both builds when their indexes exist")
     ap.add_argument("--seed", type=int, default=17)
+    ap.add_argument("--before", metavar="BINDIR", help="also time the contam and contam-bench of another release build "
+                    "(e.g. the branch's base in a worktree: .build/release), on an index that build makes")
     a = ap.parse_args()
     os.makedirs(a.data, exist_ok=True)
     base = os.path.join(a.data, f"bench-{a.size}")
@@ -211,6 +220,9 @@ def main():
     contam_index = os.path.join(a.data, f"ig-bench-{a.size}.contam.idx")
     ig_index = os.path.join(a.data, f"ig-bench-{a.size}.infinigram")
     ig_input = os.path.join(a.data, f"ig-bench-{a.size}.input")
+    before_index = os.path.join(a.data, f"ig-bench-{a.size}.before.idx")
+    before_contam = os.path.join(a.before, "contam") if a.before else None
+    before_bench = os.path.join(a.before, "contam-bench") if a.before else None
     raw, docs = load_documents(base)
     text_bytes = sum(len(d) for d in docs)
 
@@ -218,6 +230,8 @@ def main():
     builds = {}
     if not (a.reuse_indexes and os.path.exists(contam_index)):
         builds["contam"] = measured([contam, "index", base + ".jsonl.zst", "-o", contam_index, "--force", "--quiet"])
+    if a.before and not (a.reuse_indexes and os.path.exists(before_index)):
+        builds["contam before"] = measured([before_contam, "index", base + ".jsonl.zst", "-o", before_index, "--force", "--quiet"])
     if not (a.reuse_indexes and os.path.exists(os.path.join(ig_index, "table.0"))):
         subprocess.run(["rm", "-rf", ig_index, ig_input], check=True)
         os.makedirs(ig_input)
@@ -232,9 +246,11 @@ def main():
         print("| build | wall | peak RSS (process tree) | on disk | disk / text |")
         print("|---|---:|---:|---:|---:|")
         sizes = {"contam": dir_bytes(contam_index), "infini-gram": dir_bytes(ig_index)}
+        if a.before:
+            sizes["contam before"] = dir_bytes(before_index)
         for name, (seconds, rss) in builds.items():
             print(f"| {name} | {seconds:.2f} s | {rss / 2**20:.0f} MiB | {sizes[name] / 1e6:.1f} MB | {sizes[name] / text_bytes:.2f}x |")
-        if len(builds) == 2:
+        if "contam" in builds and "infini-gram" in builds:
             c, g = builds["contam"], builds["infini-gram"]
             print(f"\ncontam / infini-gram: build time {c[0] / g[0]:.2f}x, peak RSS {c[1] / g[1]:.2f}x, disk {sizes['contam'] / sizes['infini-gram']:.2f}x\n")
 
@@ -243,6 +259,8 @@ def main():
     lengths = (1, 5, 20)
     phrases = [(n, p) for n in lengths for p in sample_phrases(docs, n, a.phrases, rng)]
     work = tempfile.mkdtemp(prefix="ig-bench-")
+
+    before_results = []
 
     def run_both(items, locate):
         path = os.path.join(work, "phrases.jsonl")
@@ -253,8 +271,11 @@ def main():
         with open(ig_path, "w", encoding="utf-8") as f:
             for p in items:
                 f.write(json.dumps([p, locate]) + "\n")
-        args = [bench, "phrases", contam_index, path, "--repeat", str(a.repeat)] + ([] if locate else ["--no-locate"])
+        args = [bench, "phrases", contam_index, path, "--repeat", str(a.repeat)] + (["--cold"] if locate else ["--no-locate"])
         ours = [json.loads(l) for l in subprocess.run(args, check=True, capture_output=True, text=True).stdout.splitlines()]
+        if a.before:
+            args = [before_bench, "phrases", before_index, path, "--repeat", str(a.repeat)] + ([] if locate else ["--no-locate"])
+            before_results[:] = [json.loads(l) for l in subprocess.run(args, check=True, capture_output=True, text=True).stdout.splitlines()]
         theirs = {}
         for mode in ("prefetch", "noprefetch") if not locate else ("prefetch",):
             out = subprocess.run([py, "-c", IG_TIMER, ig_index, ig_path, str(a.repeat), mode], check=True, capture_output=True, text=True).stdout
@@ -271,6 +292,9 @@ def main():
         g0 = [theirs["noprefetch"][i]["count_us"] for i in rows]
         cm, gm, g0m = statistics.median(c), statistics.median(g), statistics.median(g0)
         print(f"| {n}-word phrases ({len(rows)}) | {cm:.1f} us | {percentile(c, 0.99):.1f} us | {percentile(c, 0.99) / cm:.2f} | {gm:.1f} us | {percentile(g, 0.99):.1f} us | {g0m:.1f} us | {percentile(g0, 0.99):.1f} us | {cm / gm:.2f}x, {cm / g0m:.2f}x |")
+        if before_results:
+            b = [before_results[i]["count_us"] for i in rows]
+            print(f"| {n}-word, contam before | {statistics.median(b):.1f} us | {percentile(b, 0.99):.1f} us | {percentile(b, 0.99) / statistics.median(b):.2f} | | | | | |")
 
     # ---- agreement
     agree = sum(1 for i in range(len(phrases)) if ours[i]["count"] == theirs["prefetch"][i]["count"])
@@ -281,11 +305,13 @@ def main():
         print(f"  {n}-word: {eq} of {len(rows)} equal; contam higher {sum(1 for i in rows if ours[i]['count'] > theirs['prefetch'][i]['count'])}, infini-gram higher {sum(1 for i in rows if ours[i]['count'] < theirs['prefetch'][i]['count'])}")
     differing = [i for i in range(len(phrases)) if ours[i]["count"] != theirs["prefetch"][i]["count"]]
     if differing:
-        raw_text = "\n".join(d.decode("utf-8", "replace") for d in docs)
+        # Documents joined by a byte infini-gram never matches across (its separator) and contam never does either.
+        raw_text = "\x00".join(d.decode("utf-8", "replace") for d in docs)
+        lowered = raw_text.lower()
         reasons = {}
         sample = random.Random(a.seed).sample(differing, min(a.explain, len(differing)))
         for i in sample:
-            reason = explain(raw_text, phrases[i][1], theirs["prefetch"][i]["count"], ours[i]["count"])
+            reason = explain(raw_text, lowered, phrases[i][1], theirs["prefetch"][i]["count"], ours[i]["count"])
             reasons[reason] = reasons.get(reason, 0) + 1
         print(f"  why they differ ({len(sample)} of the {len(differing)} differing phrases, brute-force regex counts over the text):")
         for reason, k in sorted(reasons.items(), key=lambda kv: -kv[1]):
@@ -306,6 +332,9 @@ def main():
         g = [r["locate_us"] for r in t["prefetch"]]
         located[name] = items
         print(f"| {name} | {len(items)} | {statistics.median(c):.1f} us | {percentile(c, 0.99):.1f} us | {statistics.median(g):.1f} us | {percentile(g, 0.99):.1f} us | {statistics.median(c) / statistics.median(g):.2f}x |")
+        if before_results:
+            b = [r["locate_us"] for r in before_results]
+            print(f"| {name}, contam before | {len(items)} | {statistics.median(b):.1f} us | {percentile(b, 0.99):.1f} us | | | {statistics.median(b) / statistics.median(g):.2f}x |")
 
     # ---- CLI cost per command
     print("\n| CLI, whole process (median of %d) | wall |" % a.cli_runs)
@@ -318,6 +347,10 @@ def main():
         locate_s = cli_median([contam, "query", contam_index, "locate", phrase, "--limit", "10"], a.cli_runs)
         print(f"| `contam query count`, {name} | {count_s * 1000:.1f} ms |")
         print(f"| `contam query locate --limit 10`, {name} | {locate_s * 1000:.1f} ms (locate - count: {(locate_s - count_s) * 1000:+.1f} ms) |")
+        if a.before:
+            count_b = cli_median([before_contam, "query", before_index, "count", phrase], a.cli_runs)
+            locate_b = cli_median([before_contam, "query", before_index, "locate", phrase, "--limit", "10"], a.cli_runs)
+            print(f"| contam before: count / locate, {name} | {count_b * 1000:.1f} ms / {locate_b * 1000:.1f} ms (locate - count: {(locate_b - count_b) * 1000:+.1f} ms) |")
     ig_cli = ("import sys\nfrom infini_gram import cpp_engine\n"
               "e = cpp_engine.Engine_U8([sys.argv[1]], 255, 255, 4, False, 1, 3, 3, set(), 512, False, {})\n"
               "print(e.count(input_ids=list(sys.argv[2].encode())).count)\n")

@@ -1,9 +1,10 @@
-// contam-bench phrases INDEX FILE [--repeat R] [--limit 10] [--context 80]
+// contam-bench phrases INDEX FILE [--repeat R] [--limit 10] [--context 80] [--no-locate] [--cold]
 // Times `PhraseQuery.count` and `PhraseQuery.locate` (with the text of `--limit` hits) in-process, after opening
 // the index once, for each phrase of FILE (one phrase a line, as a JSON string: the same byte spans the baseline is
 // asked). Every phrase is run once to warm the page cache, then R times; prints one JSON object a phrase: its
 // line number, count, token count, the median count and locate times in microseconds over the R runs, and the
-// bytes of passage text shown. For Benchmarks/infinigram-bench.py.
+// bytes of passage text shown. `--cold` empties the stores' frame caches before every locate (each is then
+// timed as the first query of its phrase). For Benchmarks/infinigram-bench.py.
 import Foundation
 import ContamIndex
 
@@ -15,6 +16,7 @@ func runPhraseBench(_ arguments: [String]) -> Bool {
     var limit = PhraseQuery.defaultLimit
     var context = PhraseQuery.defaultContextBytes
     var locate = true
+    var cold = false
     var rest = arguments.dropFirst()
     while let argument = rest.popFirst() {
         switch argument {
@@ -22,11 +24,12 @@ func runPhraseBench(_ arguments: [String]) -> Bool {
         case "--limit": limit = rest.popFirst().flatMap { Int($0) } ?? limit
         case "--context": context = rest.popFirst().flatMap { Int($0) } ?? context
         case "--no-locate": locate = false
+        case "--cold": cold = true
         default: positional.append(argument)
         }
     }
     guard positional.count == 2, let data = FileManager.default.contents(atPath: positional[1]) else {
-        FileHandle.standardError.write(Data("usage: contam-bench phrases INDEX FILE [--repeat R] [--limit 10] [--context 80] [--no-locate]\n".utf8))
+        FileHandle.standardError.write(Data("usage: contam-bench phrases INDEX FILE [--repeat R] [--limit 10] [--context 80] [--no-locate] [--cold]\n".utf8))
         exit(2)
     }
     // One JSON string a line (a phrase may hold newlines and tabs).
@@ -48,7 +51,11 @@ func runPhraseBench(_ arguments: [String]) -> Bool {
             var countTimes: [Double] = [], locateTimes: [Double] = []
             for _ in 0..<max(1, repetitions) {
                 countTimes.append(micros { counted = query.count(phrase) })
-                if locate { locateTimes.append(try micros { _ = try query.locate(phrase, limit: limit, contextBytes: context) }) }
+                if locate {
+                    // --cold: every locate decompresses its frames again, as the first query of a phrase does.
+                    if cold { for shard in index.shards { shard.store.dropCachedFrames() } }
+                    locateTimes.append(try micros { _ = try query.locate(phrase, limit: limit, contextBytes: context) })
+                }
             }
             func median(_ values: [Double]) -> String {
                 guard !values.isEmpty else { return "null" }

@@ -54,6 +54,45 @@ public final class Index: SketchedIndex, @unchecked Sendable {
         return perShard(parallel: shards.count > 4) { shard in shard.suffixArray.count(of: shard.ids(of: tokens)) }.reduce(0, +)
     }
 
+    /// The ids of the tokens of query text `text` in every shard (`SuffixArray.absentToken` for a token a shard
+    /// does not have), and the token count: tokenized once with the index's options, each normalized token looked
+    /// up in each shard's vocabulary from the tokenizer's bytes (no `String` per token).
+    public func shardIDs(ofText text: String) -> (tokenCount: Int, ids: [[UInt32]]) {
+        var ids = [[UInt32]](repeating: [], count: shards.count)
+        var tokenCount = 0
+        var text = text
+        text.withUTF8 { utf8 in
+            tokenizer.forEachToken(in: UnsafeRawBufferPointer(utf8)) { normalized, _ in
+                tokenCount += 1
+                for s in shards.indices { ids[s].append(shards[s].vocabulary.id(of: normalized) ?? SuffixArray.absentToken) }
+            }
+        }
+        return (tokenCount, ids)
+    }
+
+    /// Occurrences of the token sequence whose ids in each shard are `ids` (as `shardIDs(ofText:)` gives them).
+    public func count(shardIDs ids: [[UInt32]]) -> Int {
+        guard ids.count == shards.count, !(ids.first?.isEmpty ?? true) else { return 0 }
+        var total = 0
+        for s in shards.indices { total += shards[s].suffixArray.range(of: ids[s]).count }
+        return total
+    }
+
+    /// Up to `limit` occurrences of the token sequence whose ids in each shard are `ids`, as `occurrences(of:limit:)`.
+    public func occurrences(shardIDs ids: [[UInt32]], limit: Int) -> [CorpusOccurrence] {
+        guard ids.count == shards.count, !(ids.first?.isEmpty ?? true), limit > 0 else { return [] }
+        var result: [CorpusOccurrence] = []
+        for (shardIndex, shard) in shards.enumerated() where result.count < limit {
+            let sa = shard.suffixArray
+            let range = sa.range(of: ids[shardIndex])
+            for position in sa.positions(in: range, limit: limit - result.count).sorted() {
+                guard let (document, offset) = shard.document(at: position) else { continue }
+                result.append(CorpusOccurrence(document: CorpusDocumentRef(shard: shardIndex, document: document), tokenOffset: offset))
+            }
+        }
+        return result
+    }
+
     public func matchingLengths(of tokens: [String]) -> [Int] {
         guard !tokens.isEmpty else { return [] }
         // In parallel only for long texts: `check` already runs one item per core.

@@ -40,16 +40,16 @@ public struct PhraseQuery {
 
     /// Occurrences of the phrase in the corpus.
     public func count(_ phrase: String) -> (tokens: Int, count: Int) {
-        let tokens = self.tokens(of: phrase).map(\.text)
-        return (tokens.count, index.count(of: tokens[...]))
+        let (tokenCount, ids) = index.shardIDs(ofText: phrase)
+        return (tokenCount, index.count(shardIDs: ids))
     }
 
     /// Up to `limit` occurrences with their passages.
     public func locate(_ phrase: String, limit: Int = PhraseQuery.defaultLimit, contextBytes: Int = PhraseQuery.defaultContextBytes) throws -> (count: Int, occurrences: [Located]) {
-        let tokens = self.tokens(of: phrase).map(\.text)
-        let total = index.count(of: tokens[...])
-        let found = index.occurrences(of: tokens[...], limit: limit)
-        return (total, try found.map { try located($0, length: tokens.count, contextBytes: contextBytes) })
+        let (tokenCount, ids) = index.shardIDs(ofText: phrase)
+        let total = index.count(shardIDs: ids)
+        let found = index.occurrences(shardIDs: ids, limit: limit)
+        return (total, try found.map { try located($0, length: tokenCount, contextBytes: contextBytes) })
     }
 
     /// Up to `limit` occurrences of a sequence of normalized tokens (already tokenized with the index's options), with their passages.
