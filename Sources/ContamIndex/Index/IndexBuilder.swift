@@ -337,6 +337,7 @@ final class ShardBuilder: @unchecked Sendable {
 
         let group = DispatchGroup()
         let sideResult = LockedBox<Error?>(nil)
+        let writtenSketch = LockedBox<NGramSketchParameters?>(nil)
         let directory = self.directory
         let sketchParameters = sketchOptions.map {
             NGramSketchParameters(ngramSizes: $0.ngramSizes, expectedNGrams: $0.expectedNGrams ?? ngramCount,
@@ -356,8 +357,9 @@ final class ShardBuilder: @unchecked Sendable {
                 try store.finish()
                 try documents.finish(checkpoints: checkpoints, stride: Self.checkpointStride)
                 if let sketchParameters {
-                    try ShardSketchWriter.write(parameters: sketchParameters, tokens: text, vocabulary: vocabulary,
-                                                to: ShardFile.sketch.path(inShard: directory))
+                    // Without an explicit --sketch-ngrams the filter is sized for the shard's distinct n-grams.
+                    writtenSketch.value = try ShardSketchWriter.write(parameters: sketchParameters, sizedForDistinct: sketchOptions?.expectedNGrams == nil,
+                                                                      tokens: text, vocabulary: vocabulary, to: ShardFile.sketch.path(inShard: directory))
                 }
             } catch {
                 sideResult.value = error
@@ -376,6 +378,6 @@ final class ShardBuilder: @unchecked Sendable {
         group.wait()
         if let error = sideResult.value { throw error }
         return IndexManifest.Shard(directory: name, documents: documents.count, tokens: tokenCount, vocabularySize: vocabulary.count,
-                                   tokenBits: tokenBits, suffixBits: suffixBits, sources: sources, sketch: sketchParameters)
+                                   tokenBits: tokenBits, suffixBits: suffixBits, sources: sources, sketch: writtenSketch.value)
     }
 }
