@@ -2,6 +2,7 @@
 //   contam-bench count INDEX [--queries N] [--lengths 1,5,20] [--seed S] [--phrases-out FILE]
 //   contam-bench parquet-text FILE... [--column text] [--repeat N]   (ParquetTextBench.swift, for Benchmarks/parquet-bench.py)
 //   contam-bench tokenize FILE [--repeat K]   tokenizer throughput per normalization (Benchmarks/textnorm-bench.py)
+//   contam-bench phrases INDEX FILE [--repeat R] [--limit 10]   count and locate times per phrase (PhraseBench.swift, for Benchmarks/infinigram-bench.py)
 // Samples phrases of each length from the indexed corpus itself (random token positions, never across a
 // document boundary), runs every count once to warm the page cache, then times each count again and prints
 // the median and p99 latency in microseconds per phrase length, one JSON object per length.
@@ -127,6 +128,7 @@ if CommandLine.arguments.dropFirst().first == "decompress" {
     exit(decompress(Array(CommandLine.arguments.dropFirst(2))))
 }
 if runParquetTextBench(Array(CommandLine.arguments.dropFirst())) { exit(0) }
+if runPhraseBench(Array(CommandLine.arguments.dropFirst())) { exit(0) }
 
 guard let options = parse() else {
     FileHandle.standardError.write(Data("usage: contam-bench count INDEX [--queries N] [--lengths 1,5,20] [--seed S] [--phrases-out FILE]\n       contam-bench decompress FILE [--stdout]\n".utf8))

@@ -167,6 +167,32 @@ import ContamTestSupport
         }
         try reader.file.verifyChecksum()
     }
+
+    /// Short reads go through the shared frame cache, long ones around it: random ranges (inside one frame, across
+    /// frames, longer than the cache's read limit), read repeatedly from several threads, after evictions (a cache
+    /// of 4 MiB holds 1,024 frames of 4 KiB: 12 MB of text overflows it) and after dropping the cache, all equal the
+    /// text's bytes.
+    @Test func blockStoreFrameCacheReturnsTheTextsBytes() throws {
+        let dir = TestDirectory(); defer { dir.cleanup() }
+        let text = sampleText(12_000_000)
+        let writer = try ZstdBlockStoreWriter(path: dir.file("store.bin"), kind: ShardFile.store.kind, frameBytes: 4096)
+        try writer.append(text)
+        try writer.finish()
+        let reader = try ZstdBlockStoreReader(path: dir.file("store.bin"), kind: ShardFile.store.kind)
+        let mismatches = LockedBox(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { thread in
+            var rng = SeededRandom(seed: UInt64(thread + 1))
+            for round in 0..<400 {
+                if thread == 0 && round == 200 { reader.dropCachedFrames() }
+                let length = [1, 100, 4096, 9000, ZstdBlockStoreReader.cachedReadBytes + 1, 200_000].randomElement(using: &rng)!
+                let offset = Int.random(in: 0...(text.count - length), using: &rng)
+                let read = (try? reader.bytes(offset: UInt64(offset), length: length)) ?? []
+                if read[...] != text[offset..<(offset + length)] { mismatches.update { $0 += 1 } }
+            }
+        }
+        #expect(mismatches.value == 0)
+        #expect(throws: StorageError.self) { try reader.bytes(offset: UInt64(text.count - 10), length: 11) }
+    }
 }
 
 @Suite struct AtomicDirectoryTests {

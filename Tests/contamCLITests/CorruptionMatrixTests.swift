@@ -97,8 +97,13 @@ import ContamTestSupport
     /// checksums (`verify`, which reads every byte) find it. Listed as "file damage command" (the query mode
     /// for `query`); the test prints the wrong answers it meets and fails only on others. A zeroed page of the
     /// Bloom filter changes its fill (`stats`) and drops n-grams (`query has` answers absent, exit 1, and a
-    /// sketch-only `check` misses overlaps); checksumming the sketch on open would cost a pass over it.
+    /// sketch-only `check` misses overlaps); checksumming the sketch on open would cost a pass over it. Any flipped
+    /// byte of the filter moves `stats`' fill-derived distinct-n-gram estimate ("~25566 distinct") by about one: a
+    /// filter sized for distinct n-grams is dense enough (fill ~0.45) that a byte's worth of bits shows there.
     static let knownWrongAnswers: Set<String> = [
+        "shard-0000/sketch.bloom payloadMiddleByte stats",
+        "shard-0000/sketch.bloom payloadEndByte stats",
+        "shard-0000/sketch.bloom sparseBitFlips stats",
         "shard-0000/sketch.bloom zeroedPage stats",
         "shard-0000/sketch.bloom zeroedPage has",
         "shard-0000/sketch.bloom zeroedPage check",

@@ -27,8 +27,9 @@ public struct DocumentRecord: Equatable, Sendable {
     static let byteSize = 48
 }
 
-/// Streams `docs.bin` (fixed 48-byte records) and `ids.bin` (external ids: string pool, then
-/// `documents + 1` u64 offsets; header parameter = pool bytes) for one shard.
+/// Streams `docs.bin` (fixed 48-byte records, then the token byte checkpoints: for every `stride`-th token
+/// position of the shard, the store offset where that token's raw text starts; header parameter = stride) and
+/// `ids.bin` (external ids: string pool, then `documents + 1` u64 offsets; header parameter = pool bytes) for one shard.
 public final class DocumentTableWriter {
     private let records: BinaryFileWriter
     private let ids: BinaryFileWriter
@@ -54,8 +55,13 @@ public final class DocumentTableWriter {
         count += 1
     }
 
-    public func finish() throws {
-        try records.finish(count: UInt64(count))
+    /// Writes the checkpoints after the records (`checkpoints[k]` = store offset of token position `k * stride`'s
+    /// text, any offset between its neighbours' for a separator; nondecreasing) and closes both files.
+    /// `stride` 0 writes none.
+    public func finish(checkpoints: [UInt64] = [], stride: Int = 0) throws {
+        precondition(stride > 0 || checkpoints.isEmpty, "checkpoints need a stride")
+        try records.append(integers: checkpoints)
+        try records.finish(count: UInt64(count), parameter: UInt64(stride))
         let padding = (8 - Int(poolBytes % 8)) % 8
         try ids.append([UInt8](repeating: 0, count: padding))
         try ids.append(integers: idOffsets)
@@ -80,21 +86,39 @@ public final class DocumentTable: @unchecked Sendable {
     private let idOffsetsStart: Int
     private let records: UnsafeRawBufferPointer
     private let ids: UnsafeRawBufferPointer
+    /// Tokens between two token byte checkpoints (`checkpoint(atOrBefore:)`); 0 when the file has none (version 1).
+    public let checkpointStride: Int
+    private let checkpoints: UnsafeRawBufferPointer
+
+    /// The checkpoint stride the builder writes: one u64 per 128 tokens (about 0.06 bytes a token).
+    public static let defaultCheckpointStride = 128
+    /// Set in a checkpoint whose token starts at the same byte as the token before it (one scalar that became
+    /// several tokens): tokenizing from there would not give the token array's tokens, so it is not used.
+    public static let unusableCheckpoint: UInt64 = 1 << 63
 
     /// Opens both files and checks their sizes against each other, and that the external-id offsets stay
     /// inside the id pool and never decrease (O(documents)). `validate(tokenCount:storeBytes:)` checks the
     /// records against the other files of the shard. Throws `IndexError.damaged` naming the file.
     public init(recordsPath: String, idsPath: String) throws {
-        recordsFile = try BinaryFile(path: recordsPath, kind: ShardFile.documents.kind)
-        idsFile = try BinaryFile(path: idsPath, kind: ShardFile.documentIDs.kind)
+        recordsFile = try BinaryFile(path: recordsPath, kind: ShardFile.documents.kind, versions: ShardFile.documents.formatVersions)
+        idsFile = try BinaryFile(path: idsPath, kind: ShardFile.documentIDs.kind, versions: ShardFile.documentIDs.formatVersions)
         // Kept past the closures: the files (stored lets) keep the mappings for self's lifetime.
-        records = recordsFile.payload.withUnsafeBytes { $0 }
+        let payload = recordsFile.payload.withUnsafeBytes { $0 }
         ids = idsFile.payload.withUnsafeBytes { $0 }
         // BinaryFile checked that the header's count fits an Int.
         count = Int(recordsFile.header.count)
-        guard records.count % DocumentRecord.byteSize == 0, records.count / DocumentRecord.byteSize == count else {
-            throw IndexError.damagedShardFile(recordsPath, "\(records.count) bytes for \(count) records of \(DocumentRecord.byteSize) bytes")
+        // Version 1 has no checkpoints (its parameter is 0); a stride is at most a shard's 2^31 tokens.
+        let stride = recordsFile.header.parameter
+        guard stride == 0 || (recordsFile.header.formatVersion >= 2 && stride <= 1 << 31) else {
+            throw IndexError.damagedShardFile(recordsPath, "checkpoint stride \(stride) in a version \(recordsFile.header.formatVersion) document table")
         }
+        checkpointStride = Int(stride)
+        guard count <= payload.count / DocumentRecord.byteSize, stride != 0 || payload.count == count * DocumentRecord.byteSize,
+              (payload.count - count * DocumentRecord.byteSize) % 8 == 0 else {
+            throw IndexError.damagedShardFile(recordsPath, "\(payload.count) bytes for \(count) records of \(DocumentRecord.byteSize) bytes\(stride == 0 ? "" : " and 8-byte checkpoints")")
+        }
+        records = UnsafeRawBufferPointer(rebasing: payload[..<(count * DocumentRecord.byteSize)])
+        checkpoints = UnsafeRawBufferPointer(rebasing: payload[(count * DocumentRecord.byteSize)...])
         let storedPool = idsFile.header.parameter
         guard storedPool <= UInt64(ids.count), Int(idsFile.header.count) == count else {
             throw IndexError.damagedShardFile(idsPath, "id table (\(idsFile.header.count) ids, \(storedPool)-byte pool) does not match \(count) documents in \(ids.count) bytes")
@@ -145,6 +169,42 @@ public final class DocumentTable: @unchecked Sendable {
         guard nextToken == UInt64(tokenCount), nextByte == storeBytes else {
             throw damaged("the documents end at token \(nextToken) and text byte \(nextByte); the token array holds \(tokenCount), the store \(storeBytes)")
         }
+        // One checkpoint per stride tokens, nondecreasing, inside the store. (Whether each names its token's first
+        // byte is checked where it is used: `IndexShard.passage` compares the tokens it reads with the token array.)
+        guard checkpointStride > 0 else { return }
+        let expected = (tokenCount + checkpointStride - 1) / checkpointStride
+        guard checkpoints.count == expected * 8 else {
+            throw damaged("\(checkpoints.count / 8) token byte checkpoints for \(tokenCount) tokens at a stride of \(checkpointStride); expected \(expected)")
+        }
+        var previous: UInt64 = 0
+        for k in 0..<expected {
+            let offset = checkpoint(k) & ~Self.unusableCheckpoint
+            guard offset >= previous, offset <= storeBytes else {
+                throw damaged("token byte checkpoint \(k) is \(offset), outside \(previous)...\(storeBytes)")
+            }
+            previous = offset
+        }
+    }
+
+    /// Checkpoint `k` (0..<tokenCount / stride rounded up; `validate` proved the count).
+    @inline(__always) private func checkpoint(_ k: Int) -> UInt64 {
+        assert(k >= 0 && k < checkpoints.count / 8, "DocumentTable: no checkpoint \(k) of \(checkpoints.count / 8)")
+        return UInt64(littleEndian: checkpoints.loadUnaligned(fromByteOffset: k * 8, as: UInt64.self))
+    }
+
+    /// The last usable token byte checkpoint at or before token position `position` (of a validated table): its
+    /// token position and the store offset where that token's raw text starts; nil when the table has none there.
+    public func checkpoint(atOrBefore position: Int) -> (tokenPosition: Int, storeOffset: UInt64)? {
+        guard checkpointStride > 0, position >= 0 else { return nil }
+        var k = position / checkpointStride
+        guard k < checkpoints.count / 8 else { return nil }
+        // Unusable checkpoints are rare (an ellipsis or ligature at a stride boundary): look a few strides back at most.
+        while k >= 0 && k > position / checkpointStride - 16 {
+            let value = checkpoint(k)
+            if value & Self.unusableCheckpoint == 0 { return (k * checkpointStride, value) }
+            k -= 1
+        }
+        return nil
     }
 
     /// The path of `docs.bin`.

@@ -54,6 +54,31 @@ public final class Index: SketchedIndex, @unchecked Sendable {
         return perShard(parallel: shards.count > 4) { shard in shard.suffixArray.count(of: shard.ids(of: tokens)) }.reduce(0, +)
     }
 
+    /// The ids of the tokens of query text `text` in every shard (`SuffixArray.absentToken` for a token a shard
+    /// does not have), and the token count: tokenized once with the index's options, each normalized token looked
+    /// up in each shard's vocabulary from the tokenizer's bytes (no `String` per token).
+    public func shardIDs(ofText text: String) -> (tokenCount: Int, ids: [[UInt32]]) {
+        var ids = [[UInt32]](repeating: [], count: shards.count)
+        var tokenCount = 0
+        var text = text
+        text.withUTF8 { utf8 in
+            tokenizer.forEachToken(in: UnsafeRawBufferPointer(utf8)) { normalized, _ in
+                tokenCount += 1
+                for s in shards.indices { ids[s].append(shards[s].vocabulary.id(of: normalized) ?? SuffixArray.absentToken) }
+            }
+        }
+        return (tokenCount, ids)
+    }
+
+    /// Occurrences of the token sequence whose ids in each shard are `ids` (as `shardIDs(ofText:)` gives them).
+    public func count(shardIDs ids: [[UInt32]]) -> Int {
+        guard ids.count == shards.count, !(ids.first?.isEmpty ?? true) else { return 0 }
+        var total = 0
+        for s in shards.indices { total += shards[s].suffixArray.range(of: ids[s]).count }
+        return total
+    }
+
+    /// Up to `limit` occurrences of the token sequence whose ids in each shard are `ids`, as `occurrences(of:limit:)`.
     public func matchingLengths(of tokens: [String]) -> [Int] {
         guard !tokens.isEmpty else { return [] }
         // In parallel only for long texts: `check` already runs one item per core.
@@ -73,12 +98,18 @@ public final class Index: SketchedIndex, @unchecked Sendable {
     /// in suffix-array order within a shard, so consecutive pages never repeat or skip one; each page is then
     /// sorted by position within a shard. Offset 0 is `occurrences(of:limit:)`. Cost: one range search per shard.
     public func occurrences(of tokens: ArraySlice<String>, offset: Int, limit: Int) -> [CorpusOccurrence] {
-        guard !tokens.isEmpty, limit > 0 else { return [] }
+        guard !tokens.isEmpty else { return [] }
+        return occurrences(shardIDs: shards.map { $0.ids(of: tokens) }, offset: offset, limit: limit)
+    }
+
+    /// As `occurrences(of:offset:limit:)`, for a phrase already looked up in every shard's vocabulary.
+    public func occurrences(shardIDs ids: [[UInt32]], offset: Int = 0, limit: Int) -> [CorpusOccurrence] {
+        guard ids.count == shards.count, !(ids.first?.isEmpty ?? true), limit > 0 else { return [] }
         var result: [CorpusOccurrence] = []
         var skip = max(offset, 0)
         for (shardIndex, shard) in shards.enumerated() where result.count < limit {
             let sa = shard.suffixArray
-            var range = sa.range(of: shard.ids(of: tokens))
+            var range = sa.range(of: ids[shardIndex])
             if skip >= range.count {
                 skip -= range.count
                 continue
@@ -121,6 +152,13 @@ public final class Index: SketchedIndex, @unchecked Sendable {
     public func documentTokens(_ ref: CorpusDocumentRef) throws -> (text: [UInt8], tokens: [Token]) {
         let text = try documentText(ref)
         return (text, tokenizer.tokens(in: text))
+    }
+
+    /// The passage showing tokens `tokenRange` of a document with about `contextBytes` of context each side
+    /// (`Passage.extract` of the whole document), decompressing and tokenizing only the part of the document
+    /// around it (`IndexShard.passage`). nil when the range is not inside the document.
+    public func passage(_ ref: CorpusDocumentRef, tokenRange: Range<Int>, contextBytes: Int) throws -> Passage? {
+        try shard(ref).passage(document: ref.document, tokenRange: tokenRange, contextBytes: contextBytes, tokenizer: tokenizer)
     }
 
     /// The raw text of a document, from the zstd store.

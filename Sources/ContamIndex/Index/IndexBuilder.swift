@@ -248,6 +248,9 @@ final class ShardBuilder: @unchecked Sendable {
     private let sketchOptions: SketchBuildOptions?
     /// N-gram occurrences of the documents so far (sizes the sketch exactly).
     private var ngramCount = 0
+    /// Store offset of the text of every `checkpointStride`-th token position (`DocumentTable` checkpoints).
+    private var checkpoints: [UInt64] = []
+    private static let checkpointStride = DocumentTable.defaultCheckpointStride
 
     var tokenCount: Int { tokens.count }
     var documentCount: Int { documents.count }
@@ -271,12 +274,25 @@ final class ShardBuilder: @unchecked Sendable {
         let base = tokens.base
         let limit = tokens.capacity - 1  // room for the separator
         var end = firstToken
+        // The store offset this document's text will get, and the checkpoint mask (the stride is a power of two).
+        let textBase = store.byteCount
+        let mask = Self.checkpointStride - 1
+        var checkpoints = self.checkpoints
+        self.checkpoints = []
+        var previousStart = -1
         vocabulary.withTable { table in
             document.text.withUnsafeBytes { text in
-                tokenizer.forEachToken(in: text) { normalized, _ in
+                tokenizer.forEachToken(in: text) { normalized, range in
                     guard end < limit else { overflow = true; return }
                     // Safe: end < limit < capacity, and `tokens` (a stored let of self) keeps the buffer mapped.
                     base[end] = table.id(of: normalized)
+                    if end & mask == 0 {
+                        // A token that starts where the one before it does (one scalar made several tokens, as "…"
+                        // folds to three dots) is no place to restart tokenizing: flagged unusable.
+                        let flag: UInt64 = range.lowerBound == previousStart ? DocumentTable.unusableCheckpoint : 0
+                        checkpoints.append((textBase + UInt64(range.lowerBound)) | flag)
+                    }
+                    previousStart = range.lowerBound
                     end &+= 1
                 }
             }
@@ -284,13 +300,19 @@ final class ShardBuilder: @unchecked Sendable {
         tokens.setCount(end)
         if overflow {
             tokens.truncate(to: firstToken)
+            checkpoints.removeLast(checkpoints.count - (firstToken + mask) / Self.checkpointStride)
+            self.checkpoints = checkpoints
             return false
         }
         let count = tokens.count - firstToken
-        if count == 0 { return true }
+        if count == 0 { self.checkpoints = checkpoints; return true }
         if let sketchOptions { ngramCount += sketchOptions.ngramCount(documentTokens: count) }
+        // The separator's checkpoint (never used to cut text) is the end of the document's text: still nondecreasing.
+        if tokens.count & mask == 0 { checkpoints.append(textBase + UInt64(document.text.count)) }
+        self.checkpoints = checkpoints
         tokens.append(0)  // document separator: never matched, so no match crosses documents
         let storeOffset = try store.append(document.text)
+        assert(storeOffset == textBase, "the store moved while a document was tokenized")
         let sourceIndex: UInt32
         if let known = sourceIndexByPath[sourcePath] {
             sourceIndex = known
@@ -316,6 +338,7 @@ final class ShardBuilder: @unchecked Sendable {
 
         let group = DispatchGroup()
         let sideResult = LockedBox<Error?>(nil)
+        let writtenSketch = LockedBox<NGramSketchParameters?>(nil)
         let directory = self.directory
         let sketchParameters = sketchOptions.map {
             NGramSketchParameters(ngramSizes: $0.ngramSizes, expectedNGrams: $0.expectedNGrams ?? ngramCount,
@@ -333,10 +356,11 @@ final class ShardBuilder: @unchecked Sendable {
                 try writer.finish()
                 try vocabulary.write(to: ShardFile.vocabulary.path(inShard: directory))
                 try store.finish()
-                try documents.finish()
+                try documents.finish(checkpoints: checkpoints, stride: Self.checkpointStride)
                 if let sketchParameters {
-                    try ShardSketchWriter.write(parameters: sketchParameters, tokens: text, vocabulary: vocabulary,
-                                                to: ShardFile.sketch.path(inShard: directory))
+                    // Without an explicit --sketch-ngrams the filter is sized for the shard's distinct n-grams.
+                    writtenSketch.value = try ShardSketchWriter.write(parameters: sketchParameters, sizedForDistinct: sketchOptions?.expectedNGrams == nil,
+                                                                      tokens: text, vocabulary: vocabulary, to: ShardFile.sketch.path(inShard: directory))
                 }
             } catch {
                 sideResult.value = error
@@ -355,6 +379,6 @@ final class ShardBuilder: @unchecked Sendable {
         group.wait()
         if let error = sideResult.value { throw error }
         return IndexManifest.Shard(directory: name, documents: documents.count, tokens: tokenCount, vocabularySize: vocabulary.count,
-                                   tokenBits: tokenBits, suffixBits: suffixBits, sources: sources, sketch: sketchParameters)
+                                   tokenBits: tokenBits, suffixBits: suffixBits, sources: sources, sketch: writtenSketch.value)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ContamStorage
+import ContamText
 
 /// One shard of an opened index: its files mmap'd read-only, checked against the manifest and each other.
 /// Every part handed out (the suffix array, vocabulary, document table, store) keeps its own mapping
@@ -182,4 +183,95 @@ public final class IndexShard: @unchecked Sendable {
             try store.bytes(offset: record.storeOffset, length: Int(record.byteLength))
         }
     }
+
+    /// The passage showing tokens `tokenRange` of document `document` with about `contextBytes` of context each
+    /// side, as `Passage.extract` cuts it from the whole document, reading only what it shows: tokenizing starts
+    /// at the last token byte checkpoint before the match (`DocumentTable`; the document's start for an index
+    /// without them) and covers a window of the store around the match, widened until the passage fits. Every
+    /// token read on the way is compared with the token array (by hash), so a checkpoint that does not lead to
+    /// the indexed tokens (a damaged file, or a tokenizer option that is not restartable) falls back to
+    /// tokenizing the whole document, as an index built with `--strip-markup` always does. nil when `tokenRange` is not inside the document. Throws
+    /// `IndexError.damaged` when the store does not decompress.
+    public func passage(document: Int, tokenRange: Range<Int>, contextBytes: Int, tokenizer: Tokenizer) throws -> Passage? {
+        try windowedPassage(document: document, tokenRange: tokenRange, contextBytes: contextBytes, tokenizer: tokenizer).passage
+    }
+
+    /// `passage`, and whether it had to tokenize the whole document (for tests: the windowed path must be the usual one).
+    func windowedPassage(document: Int, tokenRange: Range<Int>, contextBytes: Int, tokenizer: Tokenizer) throws -> (passage: Passage?, wholeDocument: Bool) {
+        guard document >= 0, document < documents.count else { return (nil, false) }
+        let record = documents.record(document)
+        // Opening proved the record's tokens and text inside the token array and the store.
+        let first = Int(record.firstToken), tokenCount = Int(record.tokenCount), documentLength = Int(record.byteLength)
+        guard !tokenRange.isEmpty, tokenRange.lowerBound >= 0, tokenRange.upperBound <= tokenCount, contextBytes >= 0 else { return (nil, false) }
+        // Markup is stripped with state that can look ahead (a tag is one only where it closes): a window could
+        // tokenize differently from the whole document, so those indexes always read the whole document.
+        if tokenizer.options.stripMarkup {
+            return (try wholeDocumentPassage(document: document, tokenRange: tokenRange, contextBytes: contextBytes, tokenizer: tokenizer), true)
+        }
+        let matchFirst = first + tokenRange.lowerBound, matchLast = first + tokenRange.upperBound - 1
+        var scanToken = first, scanByte = 0
+        if let checkpoint = documents.checkpoint(atOrBefore: matchFirst), checkpoint.tokenPosition > first,
+           checkpoint.storeOffset >= record.storeOffset, checkpoint.storeOffset - record.storeOffset < record.byteLength {
+            scanToken = checkpoint.tokenPosition
+            scanByte = Int(checkpoint.storeOffset - record.storeOffset)
+        }
+        let tokens = suffixArray.tokens
+        var before = contextBytes + 8
+        var after = (matchLast - scanToken + 1) * 12 + contextBytes + 64
+        for _ in 0..<8 {
+            let low = max(0, scanByte - before), high = min(documentLength, scanByte + after)
+            let window = try IndexError.reportingDamage(index: (directory as NSString).deletingLastPathComponent) {
+                try store.bytes(offset: record.storeOffset + UInt64(low), length: high - low)
+            }
+            // Tokenize from the checkpoint to the match's last token, each token checked against the token array.
+            var position = scanToken
+            var matchStart = -1, matchEnd = -1
+            var outcome = WindowScan.complete
+            window.withUnsafeBytes { bytes in
+                let text = UnsafeRawBufferPointer(rebasing: bytes[(scanByte - low)...])
+                do {
+                    try tokenizer.forEachTokenHash(in: text) { hash, range in
+                        // A token touching the window's end may be cut short, unless the document ends there too.
+                        if range.upperBound == text.count && high < documentLength { outcome = .needsMore; throw WindowScan.stop }
+                        if position == scanToken && scanToken != first && range.lowerBound != 0 { outcome = .mismatch; throw WindowScan.stop }
+                        guard position <= matchLast, hash == vocabulary.hash(UInt32(truncatingIfNeeded: tokens[position])) else {
+                            outcome = .mismatch; throw WindowScan.stop
+                        }
+                        if position == matchFirst { matchStart = scanByte + range.lowerBound }
+                        if position == matchLast { matchEnd = scanByte + range.upperBound; throw WindowScan.stop }
+                        position += 1
+                    }
+                } catch {}
+            }
+            if outcome == .complete && matchEnd < 0 { outcome = high < documentLength ? .needsMore : .mismatch }
+            switch outcome {
+            case .mismatch, .stop:
+                return (try wholeDocumentPassage(document: document, tokenRange: tokenRange, contextBytes: contextBytes, tokenizer: tokenizer), true)
+            case .needsMore:
+                after *= 4
+                continue
+            case .complete:
+                let cut = window.withUnsafeBytes {
+                    Passage.extract(window: $0, windowStart: low, documentLength: documentLength, match: matchStart..<matchEnd, contextBytes: contextBytes)
+                }
+                if let passage = cut { return (passage, false) }
+                before *= 4
+                after *= 4
+            }
+        }
+        return (try wholeDocumentPassage(document: document, tokenRange: tokenRange, contextBytes: contextBytes, tokenizer: tokenizer), true)
+    }
+
+    /// The passage cut from the whole document, tokenized from its start (the definition `passage` follows).
+    func wholeDocumentPassage(document: Int, tokenRange: Range<Int>, contextBytes: Int, tokenizer: Tokenizer) throws -> Passage? {
+        let text = try text(of: document)
+        return Passage.extract(text: text, tokens: tokenizer.tokens(in: text), tokenRange: tokenRange, contextBytes: contextBytes)
+    }
+}
+
+/// How a scan of a store window for a passage ended.
+private enum WindowScan: Error {
+    case complete, needsMore, mismatch
+    /// Thrown to leave the tokenizer early.
+    case stop
 }

@@ -40,16 +40,16 @@ public struct PhraseQuery {
 
     /// Occurrences of the phrase in the corpus.
     public func count(_ phrase: String) -> (tokens: Int, count: Int) {
-        let tokens = self.tokens(of: phrase).map(\.text)
-        return (tokens.count, index.count(of: tokens[...]))
+        let (tokenCount, ids) = index.shardIDs(ofText: phrase)
+        return (tokenCount, index.count(shardIDs: ids))
     }
 
-    /// Up to `limit` occurrences with their passages, after the first `offset` (paging; see `Index.occurrences(of:offset:limit:)`).
+    /// Up to `limit` occurrences with their passages, after the first `offset` (paging; see `Index.occurrences(shardIDs:offset:limit:)`).
     public func locate(_ phrase: String, offset: Int = 0, limit: Int = PhraseQuery.defaultLimit, contextBytes: Int = PhraseQuery.defaultContextBytes) throws -> (count: Int, occurrences: [Located]) {
-        let tokens = self.tokens(of: phrase).map(\.text)
-        let total = index.count(of: tokens[...])
-        let found = index.occurrences(of: tokens[...], offset: offset, limit: limit)
-        return (total, try found.map { try located($0, length: tokens.count, contextBytes: contextBytes) })
+        let (tokenCount, ids) = index.shardIDs(ofText: phrase)
+        let total = index.count(shardIDs: ids)
+        let found = index.occurrences(shardIDs: ids, offset: offset, limit: limit)
+        return (total, try found.map { try located($0, length: tokenCount, contextBytes: contextBytes) })
     }
 
     /// Up to `limit` occurrences of a sequence of normalized tokens (already tokenized with the index's options), with their passages.
@@ -75,8 +75,7 @@ public struct PhraseQuery {
 
     func located(_ occurrence: CorpusOccurrence, length: Int, contextBytes: Int) throws -> Located {
         let info = try index.documentInfo(occurrence.document)
-        let (text, tokens) = try index.documentTokens(occurrence.document)
-        let passage = Passage.extract(text: text, tokens: tokens, tokenRange: occurrence.tokenOffset..<(occurrence.tokenOffset + length), contextBytes: contextBytes)
+        let passage = try index.passage(occurrence.document, tokenRange: occurrence.tokenOffset..<(occurrence.tokenOffset + length), contextBytes: contextBytes)
         return Located(shard: occurrence.document.shard, document: occurrence.document.document, documentID: info.externalID,
                        source: info.sourcePath, record: info.recordNumber, tokenOffset: occurrence.tokenOffset, passage: passage)
     }

@@ -60,7 +60,7 @@ public enum ShardFile: CaseIterable, Sendable {
         case .vocabulary:
             "open-addressing slot table, token hashes, string offsets and string bytes (VocabularyBuilder.write); count = distinct tokens, parameter = token hash version"
         case .documents:
-            "\(DocumentRecord.byteSize)-byte document records (DocumentRecord); count = documents"
+            "\(DocumentRecord.byteSize)-byte document records (DocumentRecord), then (version 2) one u64 store offset per parameter tokens (the token byte checkpoints); count = documents, parameter = checkpoint stride in tokens (0: none)"
         case .documentIDs:
             "external-id string pool, then documents + 1 offsets into it; count = documents, parameter = pool bytes"
         case .store:
@@ -117,15 +117,26 @@ public enum ShardFile: CaseIterable, Sendable {
         "\(directory)/\(fileName)"
     }
 
+    /// The header format versions this build reads for the file; it writes the last. `docs.bin` version 2 adds
+    /// the token byte checkpoints after the records (`DocumentTable`); version 1 files (no checkpoints) still open.
+    public var formatVersions: ClosedRange<UInt32> {
+        switch self {
+        case .documents: 1...2
+        default: BinaryFileHeader.currentVersion...BinaryFileHeader.currentVersion
+        }
+    }
+
     /// A header of this file's kind and width (pass `elementBits` exactly for the packed arrays, whose width
     /// the shard chooses); the writer fills in the sizes and checksum.
     public func header(elementBits packedBits: UInt32? = nil, count: UInt64, parameter: UInt64 = 0) -> BinaryFileHeader {
         precondition((elementBits == nil) == (packedBits != nil), "\(fileName): the element width is \(elementBits == nil ? "chosen per shard" : "fixed by the format")")
-        return BinaryFileHeader(kind: kind, elementBits: packedBits ?? elementBits!, count: count, parameter: parameter)
+        var header = BinaryFileHeader(kind: kind, elementBits: packedBits ?? elementBits!, count: count, parameter: parameter)
+        header.formatVersion = formatVersions.upperBound
+        return header
     }
 
     /// Opens this file of the shard directory `directory` (magic, kind, version and size checked; O(1)).
     public func open(inShard directory: String) throws -> BinaryFile {
-        try BinaryFile(path: path(inShard: directory), kind: kind)
+        try BinaryFile(path: path(inShard: directory), kind: kind, versions: formatVersions)
     }
 }

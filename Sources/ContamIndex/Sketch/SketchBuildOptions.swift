@@ -4,8 +4,8 @@ public struct SketchBuildOptions: Sendable, Equatable {
     public var ngramSizes: [Int] = [13]
     /// The false-positive rate aimed at.
     public var targetFalsePositiveRate = 0.01
-    /// The n-gram count to size each filter for. nil: a full build sizes each shard's filter from its
-    /// exact count; a sketch-only build estimates the corpus's count from a sample of its start and the
+    /// The n-gram count to size each filter for. nil: a full build sizes each shard's filter for its distinct
+    /// n-grams (a HyperLogLog estimate + 2 %, `DistinctCounter`); a sketch-only build estimates the corpus's count from a sample of its start and the
     /// input size. Give the same value on every machine to build sketches that `contam merge` can OR.
     public var expectedNGrams: Int?
     public var seed: UInt64 = NGramSketchParameters.defaultSeed

@@ -54,8 +54,10 @@ public struct BinaryFileHeader: Equatable, Sendable {
         return out
     }
 
-    /// Parses and validates a header read from `path`; `fileSize` is the file's real size.
-    public static func decode(_ bytes: UnsafeRawBufferPointer, path: String, expectedKind: String) throws -> BinaryFileHeader {
+    /// Parses and validates a header read from `path`; `fileSize` is the file's real size. `versions` are the format
+    /// versions the caller reads for this kind (a kind whose layout grew keeps reading its older files).
+    public static func decode(_ bytes: UnsafeRawBufferPointer, path: String, expectedKind: String,
+                              versions: ClosedRange<UInt32> = currentVersion...currentVersion) throws -> BinaryFileHeader {
         guard bytes.count >= size else {
             if bytes.count >= 4 && !zip(bytes.prefix(4), magic).allSatisfy({ $0 == $1 }) {
                 throw StorageError.notAnIndexFile(path: path)
@@ -73,8 +75,8 @@ public struct BinaryFileHeader: Equatable, Sendable {
         header.payloadBytes = get(UInt64.self, 24)
         header.checksum = get(UInt64.self, 32)
         guard header.kind == expectedKind else { throw StorageError.wrongKind(path: path, expected: expectedKind, found: header.kind) }
-        guard header.formatVersion == currentVersion else {
-            throw StorageError.unsupportedVersion(path: path, found: header.formatVersion, supported: currentVersion)
+        guard versions.contains(header.formatVersion) else {
+            throw StorageError.unsupportedVersion(path: path, found: header.formatVersion, supported: versions.upperBound)
         }
         guard header.payloadBytes <= UInt64(Int.max - size) else {
             throw StorageError.corruptHeader(path: path, detail: "payload size \(header.payloadBytes)")
@@ -172,11 +174,11 @@ public final class BinaryFile: @unchecked Sendable {
     /// The path the file was opened from.
     public var path: String { file.path }
 
-    /// Opens and checks magic, kind, version and size. O(1): the payload is not read.
-    public init(path: String, kind: String) throws {
+    /// Opens and checks magic, kind, version (one of `versions`) and size. O(1): the payload is not read.
+    public init(path: String, kind: String, versions: ClosedRange<UInt32> = BinaryFileHeader.currentVersion...BinaryFileHeader.currentVersion) throws {
         file = try MappedFile(path: path)
         let bytes = file.bytes
-        header = try bytes.withUnsafeBytes { try BinaryFileHeader.decode($0, path: path, expectedKind: kind) }
+        header = try bytes.withUnsafeBytes { try BinaryFileHeader.decode($0, path: path, expectedKind: kind, versions: versions) }
         // decode checked that the file holds the header and exactly `payloadBytes` more.
         payload = bytes.extracting(BinaryFileHeader.size..<bytes.count)
     }

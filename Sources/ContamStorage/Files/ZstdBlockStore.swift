@@ -11,8 +11,11 @@ import Foundation
 // @unchecked Sendable: the frame table, the file writer and the compressor are touched only on `queue`
 // (until `finish`, which drains it first); the caller thread owns `pending` and `byteCount`.
 public final class ZstdBlockStoreWriter: @unchecked Sendable {
-    /// Uncompressed bytes per frame unless told otherwise.
-    public static let defaultFrameBytes = 256 * 1024
+    /// Uncompressed bytes per frame unless told otherwise. A passage shown from the store decompresses the one
+    /// or two frames around it, so the frame size is the cost of every located hit: 16 KiB decompresses in about
+    /// 15 us, at 0.323 bytes a byte of text against 0.273 for 256 KiB frames (bench-small, zstd level 3;
+    /// BENCHMARKS.md, issue 17). Readers take any frame size the frame table describes.
+    public static let defaultFrameBytes = 16 * 1024
     /// The header's element width: the count is of (uncompressed) bytes.
     public static let elementBits: UInt32 = 8
 
@@ -100,8 +103,11 @@ public final class ZstdBlockStoreWriter: @unchecked Sendable {
     }
 }
 
-/// Reads documents back from a store `ZstdBlockStoreWriter` wrote (mmap'd). Reading one document decompresses only the
-/// frames it spans (~256 KiB each, microseconds). Thread-safe: each call uses its own decoder.
+/// Reads documents back from a store `ZstdBlockStoreWriter` wrote (mmap'd). Reading a byte range decompresses only the
+/// frames it spans (16 KiB each by default: ~15 us; stores of older builds have 256 KiB frames). Short reads (a
+/// passage around a hit, `cachedReadBytes` or less) go through a cache of decompressed frames shared by all
+/// callers (`cacheBytes` in all), so hits near each other and repeated queries decompress a frame once.
+/// Thread-safe: the cache and the decoders it keeps are behind a lock; decompression runs outside it.
 ///
 /// `table` and `frames` point into `file`'s mapping; they are private and `file` is a stored `let`, so
 /// they are valid for as long as this object exists (what makes every read below safe).
@@ -115,6 +121,12 @@ public final class ZstdBlockStoreReader: @unchecked Sendable {
     private let frames: UnsafeRawBufferPointer
     /// Total uncompressed bytes.
     public let byteCount: UInt64
+    /// Reads of at most this many bytes go through the frame cache; longer ones (a whole large document)
+    /// decompress into the result directly and leave the cache as it was.
+    public static let cachedReadBytes = 64 * 1024
+    /// The most decompressed bytes the frame cache holds.
+    public static let cacheBytes = 4 << 20
+    private let cache = LockedBox(FrameCache())
 
     /// Opens `path` (whose header must have kind `kind`) and checks its frame table (O(frames), no frame is
     /// read): it fits the payload, starts at 0, grows strictly in both columns (no frame is empty) and ends at
@@ -160,7 +172,8 @@ public final class ZstdBlockStoreReader: @unchecked Sendable {
          UInt64(littleEndian: table.loadUnaligned(fromByteOffset: index * 16 + 8, as: UInt64.self)))
     }
 
-    /// The bytes at `offset ..< offset + length` of the uncompressed stream.
+    /// The bytes at `offset ..< offset + length` of the uncompressed stream. Throws `StorageError` naming the file
+    /// when the range lies outside the store or a frame does not decompress to its size.
     public func bytes(offset: UInt64, length: Int) throws -> [UInt8] {
         guard length > 0 else { return [] }
         let (end, overflow) = offset.addingReportingOverflow(UInt64(length))
@@ -174,24 +187,85 @@ public final class ZstdBlockStoreReader: @unchecked Sendable {
             let mid = (low + high + 1) >> 1
             if entry(mid).uncompressed <= offset { low = mid } else { high = mid - 1 }
         }
+        let cached = length <= Self.cachedReadBytes
         var result = [UInt8]()
         result.reserveCapacity(length)
-        let decoder = ZstdDecompressor()
+        var decoder: ZstdDecompressor?
         var frame = low
         while UInt64(result.count) < UInt64(length) && frame < frameCount {
-            let (cStart, uStart) = entry(frame)
-            let (cEnd, uEnd) = entry(frame + 1)
+            let uStart = entry(frame).uncompressed, uEnd = entry(frame + 1).uncompressed
             // Opening proved the table strictly increasing and within the frames and the byte count, so these
-            // conversions and ranges hold; the decoder throws when a frame does not decompress to its size.
-            var plain = [UInt8](repeating: 0, count: Int(uEnd - uStart))
-            try plain.withUnsafeMutableBytes { out in
-                try decoder.decompress(UnsafeRawBufferPointer(rebasing: frames[Int(cStart)..<Int(cEnd)]), into: out, path: file.path)
-            }
+            // conversions and ranges hold.
             let from = Int(max(offset, uStart) - uStart)
             let to = Int(min(end, uEnd) - uStart)
-            result.append(contentsOf: plain[from..<to])
+            if cached {
+                let plain = try cachedFrame(frame)
+                result.append(contentsOf: plain[from..<to])
+            } else {
+                if decoder == nil { decoder = ZstdDecompressor() }
+                let plain = try decompressFrame(frame, decoder: decoder!)
+                result.append(contentsOf: plain[from..<to])
+            }
             frame += 1
         }
         return result
+    }
+
+    /// Frame `frame` decompressed, from the cache or decompressed now (outside the lock) and cached.
+    private func cachedFrame(_ frame: Int) throws -> [UInt8] {
+        let (hit, spare) = cache.update { cache -> ([UInt8]?, ZstdDecompressor?) in
+            if let hit = cache.frame(frame) { return (hit, nil) }
+            return (nil, cache.decoders.popLast())
+        }
+        if let hit { return hit }
+        let decoder = spare ?? ZstdDecompressor()
+        let plain = try decompressFrame(frame, decoder: decoder)
+        cache.update { cache in
+            cache.insert(frame, plain, limit: Self.cacheBytes)
+            if cache.decoders.count < 2 { cache.decoders.append(decoder) }
+        }
+        return plain
+    }
+
+    /// Decompresses frame `frame` (0..<frameCount); the decoder throws when it does not decompress to its size.
+    private func decompressFrame(_ frame: Int, decoder: ZstdDecompressor) throws -> [UInt8] {
+        let (cStart, uStart) = entry(frame)
+        let (cEnd, uEnd) = entry(frame + 1)
+        var plain = [UInt8](repeating: 0, count: Int(uEnd - uStart))
+        try plain.withUnsafeMutableBytes { out in
+            try decoder.decompress(UnsafeRawBufferPointer(rebasing: frames[Int(cStart)..<Int(cEnd)]), into: out, path: file.path)
+        }
+        return plain
+    }
+
+    /// Empties the frame cache (the next reads decompress again: for benchmarks of a first query).
+    public func dropCachedFrames() {
+        cache.update { $0 = FrameCache() }
+    }
+}
+
+/// Decompressed frames by number, the least recently used dropped first once over a byte limit, and idle decoders.
+struct FrameCache {
+    private var entries: [Int: (bytes: [UInt8], lastUse: UInt64)] = [:]
+    private var clock: UInt64 = 0
+    private var byteCount = 0
+    var decoders: [ZstdDecompressor] = []
+
+    mutating func frame(_ frame: Int) -> [UInt8]? {
+        guard let entry = entries[frame] else { return nil }
+        clock &+= 1
+        entries[frame] = (entry.bytes, clock)
+        return entry.bytes
+    }
+
+    mutating func insert(_ frame: Int, _ bytes: [UInt8], limit: Int) {
+        guard entries[frame] == nil, bytes.count <= limit else { return }
+        while byteCount + bytes.count > limit, let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+            byteCount -= oldest.value.bytes.count
+            entries[oldest.key] = nil
+        }
+        clock &+= 1
+        entries[frame] = (bytes, clock)
+        byteCount += bytes.count
     }
 }
