@@ -75,6 +75,9 @@ enum CheckCommand: Subcommand {
     static let partial = Option.string("--partial", value: "file", help: "Check against one part of a --shard K/N split and write a partial result (JSON) to FILE instead of a report; 'contam check --combine' turns the parts' partial results into the merged index's report.")
     static let combine = Option.flag("--combine", help: "The arguments are partial results (--partial), one per part of a split: print the report, verdicts and exit code of one check on the merged index. Items and check options come from the partials.")
     static let indexName = Option.string("--index-name", value: "name", help: "With --combine: the index the report names, e.g. the merged index's path (default: 'the merged parts').")
+    static let server = Option.string("--server", value: "url",
+                                      help: "Check against the index a 'contam serve' at url serves (the index argument is then its name): items are read here, checked there, and the report is made here, the same as against a local index.")
+    static let tokenEnv = Option.string("--token-env", value: "name", help: "With --server: send the bearer token held in environment variable name.")
     static let allowMissingParts = Option.flag("--allow-missing-parts", help: "With --combine: report on the parts given even when some are missing (noted); by default a missing part is refused.")
 
     static let spec = CommandSpec(
@@ -87,7 +90,7 @@ enum CheckCommand: Subcommand {
         options: [
             field, idField, records, lines, format, columns, InputOptions.include, InputOptions.exclude, InputOptions.split, InputOptions.verbose, skipBadRecords, method, minMatch, maxSources, minSpan, similarity, seedLength,
             maxItemTokens, keepCase, dropPunct, json, markdown, html, writeClean, failOn, failOnPossible, flaggedOnly, noFirstPass, threads, quiet,
-            partial, combine, indexName, allowMissingParts,
+            partial, combine, indexName, allowMissingParts, server, tokenEnv,
         ],
         examples: [
             "contam check sample.idx corpora/items/benchmark.jsonl --field question --field answer --method all",
@@ -98,6 +101,7 @@ enum CheckCommand: Subcommand {
             "contam check corpus.idx test.jsonl --method near --html report.html --markdown",
             "contam check out/part-3 test.jsonl --method gpt3,near --partial out/check-3.json   # one job per part, then:",
             "contam check --combine out/check-*.json --index-name corpus.idx --fail-on gpt3",
+            "contam check corpus benchmark.jsonl --field question --server http://index-host:8080 --fail-on near",
         ],
         discussion: """
         Every item gets the verbatim figures (longest exact match in tokens and characters, the fraction of its
@@ -158,6 +162,15 @@ enum CheckCommand: Subcommand {
             throw arguments.error("\(option.name) goes with --combine")
         }
         let request = try self.request(from: arguments)
+        if let client = try QueryCommand.serveClient(arguments, server: server, tokenEnv: tokenEnv) {
+            for option in [keepCase as any DeclaredOption, dropPunct, partial] where try arguments.wasGiven(option) {
+                throw arguments.error("\(option.name) does not go with --server")
+            }
+            let outcome = try CheckPipeline.remote(request, client: client, progress: ProgressDisplay(enabled: try !arguments[quiet]))
+            Console.out(outcome.standardOutput)
+            for message in outcome.messages { Console.err(message + "\n") }
+            return outcome.exitCode
+        }
         let index = try OpenedIndex.open(path: request.indexPath)
         let tokenizerOptions = index.manifest.tokenizer
         var asked: [String] = []

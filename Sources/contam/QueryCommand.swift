@@ -101,14 +101,14 @@ enum QueryCommand: Subcommand {
         return ExitCode.ok
     }
 
-    /// The client of `--server`, nil without it.
-    static func serveClient(_ arguments: ParsedArguments) throws -> ServeClient? {
-        guard let url = try arguments[Self.server] else {
-            if try arguments[Self.tokenEnv] != nil { throw arguments.error("--token-env goes with --server") }
+    /// The client of `--server`, nil without it (for `check` too, with its own declarations of the two options).
+    static func serveClient(_ arguments: ParsedArguments, server: Option<String?> = server, tokenEnv: Option<String?> = tokenEnv) throws -> ServeClient? {
+        guard let url = try arguments[server] else {
+            if try arguments[tokenEnv] != nil { throw arguments.error("--token-env goes with --server") }
             return nil
         }
         var token: String?
-        if let variable = try arguments[Self.tokenEnv] {
+        if let variable = try arguments[tokenEnv] {
             guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
                 throw arguments.error("--token-env \(variable): the environment variable \(variable) is not set or empty")
             }

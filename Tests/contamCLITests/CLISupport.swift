@@ -55,16 +55,17 @@ enum CLI {
     }
 
     /// Runs contam with `arguments` in the repository root; `stdin` is written to its standard input.
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
-        try runProcess(try binary, arguments, stdin: stdin, environment: environment)
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], directory: String = repositoryRoot) throws -> Result {
+        try runProcess(try binary, arguments, stdin: stdin, environment: environment, directory: directory)
     }
 
     /// Runs `executable` with `arguments` in the repository root, with `environment` added to this process's.
-    static func runProcess(_ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    static func runProcess(_ executable: String, _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
+                           directory: String = repositoryRoot) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: repositoryRoot)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
         process.environment = env

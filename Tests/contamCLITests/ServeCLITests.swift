@@ -171,6 +171,31 @@ func jsonObject(_ text: String) -> [String: Any]? {
         #expect(gone.stderr.contains("http://127.0.0.1:9"))
     }
 
+    @Test func checkWithServerPrintsWhatTheLocalCheckPrints() throws {
+        // Served under its directory's name, and checked locally from its parent directory by that name, so
+        // both reports name the index alike.
+        let index = try Self.split().whole
+        let parent = URL(fileURLWithPath: index).deletingLastPathComponent().path, name = URL(fileURLWithPath: index).lastPathComponent
+        let server = try ServeProcess([index, "--quiet"])
+        defer { server.stop() }
+        let items = repositoryRoot + "/corpora/items/benchmark.jsonl"
+        let html = try temporaryDirectory("serve-check-html")
+        for extra in [[], ["--json"], ["--markdown"], ["--method", "all", "--json"], ["--fail-on", "near"], ["--method", "gpt3,palm", "--fail-on", "gpt3:0.5", "--flagged-only"]] {
+            let local = try CLI.run(["check", name, items, "--field", "answer", "--quiet"] + extra, directory: parent)
+            let remote = try CLI.run(["check", name, items, "--field", "answer", "--quiet", "--server", server.url] + extra, directory: parent)
+            #expect(local.status == remote.status, "\(extra)")
+            #expect(local.stdout == remote.stdout, "\(extra)")
+            #expect(local.stderr == remote.stderr, "\(extra)")
+        }
+        _ = try CLI.run(["check", name, items, "--field", "answer", "--quiet", "--html", html + "/local.html"], directory: parent)
+        _ = try CLI.run(["check", name, items, "--field", "answer", "--quiet", "--html", html + "/remote.html", "--server", server.url], directory: parent)
+        let localHTML = try String(contentsOfFile: html + "/local.html", encoding: .utf8), remoteHTML = try String(contentsOfFile: html + "/remote.html", encoding: .utf8)
+        #expect(localHTML == remoteHTML)
+        let missing = try CLI.run(["check", "nope", items, "--field", "answer", "--server", server.url])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("unknown index 'nope'"))
+    }
+
     @Test func errorsHaveTheirStatus() throws {
         let index = try Self.split().whole
         let server = try ServeProcess(["lic=\(index)", "--quiet", "--max-body-bytes", "2000"])

@@ -48,14 +48,60 @@ extension CheckPipeline {
             throw DetectError.badPartial(path: combiner.paths[0], detail: "--fail-on \(rule.method.rawValue) needs the method, and the parts were checked with --method \(options.methods.map(\.rawValue).joined(separator: ",")); add it to the parts' --method")
         }
         options.threads = request.options.threads
-        let (results, checker, gpt3N) = try combiner.combine(options: options)
-        let report = CheckReport(indexPath: request.indexPath, tokenizerOptions: checker.membership.tokenizerOptions, options: options,
-                                 gpt3NgramLength: options.methods.contains(.gpt3) ? gpt3N : nil, firstPassNgramLength: combiner.firstPassNgramLength,
-                                 sketchOnly: nil, results: results, notes: combiner.notes)
+        let (report, checker) = try combinedReport(combiner, indexPath: request.indexPath, options: options)
         var outcome = try outcome(report, checker: checker, set: nil, request: request)
         if let note = combiner.missingNote {
             outcome.messages.insert("note: \(note): the report covers only the parts given (--allow-missing-parts)", at: 0)
         }
         return outcome
+    }
+
+    /// The report of one check on the merged index from `combiner`'s partials; `options` are the combiner's
+    /// (with the caller's threads and passages), `notes` go before the parts' own.
+    public static func combinedReport(_ combiner: PartialCheckCombiner, indexPath: String, options: CheckOptions,
+                                      notes: [String] = []) throws -> (report: CheckReport, checker: ContaminationChecker) {
+        let (results, checker, gpt3N) = try combiner.combine(options: options)
+        let report = CheckReport(indexPath: indexPath, tokenizerOptions: checker.membership.tokenizerOptions, options: options,
+                                 gpt3NgramLength: options.methods.contains(.gpt3) ? gpt3N : nil, firstPassNgramLength: combiner.firstPassNgramLength,
+                                 sketchOnly: nil, results: results, notes: notes + combiner.notes)
+        return (report, checker)
+    }
+
+    /// `contam check NAME ITEMS --server URL`: the items are read here, checked by the server (which answers with
+    /// its partial result, as one part of a split would), and the report is made here exactly as a local check
+    /// makes it, in every output, with `--html`, `--write-clean` and `--fail-on`. All items go in one request (the
+    /// GPT-3 n-gram length depends on the whole item set), so a server's item or body limit is an error.
+    public static func remote(_ request: CheckRequest, client: ServeClient, progress: (any ProgressReporter)? = nil) throws -> CheckOutcome {
+        var options = request.options
+        for rule in request.failOn where !options.methods.contains(rule.method) { options.methods.append(rule.method) }
+        for output in [request.htmlPath, request.writeCleanPath].compactMap({ $0 }) {
+            try OutputPath(output).refuseOverwriting(inputs: request.itemPaths)
+        }
+        if let htmlPath = request.htmlPath, let cleanPath = request.writeCleanPath {
+            try OutputPath(htmlPath).refuseCoinciding(with: OutputPath(cleanPath), options: ("--html", "--write-clean"))
+        }
+        progress?.begin("reading items")
+        let set = try ItemReader(options: request.reader).read(paths: request.itemPaths)
+        if request.writeCleanPath != nil, let input = set.inputs.first(where: { $0.cleanCopyRefusal != nil }) {
+            throw DetectError.cleanCopyUnsupported(path: input.path, reason: input.cleanCopyRefusal ?? "")
+        }
+        let body: [String: Any] = [
+            "index": request.indexPath, "partial": true,
+            "items": set.items.map { item -> [String: Any] in
+                ["id": item.id, "text": String(decoding: item.text, as: UTF8.self), "source": item.sourcePath, "record": item.recordNumber]
+            },
+            "methods": options.methods.map(\.rawValue), "min_match": options.minMatch, "max_sources": options.maxSources, "min_span": options.minSpan,
+            "similarity": options.similarity, "seed_length": options.seedLength, "first_pass": options.firstPass, "max_item_tokens": options.maxItemTokens,
+        ]
+        progress?.begin("checking \(set.items.count) items at \(client.baseURL.absoluteString)")
+        let data = try client.postText("/v1/check", body)
+        let source = "server \(client.baseURL.absoluteString)"
+        let combiner = try PartialCheckCombiner(partials: [try PartialCheckResult.decoded(data, source: source)], paths: [source])
+        var combined = try combiner.options(threads: request.options.threads, sourcePassages: request.output != .table)
+        combined.threads = request.options.threads
+        progress?.finish()
+        let (report, checker) = try combinedReport(combiner, indexPath: request.indexPath, options: combined,
+                                                   notes: notes(for: set, listSkippedInputs: request.listSkippedInputs))
+        return try outcome(report, checker: checker, set: set, request: request)
     }
 }

@@ -75,7 +75,10 @@ extension ServeAPI {
             let text: String
             do { text = try item.requiredString("text") } catch let error as APIError { throw APIError(400, "items[\(k)].\(error.message)") }
             let id = try item.string("id") ?? "item-\(k + 1)"
-            return CheckItem(id: id, sourcePath: "request", recordNumber: k + 1, text: Array(text.utf8), rawRecord: [])
+            // A client that read the items from files (`contam check --server`) names where each came from.
+            let source = try item.string("source") ?? "request"
+            let record = try item.int("record", default: k + 1, range: 1...Int(Int32.max))
+            return CheckItem(id: id, sourcePath: source, recordNumber: record, text: Array(text.utf8), rawRecord: [])
         }
         var options = CheckOptions()
         if let names = try body.strings("methods") { options.methods = try ContaminationMethod.parseList(names) }
@@ -88,7 +91,8 @@ extension ServeAPI {
         options.similarity = try body.double("similarity", default: options.similarity, range: 0...1)
         options.seedLength = try body.int("seed_length", default: options.seedLength, range: 1...1_000)
         options.firstPass = try body.bool("first_pass", default: options.firstPass)
-        options.maxItemTokens = limits.maxTextTokens
+        // Never above the server's own limit: a longer item is refused (413), not checked.
+        options.maxItemTokens = min(try body.int("max_item_tokens", default: limits.maxTextTokens, range: 1...Int(Int32.max)), limits.maxTextTokens)
         options.threads = 1
         return (served, items, options)
     }

@@ -15,12 +15,8 @@ extension FederatedAPI {
         do {
             let partials = try zip(bodies, labels).map { try PartialCheckResult.decoded($0, source: $1) }
             let combiner = try PartialCheckCombiner(partials: partials, paths: labels)
-            let options = try combiner.options(threads: 1, sourcePassages: true)
-            let (results, checker, gpt3N) = try combiner.combine(options: options)
-            let report = CheckReport(indexPath: union.name, tokenizerOptions: checker.membership.tokenizerOptions, options: options,
-                                     gpt3NgramLength: options.methods.contains(.gpt3) ? gpt3N : nil, firstPassNgramLength: combiner.firstPassNgramLength,
-                                     sketchOnly: nil, results: results, notes: combiner.notes)
-            combined = (results, report)
+            let (report, _) = try CheckPipeline.combinedReport(combiner, indexPath: union.name, options: try combiner.options(threads: 1, sourcePassages: true))
+            combined = (report.results, report)
         } catch let error as DetectError {
             throw PartFailure.inconsistent("\(error)")
         }
