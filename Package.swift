@@ -69,6 +69,6 @@ let package = Package(
 // (libFuzzer's runtime supplies it), so it links only with -sanitize=fuzzer and would break a plain build.
 if ProcessInfo.processInfo.environment["CONTAM_FUZZ"] == "1" {
     package.products.append(.executable(name: "contam-fuzz", targets: ["contam-fuzz"]))
-    package.targets.append(.executableTarget(name: "contam-fuzz", dependencies: ["ContamStorage", "ContamCorpus", "ContamIndex", "ContamModel"],
+    package.targets.append(.executableTarget(name: "contam-fuzz", dependencies: ["ContamStorage", "ContamCorpus", "ContamIndex", "ContamModel", "ContamApps"],
                                              path: "Fuzz", exclude: ["corpus", "README.md"]))
 }

@@ -19,6 +19,7 @@ enum FuzzTargets {
         "parquet": { ParquetTarget.run($0) },
         "index": { IndexTarget.run($0) },
         "http": { HTTPResponseTarget.run($0) },
+        "http-request": { HTTPRequestTarget.run($0) },
     ]
 
     /// Writes `text` to standard error (the global `stderr` is not concurrency-safe in Swift 6).

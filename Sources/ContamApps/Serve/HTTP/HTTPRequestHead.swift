@@ -3,22 +3,22 @@ import Foundation
 /// The head of one HTTP/1.1 request (request line and header fields), parsed strictly: the server answers
 /// anything it does not understand with the status in `HTTPParseError` and closes the connection, so a
 /// request can never be read two ways (no obsolete line folding, one Content-Length, no Transfer-Encoding).
-struct HTTPRequestHead: Sendable {
-    var method: String
-    var target: String
-    var path: String
-    var query: [String: String]
-    var headers: [(name: String, value: String)]
-    var contentLength: Int
+package struct HTTPRequestHead: Sendable {
+    package var method: String
+    package var target: String
+    package var path: String
+    package var query: [String: String]
+    package var headers: [(name: String, value: String)]
+    package var contentLength: Int
     /// The client wants the connection kept open after this request (HTTP/1.1 unless `Connection: close`;
     /// HTTP/1.0 only with `Connection: keep-alive`).
-    var keepAlive: Bool
+    package var keepAlive: Bool
     /// `Expect: 100-continue`: the client waits for a 100 before it sends the body.
-    var expectsContinue: Bool
+    package var expectsContinue: Bool
 
     /// Parses `bytes`, the head without its final CRLF CRLF. `maxBodyBytes` is checked here so an oversized
     /// body is refused before it is read.
-    init(parsing bytes: ArraySlice<UInt8>, maxBodyBytes: Int) throws(HTTPParseError) {
+    package init(parsing bytes: ArraySlice<UInt8>, maxBodyBytes: Int) throws(HTTPParseError) {
         var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { line -> ArraySlice<UInt8> in
             line.last == 0x0D ? line.dropLast() : line
         }
@@ -147,9 +147,9 @@ struct HTTPRequestHead: Sendable {
 }
 
 /// A request the server refuses before any handler sees it: the status and a message for the error body.
-struct HTTPParseError: Error, Sendable {
-    var status: Int
-    var message: String
+package struct HTTPParseError: Error, Sendable {
+    package var status: Int
+    package var message: String
 
     init(_ status: Int, _ message: String) {
         self.status = status
