@@ -74,17 +74,8 @@ extension CheckPipeline {
     public static func remote(_ request: CheckRequest, client: ServeClient, progress: (any ProgressReporter)? = nil) throws -> CheckOutcome {
         var options = request.options
         for rule in request.failOn where !options.methods.contains(rule.method) { options.methods.append(rule.method) }
-        for output in [request.htmlPath, request.writeCleanPath].compactMap({ $0 }) {
-            try OutputPath(output).refuseOverwriting(inputs: request.itemPaths)
-        }
-        if let htmlPath = request.htmlPath, let cleanPath = request.writeCleanPath {
-            try OutputPath(htmlPath).refuseCoinciding(with: OutputPath(cleanPath), options: ("--html", "--write-clean"))
-        }
-        progress?.begin("reading items")
-        let set = try ItemReader(options: request.reader).read(paths: request.itemPaths)
-        if request.writeCleanPath != nil, let input = set.inputs.first(where: { $0.cleanCopyRefusal != nil }) {
-            throw DetectError.cleanCopyUnsupported(path: input.path, reason: input.cleanCopyRefusal ?? "")
-        }
+        try refuseUnsafeOutputs(request, inputs: request.itemPaths)
+        let set = try readItems(request, progress: progress)
         let body: [String: Any] = [
             "index": request.indexPath, "partial": true,
             "items": set.items.map { item -> [String: Any] in

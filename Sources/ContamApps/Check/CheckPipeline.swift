@@ -55,22 +55,32 @@ public enum CheckPipeline {
         // The table shows source labels only; the other outputs show passages.
         if request.output == .table { options.sourcePassages = false }
         for rule in request.failOn where !options.methods.contains(rule.method) { options.methods.append(rule.method) }
-        // Refused before the work, not after it: --html and --write-clean never write over the items or into the index.
+        try refuseUnsafeOutputs(request, inputs: request.itemPaths + [request.indexPath])
+        let set = try readItems(request, progress: progress)
+        let (report, checker) = try check(set, indexPath: request.indexPath, options: options, membership: membership,
+                                          listSkippedInputs: request.listSkippedInputs, progress: progress)
+        return try outcome(report, checker: checker, set: set, request: request)
+    }
+
+    /// Refused before the work, not after it: --html and --write-clean never write over an input (`inputs`) or each other.
+    static func refuseUnsafeOutputs(_ request: CheckRequest, inputs: [String]) throws {
         for output in [request.htmlPath, request.writeCleanPath].compactMap({ $0 }) {
-            try OutputPath(output).refuseOverwriting(inputs: request.itemPaths + [request.indexPath])
+            try OutputPath(output).refuseOverwriting(inputs: inputs)
         }
         if let htmlPath = request.htmlPath, let cleanPath = request.writeCleanPath {
             try OutputPath(htmlPath).refuseCoinciding(with: OutputPath(cleanPath), options: ("--html", "--write-clean"))
         }
+    }
+
+    /// The request's items; a JSON document cannot be rewritten item by item, so --write-clean of one is refused
+    /// here, before the check, not after it.
+    static func readItems(_ request: CheckRequest, progress: (any ProgressReporter)?) throws -> ItemSet {
         progress?.begin("reading items")
         let set = try ItemReader(options: request.reader).read(paths: request.itemPaths)
-        // A JSON document cannot be rewritten item by item: say so before the check, not after it.
         if request.writeCleanPath != nil, let input = set.inputs.first(where: { $0.cleanCopyRefusal != nil }) {
             throw DetectError.cleanCopyUnsupported(path: input.path, reason: input.cleanCopyRefusal ?? "")
         }
-        let (report, checker) = try check(set, indexPath: request.indexPath, options: options, membership: membership,
-                                          listSkippedInputs: request.listSkippedInputs, progress: progress)
-        return try outcome(report, checker: checker, set: set, request: request)
+        return set
     }
 
     /// The outputs of a finished check: the `--html` and `--write-clean` files (`set` is needed for the latter),

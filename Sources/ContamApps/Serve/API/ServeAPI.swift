@@ -117,14 +117,7 @@ public final class ServeAPI: Sendable {
 
     /// The index a request names (`name`), or the only one served when it names none.
     func served(named name: String?, field: String = "index") throws -> Served {
-        guard let name else {
-            if served.count == 1 { return served[0] }
-            throw APIError(400, "\(field): missing; this server has several indexes (\(indexNames.joined(separator: ", "))), name one")
-        }
-        guard let found = served.first(where: { $0.name == name }) else {
-            throw APIError(400, "\(field): unknown index '\(name)' (served: \(indexNames.joined(separator: ", ")))")
-        }
-        return found
+        try APIError.pick(name, from: served, field: field) { $0.name }
     }
 
     /// The full index of `served`, or a 400 saying that `what` needs one.

@@ -142,14 +142,7 @@ public final class FederatedAPI: Sendable {
     }
 
     func union(named name: String?) throws -> UnionIndex {
-        guard let name else {
-            if indexes.count == 1 { return indexes[0] }
-            throw APIError(400, "index: missing; this server has several indexes (\(indexes.map(\.name).joined(separator: ", "))), name one")
-        }
-        guard let found = indexes.first(where: { $0.name == name }) else {
-            throw APIError(400, "index: unknown index '\(name)' (served: \(indexes.map(\.name).joined(separator: ", ")))")
-        }
-        return found
+        try APIError.pick(name, from: indexes) { $0.name }
     }
 
     // MARK: Merged answers
