@@ -285,13 +285,13 @@ import ContamTestSupport
     @Test(arguments: transports) func longRetryAfterIsReportedNotSlept(transport: HTTPTransportChoice) async throws {
         let server = try TestHTTPServer { _, _ in .json(#"{"error":{"message":"rate limited"}}"#, status: 429, headers: ["Retry-After": "120"]) }
         defer { server.stop() }
-        let started = Date()
         await #expect { _ = try await base.client(server, transport).complete(.completion("p", maxTokens: 3, label: "iris: header test")) } throws: { error in
             guard let error = error as? ModelError, case .retryAfterTooLong = error else { return false }
             return error.description.hasPrefix("iris: header test: POST \(server.baseURL.absoluteString)/completions failed with HTTP 429: rate limited; the server asks to retry after 120 s, longer than the 0.2 s left")
         }
+        // One request and this error mean the 120 s were not slept (no wall-clock bound: a loaded machine, or other
+        // suites holding the test threads, can delay any test by a minute).
         #expect(server.requestCount == 1)
-        #expect(Date().timeIntervalSince(started) < 60, "not slept")
     }
 
     @Test func retryAfterBudgetIsSharedByTheRetries() async throws {

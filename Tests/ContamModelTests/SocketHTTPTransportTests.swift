@@ -110,11 +110,12 @@ import ContamTestSupport
     @Test func tricklingServerHitsTheDeadline() async throws {
         let server = try TestHTTPServer { _, _ in .trickle(head: "HTTP/1.1 200 OK\r\nContent-Length: 40\r\n\r\n", body: String(repeating: "x", count: 40), interval: 0.25) }
         defer { server.stop() }
-        let started = Date()
+        // `.timedOut` is the whole-request deadline at work: a per-read timeout of 1 s never trips on a byte every
+        // 0.25 s, and the 40 bytes would end in a complete answer. No wall-clock bound: a loaded machine can delay
+        // any test by a minute.
         await #expect { _ = try await post(server, timeout: 1) } throws: { error in
             (error as? URLError)?.code == .timedOut
         }
-        #expect(Date().timeIntervalSince(started) < 60, "the timeout bounds the request (a generous bound: the suite runs in parallel on 2 cores)")
     }
 
     @Test func refusedAndUnknownHosts() async throws {
