@@ -58,6 +58,7 @@ public final class RawHTTPConnection: @unchecked Sendable {
         var sent = 0
         while sent < bytes.count {
             let n = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            if n < 0 && errno == EINTR { continue }
             if n <= 0 { return false }
             sent += n
         }
@@ -121,6 +122,8 @@ public final class RawHTTPConnection: @unchecked Sendable {
             return
         }
         if n == 0 { closedByPeer = true; throw Failure(description: "the server closed the connection") }
+        // A signal (SIGCHLD of a finished child process) interrupts a read; try again.
+        if errno == EINTR { return }
         throw Failure(description: "read: \(String(cString: strerror(errno)))")
     }
 

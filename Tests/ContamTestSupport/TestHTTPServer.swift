@@ -137,6 +137,8 @@ public final class TestHTTPServer: @unchecked Sendable {
         var headerEnd: Int?
         while headerEnd == nil {
             let n = read(connection, &chunk, chunk.count)
+            // A signal (SIGCHLD of a process another test started) interrupts a read; that is not the client closing.
+            if n < 0 && errno == EINTR { continue }
             if n <= 0 { return }
             buffer += chunk[0..<n]
             headerEnd = Self.find([13, 10, 13, 10], in: buffer)
@@ -154,6 +156,7 @@ public final class TestHTTPServer: @unchecked Sendable {
         var body = Array(buffer[(headerEnd + 4)...])
         while body.count < length {
             let n = read(connection, &chunk, chunk.count)
+            if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             body += chunk[0..<n]
         }
@@ -206,6 +209,7 @@ public final class TestHTTPServer: @unchecked Sendable {
         var done = 0
         while done < bytes.count {
             let n = bytes[done...].withUnsafeBytes { Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if n < 0 && errno == EINTR { continue }
             if n <= 0 { return false }
             done += n
         }
