@@ -194,7 +194,8 @@ public final class FederatedAPI: Sendable {
         let offset = try body.int("offset", default: 0, range: 0...Int(Int32.max))
         var countFields = fields
         for key in ["limit", "offset", "context"] { countFields[key] = nil }
-        let counts = try ask(union.parts, "/v1/count", countFields).map { Self.int($0["count"]) }
+        let countAnswers = try ask(union.parts, "/v1/count", countFields)
+        let counts = countAnswers.map { Self.int($0["count"]) }
         var stretches: [(part: Int, offset: Int, limit: Int)] = []
         var before = 0, wanted = limit
         for (k, count) in counts.enumerated() where wanted > 0 {
@@ -206,7 +207,7 @@ public final class FederatedAPI: Sendable {
             }
             before += count
         }
-        var merged = try ask([union.parts[0]], "/v1/count", countFields)[0]
+        var merged = countAnswers[0]
         merged["count"] = counts.reduce(0, +)
         var occurrences: [[String: Any]] = []
         let answers = try ask(stretches.map { union.parts[$0.part] }, "/v1/locate", stretches.map { stretch in
@@ -319,28 +320,25 @@ public final class FederatedAPI: Sendable {
 
     /// As `ask`, with a body of its own for each part.
     func ask(_ parts: [Part], _ path: String, _ bodies: [[String: Any]]) throws -> [[String: Any]] {
-        guard !parts.isEmpty else { return [] }
-        let texts = bodies.map { Self.text($0) }
-        let results = LockedBox([Result<[String: Any], Error>?](repeating: nil, count: parts.count))
-        let call = { @Sendable (k: Int) in
-            let result = Result { try self.call(parts[k], method: "POST", path: path, body: texts[k]) }
-            results.update { $0[k] = result }
-        }
-        if parts.count == 1 { call(0) } else { DispatchQueue.concurrentPerform(iterations: parts.count, execute: call) }
-        // A client error first (it is the same request everywhere), then the first unavailable part.
-        let outcomes = results.value.map { $0! }
-        for outcome in outcomes { if case .failure(let failure as PartFailure) = outcome, case .client = failure { throw failure } }
-        return try outcomes.map { try $0.get() }
+        try fanOut(parts, path, bodies.map { Self.text($0) }).map(\.object)
     }
 
     /// The answers of every part to `fields` at `path` as bytes (each a JSON object with status 200), in part order.
     func askRaw(_ parts: [Part], _ path: String, _ fields: [String: Any]) throws -> [Data] {
         let body = Self.text(fields)
-        let results = LockedBox([Result<Data, Error>?](repeating: nil, count: parts.count))
-        DispatchQueue.concurrentPerform(iterations: parts.count) { k in
-            let result = Result { try self.callRaw(parts[k], method: "POST", path: path, body: body).bytes }
+        return try fanOut(parts, path, parts.map { _ in body }).map(\.bytes)
+    }
+
+    /// POSTs `bodies[k]` to part k, all parts in parallel; the answers in part order. A client error is thrown
+    /// first (it is the same request everywhere), then the first unavailable part.
+    private func fanOut(_ parts: [Part], _ path: String, _ bodies: [String]) throws -> [(bytes: Data, object: [String: Any])] {
+        guard !parts.isEmpty else { return [] }
+        let results = LockedBox([Result<(bytes: Data, object: [String: Any]), Error>?](repeating: nil, count: parts.count))
+        let call = { @Sendable (k: Int) in
+            let result = Result { try self.callRaw(parts[k], method: "POST", path: path, body: bodies[k]) }
             results.update { $0[k] = result }
         }
+        if parts.count == 1 { call(0) } else { DispatchQueue.concurrentPerform(iterations: parts.count, execute: call) }
         let outcomes = results.value.map { $0! }
         for outcome in outcomes { if case .failure(let failure as PartFailure) = outcome, case .client = failure { throw failure } }
         return try outcomes.map { try $0.get() }
