@@ -107,14 +107,7 @@ enum QueryCommand: Subcommand {
             if try arguments[tokenEnv] != nil { throw arguments.error("--token-env goes with --server") }
             return nil
         }
-        var token: String?
-        if let variable = try arguments[tokenEnv] {
-            guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
-                throw arguments.error("--token-env \(variable): the environment variable \(variable) is not set or empty")
-            }
-            token = value
-        }
-        return try ServeClient(url: url, token: token)
+        return try ServeClient(url: url, token: try ServeCommand.token(fromVariable: try arguments[tokenEnv], arguments: arguments))
     }
 
     static func describe(_ occurrence: PhraseQuery.Located, number: Int) -> String {

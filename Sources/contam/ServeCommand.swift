@@ -61,12 +61,7 @@ enum ServeCommand: Subcommand {
         configuration.idleTimeout = .seconds(try arguments[Self.idleTimeout])
         configuration.logJSON = try arguments[Self.logJSON]
         if try arguments[Self.quiet] { configuration.logSink = { _ in } }
-        if let variable = try arguments[Self.tokenEnv] {
-            guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
-                throw arguments.error("--token-env \(variable): the environment variable \(variable) is not set or empty")
-            }
-            configuration.token = value
-        }
+        configuration.token = try token(fromVariable: try arguments[Self.tokenEnv], arguments: arguments)
 
         let api = named.isEmpty ? nil : try ServeAPI(indexes: named)
         let handler: HTTPHandler
@@ -107,6 +102,16 @@ enum ServeCommand: Subcommand {
         }
         let name = URL(fileURLWithPath: text).standardizedFileURL.lastPathComponent
         return (name, text)
+    }
+
+    /// The bearer token held in environment variable `variable` (`--token-env`), nil without one; an unset or
+    /// empty variable is a usage error (a server or client without the token it was asked to use).
+    static func token(fromVariable variable: String?, arguments: ParsedArguments) throws -> String? {
+        guard let variable else { return nil }
+        guard let value = ProcessInfo.processInfo.environment[variable], !value.isEmpty else {
+            throw arguments.error("--token-env \(variable): the environment variable \(variable) is not set or empty")
+        }
+        return value
     }
 
     static func isLoopback(_ host: String) -> Bool {
