@@ -99,6 +99,7 @@ public final class ContaminationChecker: @unchecked Sendable {
         let tokenized = try tokenize(items)
         let evaluator = evaluator(for: tokenized)
         let firstPass = firstPass(for: evaluator)
+        if case .suffixArray(let corpus) = membership { corpus.prepareForMatching() }
         let done = LockedBox(0)
         return try parallelMap(items.count, threads: options.threads) { k in
             let result = try check(items[k], tokenized: tokenized[k], evaluator: evaluator, firstPass: firstPass)

@@ -10,6 +10,9 @@ public protocol CorpusQuerying: Sendable {
     /// For every start position i, the length of the longest prefix of `tokens[i...]` that occurs in
     /// the corpus (0 when even `tokens[i]` does not occur). Matches never cross document boundaries.
     func matchingLengths(of tokens: [String]) -> [Int]
+    /// Builds now whatever makes many `matchingLengths` calls faster (`Index`: every shard's search guide, in
+    /// parallel); nothing by default. Answers are the same either way.
+    func prepareForMatching()
     /// Number of occurrences of the sequence in the whole corpus.
     func count(of tokens: ArraySlice<String>) -> Int
     /// Number of distinct documents containing the sequence, counting no further than `cap`.
@@ -37,6 +40,7 @@ public protocol CorpusQuerying: Sendable {
 }
 
 extension CorpusQuerying {
+    public func prepareForMatching() {}
     public var sketchedIndex: (any SketchedIndex)? { nil }
     public func documentsAreFileText(sourcePath: String) -> Bool { false }
 }

@@ -31,6 +31,7 @@ public struct PartialCheckRecorder {
         let checker = ContaminationChecker(membership: .suffixArray(index), options: options)
         let firstPass = checker.firstPass(for: evaluator)
         let limit = occurrenceLimit
+        index.prepareForMatching()
         let answers = try parallelMap(items.count, threads: options.threads) { k in
             answer(tokenized[k], limit: limit, firstPassN: firstPass?.ngramLength)
         }

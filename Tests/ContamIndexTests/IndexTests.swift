@@ -57,29 +57,37 @@ import ContamTestSupport
         #expect(one.shards.count == 1)
         #expect(many.shards.count >= 4)
         #expect(one.manifest.corpus.tokens == many.manifest.corpus.tokens)
-        var rng = SeededRandom(seed: 1)
-        let vocabulary = Array(Set(tokenized.joined()))
-        for _ in 0..<300 {
-            // Half the patterns are taken from documents (present), half are random (mostly absent).
-            let pattern: [String]
-            if Bool.random(using: &rng), let doc = tokenized.filter({ !$0.isEmpty }).randomElement(using: &rng) {
-                let start = Int.random(in: 0..<doc.count, using: &rng)
-                pattern = Array(doc[start..<min(doc.count, start + Int.random(in: 1...12, using: &rng))])
-            } else {
-                pattern = (0..<Int.random(in: 1...4, using: &rng)).map { _ in vocabulary.randomElement(using: &rng)! }
+        let vocabulary = Array(Set(tokenized.joined())).sorted()
+        // The same patterns searched unguided (nothing has built the shards' search guides yet), then guided.
+        for guided in [false, true] {
+            if guided {
+                one.prepareForMatching()
+                many.prepareForMatching()
+                #expect(many.shards.allSatisfy { $0.searchGuide != nil })
             }
-            let expected = Self.bruteCount(pattern, in: tokenized)
-            #expect(one.count(of: pattern[...]) == expected, "\(pattern)")
-            #expect(many.count(of: pattern[...]) == expected, "\(pattern)")
-            let occurrences = many.occurrences(of: pattern[...], limit: 1000)
-            #expect(occurrences.count == expected)
-            for occurrence in occurrences.prefix(5) {
-                let (_, tokens) = try many.documentTokens(occurrence.document)
-                #expect(Array(tokens[occurrence.tokenOffset..<(occurrence.tokenOffset + pattern.count)].map(\.text)) == pattern)
+            var rng = SeededRandom(seed: 1)
+            for _ in 0..<300 {
+                // Half the patterns are taken from documents (present), half are random (mostly absent).
+                let pattern: [String]
+                if Bool.random(using: &rng), let doc = tokenized.filter({ !$0.isEmpty }).randomElement(using: &rng) {
+                    let start = Int.random(in: 0..<doc.count, using: &rng)
+                    pattern = Array(doc[start..<min(doc.count, start + Int.random(in: 1...12, using: &rng))])
+                } else {
+                    pattern = (0..<Int.random(in: 1...4, using: &rng)).map { _ in vocabulary.randomElement(using: &rng)! }
+                }
+                let expected = Self.bruteCount(pattern, in: tokenized)
+                #expect(one.count(of: pattern[...]) == expected, "\(pattern)")
+                #expect(many.count(of: pattern[...]) == expected, "\(pattern)")
+                let occurrences = many.occurrences(of: pattern[...], limit: 1000)
+                #expect(occurrences.count == expected)
+                for occurrence in occurrences.prefix(5) {
+                    let (_, tokens) = try many.documentTokens(occurrence.document)
+                    #expect(Array(tokens[occurrence.tokenOffset..<(occurrence.tokenOffset + pattern.count)].map(\.text)) == pattern)
+                }
+                let docs = Set(occurrences.map(\.document)).count
+                #expect(many.documentCount(of: pattern[...], cap: 1000) == docs)
+                #expect(many.documentCount(of: pattern[...], cap: 2) == min(docs, 2))
             }
-            let docs = Set(occurrences.map(\.document)).count
-            #expect(many.documentCount(of: pattern[...], cap: 1000) == docs)
-            #expect(many.documentCount(of: pattern[...], cap: 2) == min(docs, 2))
         }
         // Matching statistics: the longest prefix at each position that occurs somewhere (brute force).
         for text in ["redistribution and use in source and binary forms THE the café unknownword", documents[3] + " " + documents[7]] {

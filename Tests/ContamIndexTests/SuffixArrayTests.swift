@@ -174,7 +174,8 @@ private func samplePatterns(for text: [UInt32], alphabetSize: UInt32, count: Int
                             query += text[start..<min(text.count, start + Int.random(in: 1...20, using: &rng))]
                                 .filter { $0 != 0 }
                         case 2: query.append(UInt32.random(in: 1..<alphabetSize, using: &rng))
-                        case 3: query.append(SuffixArray.absentToken)
+                        // Unknown to the vocabulary, or a token id the text never uses.
+                        case 3: query.append(Bool.random(using: &rng) ? SuffixArray.absentToken : alphabetSize)
                         default: query.append(0)
                         }
                     }
@@ -193,6 +194,15 @@ private func samplePatterns(for text: [UInt32], alphabetSize: UInt32, count: Int
         // The lengths-only variant (witness extension + one lower-bound search) against the same brute force.
         let lengths = sa.matchingLengths(of: query)
         #expect(lengths == query.indices.map { bruteLongestMatch(query, at: $0, in: text) }, "lengths of \(query)", sourceLocation: sourceLocation)
+        // And through search guides of every shape, from one key a row to keys far apart and deeper than most matches.
+        let alphabet = Int(text.max() ?? 0) + 1
+        for (spacing, depth) in [(1, 1), (2, 3), (3, 2), (7, 1), (32, 3), (1000, 4)] {
+            guard let guide = SuffixArrayGuide(sa, alphabet: alphabet, spacing: spacing, depth: depth) else {
+                Issue.record("no guide for \(text.count) tokens", sourceLocation: sourceLocation)
+                continue
+            }
+            #expect(sa.matchingLengths(of: query, guide: guide) == lengths, "guided (\(spacing), \(depth)) lengths of \(query)", sourceLocation: sourceLocation)
+        }
         for (start, statistic) in statistics.enumerated() {
             let expected = bruteLongestMatch(query, at: start, in: text)
             #expect(statistic.length == expected, "query \(query) at \(start)", sourceLocation: sourceLocation)
@@ -211,6 +221,13 @@ private func samplePatterns(for text: [UInt32], alphabetSize: UInt32, count: Int
                 var query = Array(tokens[start..<(start + 40)]).filter { $0 != 0 }
                 query[Int.random(in: 0..<query.count, using: &rng)] = SuffixArray.absentToken
                 checkMatchingStatistics(sa, text: tokens, query: query)
+                // Edited with known words: long matches that end where a search fails (the binary search over
+                // the starts that follow).
+                var edited = Array(tokens[start..<(start + 40)]).filter { $0 != 0 }
+                for k in stride(from: Int.random(in: 3..<9, using: &rng), to: edited.count, by: 11) {
+                    edited[k] = UInt32.random(in: 1..<UInt32(alphabetSize), using: &rng)
+                }
+                checkMatchingStatistics(sa, text: tokens, query: edited)
                 let piece = Array(tokens[start..<(start + 5)])
                 #expect(sa.count(of: piece) == bruteOccurrences(of: piece, in: tokens).count)
             }
@@ -236,6 +253,80 @@ private func samplePatterns(for text: [UInt32], alphabetSize: UInt32, count: Int
         withPackedSuffixArray([0, 0, 0]) { sa in
             #expect(sa.count(of: [0]) == 0)
             #expect(sa.matchingStatistics(of: [1]).map(\.length) == [0])
+        }
+    }
+}
+
+@Suite struct SuffixArrayGuideTests {
+    /// Every guided search finds the row the unguided one finds, for present, absent and unknown patterns, on
+    /// texts with few symbols (long ties past the keys' depth) and many.
+    @Test func guidedFirstRowIsTheUnguidedOne() {
+        for (seed, alphabetSize) in [(UInt64(31), UInt32(2)), (32, 4), (33, 30), (34, 400)] {
+            let text = sampleCorpus(tokenCount: 3000, alphabetSize: alphabetSize, seed: seed)
+            let allPatterns = samplePatterns(for: text, alphabetSize: alphabetSize, count: 400, seed: seed &+ 7)
+            let patterns = allPatterns.filter { !$0.isEmpty && !$0.contains(0) }
+            withPackedSuffixArray(text) { sa in
+                for (spacing, depth) in [(1, 1), (1, 4), (2, 2), (5, 3), (16, 1), (64, 3), (5000, 2)] {
+                    guard let guide = SuffixArrayGuide(sa, alphabet: Int(alphabetSize), spacing: spacing, depth: depth) else {
+                        Issue.record("no guide (seed \(seed))")
+                        continue
+                    }
+                    // Ranges: the same rows for every pattern, those with 0 or absentToken and the empty one included.
+                    for pattern in allPatterns {
+                        let expected = sa.range(of: pattern), guided = sa.range(of: pattern, guide: guide)
+                        #expect(guided.count == expected.count, "range of \(pattern), spacing \(spacing), depth \(depth)")
+                        if !expected.isEmpty { #expect(guided == expected, "range of \(pattern)") }
+                    }
+                    for pattern in patterns {
+                        pattern.withUnsafeBufferPointer { p in
+                            let expected = sa.firstRow(startingWith: p)
+                            #expect(sa.firstRow(startingWith: p, guide: guide) == expected, "\(pattern), spacing \(spacing), depth \(depth)")
+                            if let row = expected {
+                                // The first row that starts with the pattern, by the oracle of occurrences.
+                                #expect(sa.range(of: pattern).lowerBound == row)
+                                #expect(bruteOccurrences(of: pattern, in: text).contains(Int(sa.suffixes[row])))
+                            } else {
+                                #expect(bruteOccurrences(of: pattern, in: text).isEmpty, "\(pattern)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The first token's rows come from the token counts: they are the ranges the binary search finds.
+    @Test func firstRowsAreTheTokensRanges() {
+        let text = sampleCorpus(tokenCount: 2000, alphabetSize: 20, seed: 41)
+        withPackedSuffixArray(text) { sa in
+            guard let guide = SuffixArrayGuide(sa, alphabet: 20) else { Issue.record("no guide"); return }
+            #expect(guide.firstRows.count == 21)
+            #expect(guide.firstRows[20] == sa.count)
+            for token in UInt32(1)..<20 {
+                #expect(guide.firstRows[Int(token)]..<guide.firstRows[Int(token) + 1] == sa.range(of: [token]), "token \(token)")
+            }
+            #expect(guide.byteCount > 0)
+        }
+    }
+
+    /// Arrays that cannot be guided (a token past the alphabet, a position past the text: a damaged file) give
+    /// no guide, rather than a guide that reads out of range; the empty array gives an empty one.
+    @Test func damagedArraysGetNoGuide() {
+        let text: [UInt32] = [3, 1, 2, 0, 2, 1, 0]
+        withPackedSuffixArray(text) { sa in
+            #expect(SuffixArrayGuide(sa, alphabet: 4) != nil)
+            #expect(SuffixArrayGuide(sa, alphabet: 3) == nil)   // token 3 is past an alphabet of 3
+            #expect(SuffixArrayGuide(sa, alphabet: 0) == nil)
+            // The suffix array's first entry replaced by a position past the text.
+            var values = (0..<sa.count).map { Int(sa.suffixes[$0]) }
+            values[0] = 7
+            let damaged = SuffixArray(tokens: sa.tokens, suffixes: PackedIntArray(packing: values, bitWidth: 4))
+            #expect(SuffixArrayGuide(damaged, alphabet: 4, spacing: 2) == nil)
+            #expect(damaged.matchingLengths(of: [1, 2]).count == 2)
+        }
+        withPackedSuffixArray([]) { sa in
+            guard let guide = SuffixArrayGuide(sa, alphabet: 1) else { Issue.record("no guide for an empty array"); return }
+            #expect(sa.matchingLengths(of: [1, 2], guide: guide) == [0, 0])
         }
     }
 }

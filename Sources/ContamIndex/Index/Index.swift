@@ -51,7 +51,7 @@ public final class Index: SketchedIndex, @unchecked Sendable {
 
     public func count(of tokens: ArraySlice<String>) -> Int {
         guard !tokens.isEmpty else { return 0 }
-        return perShard(parallel: shards.count > 4) { shard in shard.suffixArray.count(of: shard.ids(of: tokens)) }.reduce(0, +)
+        return perShard(parallel: shards.count > 4) { shard in shard.range(of: shard.ids(of: tokens)).count }.reduce(0, +)
     }
 
     /// The ids of the tokens of query text `text` in every shard (`SuffixArray.absentToken` for a token a shard
@@ -78,11 +78,20 @@ public final class Index: SketchedIndex, @unchecked Sendable {
         return total
     }
 
-    /// Up to `limit` occurrences of the token sequence whose ids in each shard are `ids`, as `occurrences(of:limit:)`.
+    /// Builds every shard's search guide now, in parallel (`IndexShard.searchGuide`), rather than at the first
+    /// `matchingLengths`, where the first items of a check would build them one shard at a time.
+    public func prepareForMatching() {
+        _ = perShard { shard in shard.searchGuide != nil }
+    }
+
     public func matchingLengths(of tokens: [String]) -> [Int] {
         guard !tokens.isEmpty else { return [] }
         // In parallel only for long texts: `check` already runs one item per core.
-        let perShard = perShard(parallel: tokens.count >= 2048) { shard in shard.suffixArray.matchingLengths(of: shard.ids(of: tokens)) }
+        let perShard = perShard(parallel: tokens.count >= 2048) { shard in
+            let ids = shard.ids(of: tokens)
+            guard let guide = shard.searchGuide else { return shard.suffixArray.matchingLengths(of: ids) }
+            return shard.suffixArray.matchingLengths(of: ids, guide: guide)
+        }
         var result = perShard[0]
         for other in perShard.dropFirst() {
             for i in result.indices where other[i] > result[i] { result[i] = other[i] }
@@ -109,7 +118,7 @@ public final class Index: SketchedIndex, @unchecked Sendable {
         var skip = max(offset, 0)
         for (shardIndex, shard) in shards.enumerated() where result.count < limit {
             let sa = shard.suffixArray
-            var range = sa.range(of: ids[shardIndex])
+            var range = shard.range(of: ids[shardIndex])
             if skip >= range.count {
                 skip -= range.count
                 continue
@@ -131,7 +140,7 @@ public final class Index: SketchedIndex, @unchecked Sendable {
         var documents = Set<CorpusDocumentRef>()
         for (shardIndex, shard) in shards.enumerated() {
             let sa = shard.suffixArray
-            let range = sa.range(of: shard.ids(of: tokens))
+            let range = shard.range(of: shard.ids(of: tokens))
             // A document can hold the sequence many times: scan positions until `cap` distinct documents.
             for position in sa.positions(in: range, limit: range.count) where position < sa.count {
                 documents.insert(CorpusDocumentRef(shard: shardIndex, document: shard.documents.document(containing: position)))

@@ -178,26 +178,62 @@ public struct SuffixArray: Sendable {
     /// only searches again when it does. A copied passage costs about one binary search per token instead of
     /// the two to four of range-keeping matching statistics.
     public func matchingLengths(of query: [UInt32]) -> [Int] {
+        matchingLengths(of: query, search: { firstRow(startingWith: $0) })
+    }
+
+    /// `matchingLengths(of:)` with its searches through `guide` (which must be this array's): the same lengths,
+    /// each search confined to its first token's rows and decided on the guide's keys down to a few rows.
+    public func matchingLengths(of query: [UInt32], guide: SuffixArrayGuide) -> [Int] {
+        matchingLengths(of: query, search: { firstRow(startingWith: $0, guide: guide) })
+    }
+
+    @inline(__always)
+    private func matchingLengths(of query: [UInt32], search: (UnsafeBufferPointer<UInt32>) -> Int?) -> [Int] {
         var lengths = [Int](repeating: 0, count: query.count)
         guard count > 0 else { return lengths }
         query.withUnsafeBufferPointer { q in
             let m = q.count
             var witness = -1  // text position where q[i..<i+length] occurs (when length > 0)
             var length = 0
-            for i in 0..<m {
-                if i > 0 && length > 0 {
-                    length -= 1
-                    witness += 1
-                }
-                if length == 0 { witness = -1 }
+            var i = 0
+            while i < m {
                 if witness >= 0 { length = extend(witness: witness, query: q, start: i, length: length) }
+                var end = -1  // set when q[i..<end] occurs and q[i...end] does not
                 while i &+ length < m && Self.canMatch(q[i &+ length]) {
                     let pattern = UnsafeBufferPointer(rebasing: q[i..<(i &+ length &+ 1)])
-                    guard let row = firstRow(startingWith: pattern) else { break }
+                    guard let row = search(pattern) else { end = i &+ length; break }
                     witness = Int(suffixes[row])
                     length = extend(witness: witness, query: q, start: i, length: length &+ 1)
                 }
                 lengths[i] = length
+                guard end > i else {
+                    i &+= 1
+                    if length > 1 { length -= 1; witness += 1 } else { length = 0; witness = -1 }
+                    continue
+                }
+                // Every later start j <= end matches q[j..<end] (at witness + j - i), and its match goes past `end`
+                // exactly when q[j...end] occurs, which holds for all j from some first one on (a suffix of an
+                // occurring sequence occurs). So one binary search over j finds that first one, where matching
+                // goes on, instead of one failed search per start (an edited passage had ~15 in a row).
+                var absent = i, present = end &+ 1, presentRow = -1
+                while present &- absent > 1 {
+                    let j = Int(bitPattern: UInt(bitPattern: absent &+ present) >> 1)
+                    if let row = search(UnsafeBufferPointer(rebasing: q[j...end])) {
+                        present = j
+                        presentRow = row
+                    } else {
+                        absent = j
+                    }
+                }
+                for j in (i &+ 1)..<present { lengths[j] = end &- j }
+                i = present
+                if presentRow >= 0 {
+                    witness = Int(suffixes[presentRow])
+                    length = end &+ 1 &- present
+                } else {
+                    witness = -1
+                    length = 0
+                }
             }
         }
         return lengths

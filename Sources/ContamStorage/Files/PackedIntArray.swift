@@ -1,3 +1,5 @@
+import CShims
+
 /// Fixed-width unsigned integers packed at `bitWidth` bits each, little-endian, in a byte buffer.
 /// A token array over a 235 K-word vocabulary needs 18 bits, a suffix array over 30 M tokens 25:
 /// packing both is what keeps the index under twice the corpus size (u32 + u32 would be 2.3x).
@@ -61,6 +63,13 @@ public struct PackedIntArray: @unchecked Sendable {
         let bit = index &* bitWidth
         let word = UInt64(littleEndian: base.unsafelyUnwrapped.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
         return (word >> UInt64(bit & 7)) & mask
+    }
+
+    /// Starts bringing element `index`'s bytes into cache without waiting for them, so several reads that
+    /// would each miss can be in flight at once; nothing for an index outside `0..<count`. No effect on values.
+    @inlinable @inline(__always) public func prefetch(_ index: Int) {
+        guard index >= 0 && index < count else { return }
+        contam_prefetch_for_read(base.unsafelyUnwrapped + ((index &* bitWidth) >> 3))
     }
 
     /// Packs `values` (each < 2^bitWidth) into a new byte array, padding included.

@@ -1,0 +1,164 @@
+/// A small in-memory map of one shard's suffix array, so a search does not start from the whole array: `check`
+/// runs about one search per item token and shard, and an unguided one costs some 25 probes, each a cache miss
+/// in `sa.bin` and another in `tokens.bin`.
+///
+/// Two parts, built from the arrays at first use (nothing is stored in the index):
+/// - the rows of each first token: the suffixes starting with token t are rows `firstRows[t] ..< firstRows[t+1]`,
+///   the prefix sums of the token frequencies (one sequential pass over the token array), since rows are
+///   ordered by their first token;
+/// - every `spacing`-th row's tokens at depths 1...`depth`: a search compares the pattern with these keys
+///   (a few MB that stay in cache) before it reads any row, and ends with log2(spacing) probes of the arrays.
+///
+/// On the bench corpus's larger shard (20.6 M tokens): about 9 MB for spacing 32 and depth 3.
+public struct SuffixArrayGuide: Sendable {
+    /// Row where the suffixes starting with each token begin; `firstRows[alphabet]` is the row count.
+    let firstRows: [Int]
+    /// Rows between two keys.
+    public let spacing: Int
+    /// Tokens kept per key (depths 1...depth: depth 0 is the first token, known from `firstRows`).
+    public let depth: Int
+    /// Key j (row j * spacing): tokens `keys[j * depth ..< (j + 1) * depth]`; 0 where the suffix has ended,
+    /// which orders like the separator it ends at (below every query token).
+    let keys: [UInt32]
+
+    /// Spacing and depth measured on the check benchmark (`Benchmarks/check-bench.py`).
+    public static let defaultSpacing = 32
+    public static let defaultDepth = 3
+
+    /// Builds the guide of `array`, whose tokens are ids `0..<alphabet`. nil when a token or a position read
+    /// is out of range, or when the first tokens' counts do not add up to the rows (arrays that do not belong
+    /// together): the caller then searches unguided, which stays within the arrays whatever they hold.
+    /// Cost: one sequential pass over the tokens, and count / spacing suffix reads with depth token reads each.
+    public init?(_ array: SuffixArray, alphabet: Int, spacing: Int = defaultSpacing, depth: Int = defaultDepth) {
+        precondition(spacing >= 1 && depth >= 1, "SuffixArrayGuide: spacing and depth are at least 1")
+        let n = array.count
+        guard alphabet >= 1, alphabet <= Int(UInt32.max) else { return nil }
+        var rows = [Int](repeating: 0, count: alphabet + 1)
+        let tokens = array.tokens, suffixes = array.suffixes
+        var outOfRange = false
+        rows.withUnsafeMutableBufferPointer { counts in
+            for position in 0..<n {
+                let token = Int(truncatingIfNeeded: tokens[position])
+                if token >= alphabet { outOfRange = true; break }
+                counts[token + 1] &+= 1
+            }
+            for t in 0..<alphabet { counts[t + 1] &+= counts[t] }
+        }
+        guard !outOfRange, rows[alphabet] == n else { return nil }
+
+        let keyCount = n == 0 ? 0 : (n - 1) / spacing + 1
+        var keys = [UInt32](repeating: 0, count: keyCount * depth)
+        keys.withUnsafeMutableBufferPointer { keys in
+            for j in 0..<keyCount {
+                let position = Int(truncatingIfNeeded: suffixes[j * spacing])
+                if position < 0 || position >= n { outOfRange = true; break }
+                for d in 1...depth where position + d < n {
+                    keys[j * depth + d - 1] = UInt32(truncatingIfNeeded: tokens[position + d])
+                }
+            }
+        }
+        guard !outOfRange else { return nil }
+        self.firstRows = rows
+        self.spacing = spacing
+        self.depth = depth
+        self.keys = keys
+    }
+
+    /// Bytes held (for the documentation's figures and tests).
+    public var byteCount: Int { firstRows.count * MemoryLayout<Int>.stride + keys.count * MemoryLayout<UInt32>.stride }
+}
+
+extension SuffixArray {
+    /// `firstRow(startingWith:)` through `guide`: the same row, with the search confined to the pattern's first
+    /// token's rows and decided on the guide's keys down to `guide.spacing` rows. The guide must be this
+    /// array's. Precondition: `pattern` is not empty and holds no 0 (a key of 0 stands for both a separator and
+    /// the end of a suffix, which a 0 in the pattern would tell apart); `absentToken` is fine (it never matches).
+    @inline(__always)
+    func firstRow(startingWith pattern: UnsafeBufferPointer<UInt32>, guide: SuffixArrayGuide) -> Int? {
+        guard let (row, matched) = bound(of: pattern, guide: guide, after: false), matched == pattern.count else { return nil }
+        return row
+    }
+
+    /// `range(of:)` through `guide` (which must be this array's): the same rows, from two guided searches.
+    public func range(of pattern: [UInt32], guide: SuffixArrayGuide) -> Range<Int> {
+        guard !pattern.isEmpty else { return 0..<count }
+        guard !pattern.contains(where: { !Self.canMatch($0) }) else { return 0..<0 }
+        return pattern.withUnsafeBufferPointer { p in
+            guard let (first, matched) = bound(of: p, guide: guide, after: false), matched == p.count else { return 0..<0 }
+            let end = bound(of: p, guide: guide, after: true)?.row ?? first
+            return first..<max(first, end)
+        }
+    }
+
+    /// Among the rows of pattern[0], the first whose suffix is >= `pattern` (a suffix starting with the pattern
+    /// counts as equal), or with `after` the first that is greater and does not start with it; the row past the
+    /// token's rows when there is none. `matched` is the row's common prefix with the pattern (0 for that
+    /// row past them). nil when no suffix starts with pattern[0]. Preconditions as `firstRow(startingWith:guide:)`.
+    @inline(__always)
+    func bound(of pattern: UnsafeBufferPointer<UInt32>, guide: SuffixArrayGuide, after: Bool) -> (row: Int, matched: Int)? {
+        let m = pattern.count
+        assert(m > 0 && !pattern.contains(0), "guided search: empty pattern or separator in it")
+        let first = Int(truncatingIfNeeded: pattern[0])
+        guard first >= 1, first < guide.firstRows.count - 1 else { return nil }
+        // Rows strictly between `low` and `high` start with pattern[0]; both ends are outside the token's rows
+        // until a probe replaces them, and `found` tells a real upper end apart.
+        var low = guide.firstRows[first] &- 1
+        var high = guide.firstRows[first &+ 1]
+        guard high &- low > 1 else { return nil }
+        if m == 1 { return after ? (high, 0) : (low &+ 1, 1) }
+        var lowMatched = 1
+        var highMatched = 1
+        var found = false
+
+        // The keys: key j is row j * spacing; search the keys whose rows lie strictly between low and high.
+        let spacing = guide.spacing, depth = guide.depth
+        var keyLow = (low &+ spacing) / spacing        // first key row > low
+        var keyHigh = (high &- 1) / spacing &+ 1       // one past the last key row < high
+        guide.keys.withUnsafeBufferPointer { keys in
+            while keyLow < keyHigh {
+                let middle = Int(bitPattern: UInt(bitPattern: keyLow &+ keyHigh) >> 1)
+                let row = middle &* spacing
+                var d = min(lowMatched, highMatched)
+                var order = 0
+                let keyed = min(m, depth &+ 1)
+                let base = middle &* depth &- 1
+                while d < keyed {
+                    let key = keys[base &+ d], token = pattern[d]
+                    if key != token { order = key < token ? -1 : 1; break }
+                    d &+= 1
+                }
+                if order == 0 && d < m { (order, d) = compare(row: row, with: pattern, from: d) }
+                if order < 0 || (after && order == 0) {
+                    low = row
+                    lowMatched = d
+                    keyLow = middle &+ 1
+                } else {
+                    high = row
+                    highMatched = d
+                    found = true
+                    keyHigh = middle
+                }
+            }
+        }
+        // The rows between the two keys left: each probe reads a row's suffix start, then a token at a random
+        // place of the text; asking for all of those tokens first overlaps their misses (the starts share a
+        // cache line or two), where the binary search alone waits for them one after another.
+        if high &- low > 2 {
+            let from = min(lowMatched, highMatched)
+            for row in (low &+ 1)..<high { tokens.prefetch(Int(truncatingIfNeeded: suffixes[row]) &+ from) }
+        }
+        while high &- low > 1 {
+            let middle = Int(bitPattern: UInt(bitPattern: low &+ high) >> 1)
+            let (order, matched) = compare(row: middle, with: pattern, from: min(lowMatched, highMatched))
+            if order < 0 || (after && order == 0) {
+                low = middle
+                lowMatched = matched
+            } else {
+                high = middle
+                highMatched = matched
+                found = true
+            }
+        }
+        return (high, found ? highMatched : 0)
+    }
+}
