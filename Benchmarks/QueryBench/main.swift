@@ -7,6 +7,8 @@
 // document boundary), runs every count once to warm the page cache, then times each count again and prints
 // the median and p99 latency in microseconds per phrase length, one JSON object per length.
 //
+//   contam-bench matching INDEX ITEMS.jsonl [--repeat R]   check's matching statistics, guided and not (MatchingBench.swift)
+//
 //   contam-bench decompress FILE [--stdout]
 // Decompresses FILE through DecompressingByteSource (by content: gzip, bzip2, xz, zstd, or plain) with 1 MiB
 // reads and prints one JSON object: format, compressed and decompressed bytes, seconds, MB/s; with --stdout it
@@ -129,6 +131,7 @@ if CommandLine.arguments.dropFirst().first == "decompress" {
 }
 if runParquetTextBench(Array(CommandLine.arguments.dropFirst())) { exit(0) }
 if runPhraseBench(Array(CommandLine.arguments.dropFirst())) { exit(0) }
+if runMatchingBench(Array(CommandLine.arguments.dropFirst())) { exit(0) }
 
 guard let options = parse() else {
     FileHandle.standardError.write(Data("usage: contam-bench count INDEX [--queries N] [--lengths 1,5,20] [--seed S] [--phrases-out FILE]\n       contam-bench decompress FILE [--stdout]\n".utf8))

@@ -280,7 +280,12 @@ private func samplePatterns(for text: [UInt32], alphabetSize: UInt32, count: Int
                     for pattern in patterns {
                         pattern.withUnsafeBufferPointer { p in
                             let expected = sa.firstRow(startingWith: p)
-                            #expect(sa.firstRow(startingWith: p, guide: guide) == expected, "\(pattern), spacing \(spacing), depth \(depth)")
+                            #expect(sa.bound(of: p, guide: guide, after: false).map { $0.matched == p.count ? $0.row : nil } ?? nil == expected,
+                                    "\(pattern), spacing \(spacing), depth \(depth)")
+                            // Any row: one that starts with the pattern, exactly when some row does.
+                            let any = sa.anyRow(startingWith: p, guide: guide)
+                            #expect((any == nil) == (expected == nil), "\(pattern), spacing \(spacing), depth \(depth)")
+                            if let any { #expect(sa.compare(row: any, with: p, from: 0).order == 0, "\(pattern)") }
                             if let row = expected {
                                 // The first row that starts with the pattern, by the oracle of occurrences.
                                 #expect(sa.range(of: pattern).lowerBound == row)

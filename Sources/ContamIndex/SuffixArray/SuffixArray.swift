@@ -182,9 +182,10 @@ public struct SuffixArray: Sendable {
     }
 
     /// `matchingLengths(of:)` with its searches through `guide` (which must be this array's): the same lengths,
-    /// each search confined to its first token's rows and decided on the guide's keys down to a few rows.
+    /// each search confined to its first token's rows, decided on the guide's keys down to a few rows, and ended
+    /// at the first occurrence met (any occurrence is a witness).
     public func matchingLengths(of query: [UInt32], guide: SuffixArrayGuide) -> [Int] {
-        matchingLengths(of: query, search: { firstRow(startingWith: $0, guide: guide) })
+        matchingLengths(of: query, search: { anyRow(startingWith: $0, guide: guide) })
     }
 
     @inline(__always)
