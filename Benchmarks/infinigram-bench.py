@@ -296,6 +296,22 @@ def main():
             b = [before_results[i]["count_us"] for i in rows]
             print(f"| {n}-word, contam before | {statistics.median(b):.1f} us | {percentile(b, 0.99):.1f} us | {percentile(b, 0.99) / statistics.median(b):.2f} | | | | | |")
 
+    # Count time grows with the phrase's length in tokens (tokenizing it and looking each token up in every shard),
+    # and a phrase of 20 words is 20 to 600 tokens (hex dumps, CJK text: a token a character): the tail above is
+    # that spread. The same counts by length in tokens, in powers of two:
+    print("\n| count by length in tokens (all phrases) | phrases | contam median | p99 | p99/median | infini-gram median | p99 | p99/median |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    bounds = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1 << 30]
+    for lo, hi in zip([1] + [b + 1 for b in bounds[:-1]], bounds):
+        rows = [i for i in range(len(phrases)) if lo <= ours[i]["tokens"] <= hi]
+        if not rows:
+            continue
+        c = [ours[i]["count_us"] for i in rows]
+        g = [theirs["prefetch"][i]["count_us"] for i in rows]
+        cm, gm = statistics.median(c), statistics.median(g)
+        label = f"{lo}" if lo == hi else (f"{lo}-{hi}" if hi < 1 << 30 else f"{lo}+")
+        print(f"| {label} | {len(rows)} | {cm:.1f} us | {percentile(c, 0.99):.1f} us | {percentile(c, 0.99) / cm:.2f} | {gm:.1f} us | {percentile(g, 0.99):.1f} us | {percentile(g, 0.99) / gm:.2f} |")
+
     # ---- agreement
     agree = sum(1 for i in range(len(phrases)) if ours[i]["count"] == theirs["prefetch"][i]["count"])
     print(f"\ncounts equal: {agree} of {len(phrases)} phrases ({100 * agree / len(phrases):.1f} %)")

@@ -1,4 +1,4 @@
-// contam-bench matching INDEX ITEMS.jsonl [--repeat R] [--field text]
+// contam-bench matching INDEX ITEMS.jsonl [--repeat R] [--field text] [--spacing S] [--depth D]
 // The matching statistics `contam check` computes for every item (`SuffixArray.matchingLengths`), in-process on one
 // thread, unguided and through each shard's `SuffixArrayGuide`, alternating R rounds so load on the machine shifts
 // both alike; also the time to build the guides. Every round checks that both give the same lengths. Prints one
@@ -14,16 +14,20 @@ func runMatchingBench(_ arguments: [String]) -> Bool {
     var positional: [String] = []
     var repetitions = 5
     var field = "text"
+    var spacing = SuffixArrayGuide.defaultSpacing
+    var depth = SuffixArrayGuide.defaultDepth
     var rest = arguments.dropFirst()
     while let argument = rest.popFirst() {
         switch argument {
         case "--repeat": repetitions = rest.popFirst().flatMap { Int($0) } ?? repetitions
         case "--field": field = rest.popFirst() ?? field
+        case "--spacing": spacing = max(1, rest.popFirst().flatMap { Int($0) } ?? spacing)
+        case "--depth": depth = max(1, rest.popFirst().flatMap { Int($0) } ?? depth)
         default: positional.append(argument)
         }
     }
     guard positional.count == 2, let data = FileManager.default.contents(atPath: positional[1]) else {
-        FileHandle.standardError.write(Data("usage: contam-bench matching INDEX ITEMS.jsonl [--repeat R] [--field text]\n".utf8))
+        FileHandle.standardError.write(Data("usage: contam-bench matching INDEX ITEMS.jsonl [--repeat R] [--field text] [--spacing S] [--depth D]\n".utf8))
         exit(2)
     }
     do {
@@ -36,7 +40,7 @@ func runMatchingBench(_ arguments: [String]) -> Bool {
         }
         let ids = items.map { tokens in index.shards.map { $0.ids(of: tokens) } }
         let buildStart = DispatchTime.now().uptimeNanoseconds
-        let guides = index.shards.map { SuffixArrayGuide($0.suffixArray, alphabet: $0.vocabulary.count + 1) }
+        let guides = index.shards.map { SuffixArrayGuide($0.suffixArray, alphabet: $0.vocabulary.count + 1, spacing: spacing, depth: depth) }
         let buildSeconds = Double(DispatchTime.now().uptimeNanoseconds - buildStart) / 1e9
 
         func run(guided: Bool) -> (seconds: Double, lengths: [[Int]]) {
@@ -67,7 +71,7 @@ func runMatchingBench(_ arguments: [String]) -> Bool {
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
         let n = Double(max(items.count, 1))
         let bytes = guides.reduce(0) { $0 + ($1?.byteCount ?? 0) }
-        print("{\"items\": \(items.count), \"tokens\": \(items.reduce(0) { $0 + $1.count }), \"shards\": \(index.shards.count), "
+        print("{\"spacing\": \(spacing), \"depth\": \(depth), \"items\": \(items.count), \"tokens\": \(items.reduce(0) { $0 + $1.count }), \"shards\": \(index.shards.count), "
               + "\"guide_build_s\": \(String(format: "%.4f", buildSeconds)), \"guide_bytes\": \(bytes), "
               + "\"unguided_s\": \(String(format: "%.4f", median(unguided))), \"guided_s\": \(String(format: "%.4f", median(guided))), "
               + "\"unguided_us_per_item\": \(String(format: "%.1f", median(unguided) / n * 1e6)), \"guided_us_per_item\": \(String(format: "%.1f", median(guided) / n * 1e6))}")

@@ -40,8 +40,8 @@ public final class Index: SketchedIndex, @unchecked Sendable {
     /// Runs `body` for every shard and returns the results in shard order: in parallel for work that is
     /// long enough to pay for waking threads (`parallel`), in a loop otherwise (a count takes ~4 us a
     /// shard, less than a dispatch round trip).
-    func perShard<T>(parallel: Bool = true, _ body: @escaping (IndexShard) -> T) -> [T] {
-        if shards.count == 1 || !parallel { return shards.map(body) }
+    func perShard<T>(parallel: Bool = true, _ body: @escaping (_ shard: IndexShard, _ number: Int) -> T) -> [T] {
+        if shards.count == 1 || !parallel { return shards.indices.map { body(shards[$0], $0) } }
         let job = ShardJob(shards: shards, body: body)
         DispatchQueue.concurrentPerform(iterations: shards.count) { i in job.run(i) }
         return job.results.map { $0! }
@@ -51,7 +51,8 @@ public final class Index: SketchedIndex, @unchecked Sendable {
 
     public func count(of tokens: ArraySlice<String>) -> Int {
         guard !tokens.isEmpty else { return 0 }
-        return perShard(parallel: shards.count > 4) { shard in shard.range(of: shard.ids(of: tokens)).count }.reduce(0, +)
+        let ids = shardIDs(of: Array(tokens))
+        return perShard(parallel: shards.count > 4) { shard, number in shard.range(of: ids[number]).count }.reduce(0, +)
     }
 
     /// The ids of the tokens of query text `text` in every shard (`SuffixArray.absentToken` for a token a shard
@@ -64,31 +65,48 @@ public final class Index: SketchedIndex, @unchecked Sendable {
         text.withUTF8 { utf8 in
             tokenizer.forEachToken(in: UnsafeRawBufferPointer(utf8)) { normalized, _ in
                 tokenCount += 1
-                for s in shards.indices { ids[s].append(shards[s].vocabulary.id(of: normalized) ?? SuffixArray.absentToken) }
+                let hash = TokenHash.hash(normalized)
+                for s in shards.indices { ids[s].append(shards[s].vocabulary.id(of: normalized, hash: hash) ?? SuffixArray.absentToken) }
             }
         }
         return (tokenCount, ids)
+    }
+
+    /// The ids of normalized tokens in every shard (`SuffixArray.absentToken` for a token a shard does not
+    /// have), each token hashed once for all shards.
+    public func shardIDs(of tokens: [String]) -> [[UInt32]] {
+        var ids = [[UInt32]](repeating: [], count: shards.count)
+        for s in shards.indices { ids[s].reserveCapacity(tokens.count) }
+        for var token in tokens {
+            token.withUTF8 { utf8 in
+                let bytes = UnsafeRawBufferPointer(utf8)
+                let hash = TokenHash.hash(bytes)
+                for s in shards.indices { ids[s].append(shards[s].vocabulary.id(of: bytes, hash: hash) ?? SuffixArray.absentToken) }
+            }
+        }
+        return ids
     }
 
     /// Occurrences of the token sequence whose ids in each shard are `ids` (as `shardIDs(ofText:)` gives them).
     public func count(shardIDs ids: [[UInt32]]) -> Int {
         guard ids.count == shards.count, !(ids.first?.isEmpty ?? true) else { return 0 }
         var total = 0
-        for s in shards.indices { total += shards[s].suffixArray.range(of: ids[s]).count }
+        for s in shards.indices { total += shards[s].range(of: ids[s]).count }
         return total
     }
 
     /// Builds every shard's search guide now, in parallel (`IndexShard.searchGuide`), rather than at the first
     /// `matchingLengths`, where the first items of a check would build them one shard at a time.
     public func prepareForMatching() {
-        _ = perShard { shard in shard.searchGuide != nil }
+        _ = perShard { shard, _ in shard.searchGuide != nil }
     }
 
     public func matchingLengths(of tokens: [String]) -> [Int] {
         guard !tokens.isEmpty else { return [] }
         // In parallel only for long texts: `check` already runs one item per core.
-        let perShard = perShard(parallel: tokens.count >= 2048) { shard in
-            let ids = shard.ids(of: tokens)
+        let ids = shardIDs(of: tokens)
+        let perShard = perShard(parallel: tokens.count >= 2048) { shard, number in
+            let ids = ids[number]
             guard let guide = shard.searchGuide else { return shard.suffixArray.matchingLengths(of: ids) }
             return shard.suffixArray.matchingLengths(of: ids, guide: guide)
         }
@@ -108,7 +126,7 @@ public final class Index: SketchedIndex, @unchecked Sendable {
     /// sorted by position within a shard. Offset 0 is `occurrences(of:limit:)`. Cost: one range search per shard.
     public func occurrences(of tokens: ArraySlice<String>, offset: Int, limit: Int) -> [CorpusOccurrence] {
         guard !tokens.isEmpty else { return [] }
-        return occurrences(shardIDs: shards.map { $0.ids(of: tokens) }, offset: offset, limit: limit)
+        return occurrences(shardIDs: shardIDs(of: Array(tokens)), offset: offset, limit: limit)
     }
 
     /// As `occurrences(of:offset:limit:)`, for a phrase already looked up in every shard's vocabulary.
@@ -197,16 +215,16 @@ public final class Index: SketchedIndex, @unchecked Sendable {
 /// One fan-out over shards: each worker fills its shard's slot.
 private final class ShardJob<T>: @unchecked Sendable {
     let shards: [IndexShard]
-    let body: (IndexShard) -> T
+    let body: (IndexShard, Int) -> T
     let slots: ParallelResults<T?>
 
-    init(shards: [IndexShard], body: @escaping (IndexShard) -> T) {
+    init(shards: [IndexShard], body: @escaping (IndexShard, Int) -> T) {
         self.shards = shards
         self.body = body
         slots = ParallelResults(count: shards.count, initial: nil)
     }
 
-    func run(_ i: Int) { slots.set(i, body(shards[i])) }
+    func run(_ i: Int) { slots.set(i, body(shards[i], i)) }
 
     var results: [T?] { slots.values }
 }

@@ -40,7 +40,10 @@ public final class ServeAPI: Sendable {
             guard !name.isEmpty else { throw ServeError.badName(path: path) }
             guard seen.insert(name).inserted else { throw ServeError.duplicateName(name) }
             do {
-                served.append(Served(name: name, path: path, opened: try OpenedIndex.open(path: path)))
+                let opened = try OpenedIndex.open(path: path)
+                // A server answers many searches: build the search guides once now, not in the first check.
+                if case .full(let index) = opened { index.prepareForMatching() }
+                served.append(Served(name: name, path: path, opened: opened))
             } catch {
                 throw ServeError.cannotOpen(name: name, path: path, reason: "\(error)")
             }
