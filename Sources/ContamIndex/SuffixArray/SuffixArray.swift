@@ -170,13 +170,14 @@ public struct SuffixArray: Sendable {
 
     // MARK: - Probes
 
-    @inline(__always)
     /// For every start i, only the length of the longest match of `query[i...]` (what `matchingStatistics`
     /// reports as `length`), computed with fewer binary searches: a match at i seen at text position p
     /// continues at p + 1 for i + 1, so each position first extends that witness token by token (sequential
     /// reads), then asks once whether one token more occurs anywhere (a single lower-bound search), and
-    /// only searches again when it does. A copied passage costs about one binary search per token instead of
-    /// the two to four of range-keeping matching statistics.
+    /// only searches again when it does. When that search fails at token e, the starts up to e are settled by a
+    /// binary search for the first one whose match goes past e. A copied passage costs far fewer searches than
+    /// the two to four per token of range-keeping matching statistics.
+    @inline(__always)
     public func matchingLengths(of query: [UInt32]) -> [Int] {
         matchingLengths(of: query, search: { firstRow(startingWith: $0) })
     }

@@ -14,7 +14,8 @@ import CShims
 ///   on at most `spacing` keys (a few cache lines, asked for at once), then on at most `spacing` rows, whose
 ///   tokens it also asks for at once: about three waits for memory instead of some fifty.
 ///
-/// On the bench corpus's larger shard (20.6 M tokens): about 9 MB for spacing 32 and depth 3.
+/// On the bench corpus's larger shard (20.6 M tokens): about 10 MB for spacing 32 and depth 3 (13.7 MB for both
+/// shards, 31 M tokens).
 public struct SuffixArrayGuide: Sendable {
     /// Row where the suffixes starting with each token begin; `firstRows[alphabet]` is the row count.
     let firstRows: [Int]
