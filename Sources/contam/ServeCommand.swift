@@ -119,25 +119,57 @@ enum ServeCommand: Subcommand {
     }
 }
 
-/// SIGTERM and SIGINT stop the server gracefully (the signals' default action, which kills, is ignored while it
-/// runs). Unchecked Sendable: the sources are set once in `init` and only cancelled after.
+/// Write end of `SignalStop`'s pipe, for the signal handler (which may only do async-signal-safe work: one
+/// `write`). Set before the handler is installed, never changed after.
+nonisolated(unsafe) private var stopSignalPipe: Int32 = -1
+
+/// SIGTERM and SIGINT stop the server gracefully. The handler is installed with `sigaction` before the server
+/// says it is ready, so a signal sent as soon as the URL is printed is never lost: a dispatch signal source
+/// (used before) registers asynchronously, and a SIGTERM in that window met SIG_IGN and was dropped, leaving the
+/// server running. The handler writes a byte to a pipe; a thread reading it stops the server.
+/// Unchecked Sendable: the descriptors are set once in `init`.
 final class SignalStop: @unchecked Sendable {
-    private let sources: [any DispatchSourceSignal]
+    private let readEnd: Int32
+    private let writeEnd: Int32
 
     init(server: HTTPServer) {
-        sources = [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
+        var ends: [Int32] = [-1, -1]
+        guard pipe(&ends) == 0 else {
+            // No pipe (out of descriptors): keep the signals' default action, which ends the process at once.
+            (readEnd, writeEnd) = (-1, -1)
+            return
+        }
+        (readEnd, writeEnd) = (ends[0], ends[1])
+        _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
+        stopSignalPipe = writeEnd
+        let readEnd = self.readEnd
+        Thread {
+            var byte: UInt8 = 0
+            while true {
+                let n = read(readEnd, &byte, 1)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return }
                 if !server.isStopping { Console.err("contam serve: stopping: answering the requests already received\n") }
                 server.shutdown()
             }
-            source.resume()
-            return source
+        }.start()
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in
+            var byte: UInt8 = 1
+            _ = write(stopSignalPipe, &byte, 1)
         }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = Int32(SA_RESTART)
+        sigaction(SIGTERM, &action, nil)
+        sigaction(SIGINT, &action, nil)
     }
 
+    /// Restores the signals' default action and ends the reading thread.
     func cancel() {
-        for source in sources { source.cancel() }
+        guard writeEnd >= 0 else { return }
+        signal(SIGTERM, SIG_DFL)
+        signal(SIGINT, SIG_DFL)
+        close(writeEnd)
     }
 }

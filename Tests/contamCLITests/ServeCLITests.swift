@@ -50,10 +50,17 @@ final class ServeProcess: @unchecked Sendable {
         self.port = port
     }
 
-    /// Sends `signal` and waits for the exit: the status and everything written to stderr.
+    /// Sends `signal` and waits (up to 60 s) for the exit: the status and everything written to stderr. A server
+    /// still running then is killed and recorded as an issue, so a lost signal fails the test instead of hanging it.
     @discardableResult
-    func stop(_ signal: Int32 = SIGTERM) -> (status: Int32, stderr: String) {
+    func stop(_ signal: Int32 = SIGTERM, sourceLocation: SourceLocation = #_sourceLocation) -> (status: Int32, stderr: String) {
         if process.isRunning { kill(process.processIdentifier, signal) }
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            Issue.record("contam serve \(process.arguments ?? []) still running 60 s after signal \(signal); killed", sourceLocation: sourceLocation)
+            kill(process.processIdentifier, SIGKILL)
+        }
         process.waitUntilExit()
         errorReader.wait()
         return (process.terminationStatus, String(decoding: errors.get(), as: UTF8.self))
